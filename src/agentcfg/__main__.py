@@ -1,0 +1,3 @@
+from agentcfg.cli.app import main
+
+raise SystemExit(main())

@@ -1,0 +1,120 @@
+"""Canonical JSON, digests, and deterministic atomic writes (SPEC §2, §3).
+
+A digest is ``sha256:<64 hex>`` over the canonical JSON of a value: keys sorted, no
+insignificant whitespace, UTF-8, no NaN. Machine-written files use a *pretty* but equally
+deterministic form (sorted keys, 2-space indent, ``\\n`` endings, final newline) and are written
+atomically: temp file in the same folder, fsync, ``os.replace``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from agentcfg.errors import UsageError
+
+PREFIX = "sha256:"
+_HEX = re.compile(r"[0-9a-f]+")
+MIN_PREFIX = 7
+
+
+def canonical_json(value: Any) -> str:
+    """Compact canonical JSON: the bytes every digest is computed over."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def pretty_json(value: Any) -> str:
+    """Deterministic human-readable JSON for files we write (sorted, 2-space, final newline)."""
+    return json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def digest_bytes(data: bytes) -> str:
+    return PREFIX + hashlib.sha256(data).hexdigest()
+
+
+def digest_text(text: str) -> str:
+    """Digest of text after normalising line endings to ``\\n`` (prompt templates)."""
+    return digest_bytes(normalise_newlines(text).encode("utf-8"))
+
+
+def digest_value(value: Any) -> str:
+    """Digest of a JSON-able value over its canonical JSON."""
+    return digest_bytes(canonical_json(value).encode("utf-8"))
+
+
+def normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def short(digest: str | None, n: int = 12) -> str:
+    """``sha256:abcdef…`` → ``abcdef123456`` for tables."""
+    if not digest:
+        return "-"
+    return digest.removeprefix(PREFIX)[:n]
+
+
+def parse_digest_ref(text: str) -> str:
+    """Normalise a digest the user typed: full, with or without ``sha256:``, or a prefix (≥7 hex).
+
+    Returns the bare lower-case hex (full or prefix). Raises UsageError on anything else.
+    """
+    raw = text.strip().lower().removeprefix(PREFIX)
+    if not _HEX.fullmatch(raw) or not (MIN_PREFIX <= len(raw) <= 64):
+        raise UsageError(
+            f"'{text}' is not a digest",
+            hint="give sha256:<64 hex>, the bare hex, or a unique prefix of at least 7 hex digits",
+        )
+    return raw
+
+
+def digest_matches(digest: str, ref_hex: str) -> bool:
+    """Whether a full digest starts with the hex given by :func:`parse_digest_ref`."""
+    return digest.removeprefix(PREFIX).startswith(ref_hex)
+
+
+def atomic_write(path: Path, content: str | bytes) -> None:
+    """Write ``content`` to ``path`` so that readers see the old file or the new one, never a torn one.
+
+    The temp file lives in the target's folder so ``os.replace`` is a same-filesystem rename.
+    A failpoint (AGENTCFG_FAILPOINT) lets the crash tests stop the process at either side of
+    the rename.
+    """
+    from agentcfg import failpoints
+
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        failpoints.hit("before-rename")
+        os.replace(tmp, path)
+        failpoints.hit("after-rename")
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    # The rename itself is durable only once the directory entry is flushed (POSIX).
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

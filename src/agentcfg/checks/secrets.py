@@ -1,0 +1,15 @@
+"""No secret-looking literals anywhere in the manifest, its files or its overlays."""
+
+from __future__ import annotations
+
+from agentcfg.artefacts.base import SECTIONS
+from agentcfg.manifest.loader import Loaded
+from agentcfg.secrets import find_secrets
+
+
+def check(loaded: Loaded) -> None:
+    for path, kind in find_secrets(loaded.raw):
+        aid = f"{path[0]}/{path[1]}" if len(path) >= 2 and (path[0] in SECTIONS or path[0] == "policies") else None
+        loaded.finding("secret-literal", f"looks like a secret ({kind}); the value is not shown",
+                       path, artefact=aid,
+                       hint="move it to the runtime's environment and write ${env:NAME} instead")

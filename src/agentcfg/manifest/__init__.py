@@ -1,0 +1,1 @@
+"""The manifest (`agentcfg.yaml`): its model, its loader, and environment overlays."""

@@ -1,0 +1,314 @@
+"""Load a manifest from a tree: parse, apply the overlay, inline `file:` references, type-check.
+
+Loading never stops at the first problem: every artefact is type-checked on its own, the valid
+ones make up :attr:`Loaded.manifest`, and every problem becomes a :class:`Finding` with the
+file, line and artefact it concerns. Only "cannot even start" problems (no manifest) raise.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+from pydantic import BaseModel, ValidationError
+
+from agentcfg.artefacts.base import NAME_RE, SECTIONS, artefact_id
+from agentcfg.errors import AgentcfgError, Finding, did_you_mean
+from agentcfg.manifest.model import (
+    FILE_SECTIONS,
+    MANIFEST_FILE,
+    OVERLAY_DIR,
+    OVERLAY_KEYS,
+    SECTION_MODELS,
+    Manifest,
+)
+from agentcfg.manifest.sources import SourceMap, deep_merge
+from agentcfg.trees import Tree, check_relpath
+from agentcfg.yamlio import Document, ParseCache, YamlError, load
+
+ENV_NAME_HINT = "environment names use letters, digits, '-', '_' and '.'"
+
+
+@dataclass
+class Loaded:
+    """A loaded manifest: the valid part as a model, plus everything found wrong."""
+
+    tree: Tree
+    env: str | None
+    raw: dict[str, Any]
+    sources: SourceMap
+    manifest: Manifest | None
+    findings: list[Finding] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)  # artefact id -> referenced file
+
+    def finding(self, code: str, message: str, path: tuple[Any, ...], *, artefact: str | None = None,
+                hint: str | None = None, severity: str = "error") -> Finding:
+        loc = self.sources.location(path)
+        f = Finding(code, message, loc.file, loc.line, loc.col, artefact, hint, severity)
+        self.findings.append(f)
+        return f
+
+
+def read_manifest_document(tree: Tree, cache: ParseCache | None = None) -> Document:
+    data = tree.read(MANIFEST_FILE)
+    if data is None:
+        raise AgentcfgError(
+            f"no {MANIFEST_FILE} in the {tree.label}",
+            hint="run `agentcfg init` to create one, or use -C DIR to point at the project",
+        )
+    return load(data, MANIFEST_FILE, cache=cache)
+
+
+def load_manifest(tree: Tree, *, env: str | None = None, cache: ParseCache | None = None) -> Loaded:
+    """Load ``agentcfg.yaml`` (and ``environments/<env>.yaml`` when ``env`` is given)."""
+    empty = Document(MANIFEST_FILE, {}, {(): (1, 1)})
+    try:
+        doc = read_manifest_document(tree, cache)
+    except YamlError as exc:
+        loaded = Loaded(tree, env, {}, SourceMap(empty), None)
+        _yaml_finding(loaded, exc)
+        return loaded
+    loaded = Loaded(tree, env, {}, SourceMap(doc), None)
+    if not isinstance(doc.data, dict):
+        loaded.finding("not-a-mapping", "the manifest must be a YAML mapping (key: value)", ())
+        return loaded
+    raw: dict[str, Any] = dict(doc.data)
+    if env is not None:
+        raw = _apply_overlay(loaded, raw, env, cache)
+    raw = _inline_files(loaded, raw, cache)
+    loaded.raw = raw
+    loaded.manifest = _typecheck(loaded, raw)
+    return loaded
+
+
+def _yaml_finding(loaded: Loaded, exc: YamlError, artefact: str | None = None) -> None:
+    loc = exc.location
+    assert loc is not None
+    loaded.findings.append(Finding(exc.code, exc.message, loc.file, loc.line, loc.col, artefact, exc.hint))
+
+
+def _apply_overlay(loaded: Loaded, raw: dict[str, Any], env: str, cache: ParseCache | None) -> dict[str, Any]:
+    if not NAME_RE.match(env):
+        raise AgentcfgError(f"'{env}' is not a valid environment name", hint=ENV_NAME_HINT)
+    declared = raw.get("environments")
+    if isinstance(declared, list) and env not in declared:
+        loaded.finding(
+            "unknown-environment",
+            f"environment '{env}' is not in `environments:` {declared}{did_you_mean(env, [str(d) for d in declared])}",
+            ("environments",),
+            hint="add it to `environments:` in agentcfg.yaml",
+        )
+    path = f"{OVERLAY_DIR}/{env}.yaml"
+    data = loaded.tree.read(path)
+    if data is None:
+        return raw  # overlays are optional
+    try:
+        over = load(data, path, cache=cache)
+    except YamlError as exc:
+        _yaml_finding(loaded, exc, f"environments/{env}")
+        return raw
+    if over.data is None:
+        return raw
+    if not isinstance(over.data, dict):
+        loc = over.location(())
+        loaded.findings.append(Finding("not-a-mapping", "an overlay must be a YAML mapping", loc.file, loc.line, loc.col,
+                                       f"environments/{env}"))
+        return raw
+    clean: dict[str, Any] = {}
+    for key, value in over.data.items():
+        if key not in OVERLAY_KEYS:
+            loc = over.location((key,))
+            loaded.findings.append(Finding(
+                "overlay-key",
+                f"an overlay may not set '{key}'{did_you_mean(key, OVERLAY_KEYS)}",
+                loc.file, loc.line, loc.col, f"environments/{env}",
+                hint=f"overlays may only touch: {', '.join(OVERLAY_KEYS)}",
+            ))
+            continue
+        clean[key] = value
+    result = deep_merge(raw, clean, (), loaded.sources, over, ())
+    assert isinstance(result, dict)
+    return result
+
+
+def _inline_files(loaded: Loaded, raw: dict[str, Any], cache: ParseCache | None) -> dict[str, Any]:
+    out = dict(raw)
+    for section in FILE_SECTIONS:
+        entries = raw.get(section)
+        if not isinstance(entries, dict):
+            continue
+        new_entries = dict(entries)
+        for name, entry in entries.items():
+            if isinstance(entry, dict) and isinstance(entry.get("file"), str):
+                new_entries[name] = _inline_one(loaded, section, name, entry, cache)
+        out[section] = new_entries
+    return out
+
+
+def _inline_one(loaded: Loaded, section: str, name: str, entry: dict[str, Any],
+                cache: ParseCache | None) -> dict[str, Any]:
+    aid = artefact_id(section, name)
+    rel = entry["file"]
+    where = (section, name, "file")
+    why = check_relpath(rel)
+    resolve = getattr(loaded.tree, "resolve", None)
+    if why is None and resolve is not None:
+        _, why = resolve(rel)
+    data = loaded.tree.read(rel) if why is None else None
+    if data is None:
+        why = why or "no such file (or not a regular file)"
+        code = "file-outside-repo" if "leave" in why or "outside" in why or "absolute" in why else "file-not-found"
+        loaded.finding(code, f"file '{rel}': {why}", where, artefact=aid,
+                       hint="paths are relative to the manifest's folder and must stay inside the repository")
+        return entry
+    loaded.files[aid] = rel
+    if section == "prompts":
+        from agentcfg.yamlio import decode
+
+        try:
+            text = decode(data, rel)
+        except YamlError as exc:
+            _yaml_finding(loaded, exc, aid)
+            return entry
+        doc = Document(rel, text, {(): (1, 1)})
+        loaded.sources.mount((section, name, "template"), doc)
+        if "template" in entry:
+            loaded.finding("prompt-source", "give either 'file' or 'template', not both", where, artefact=aid)
+        return {**entry, "template": text}
+    try:
+        sub = load(data, rel, cache=cache)
+    except YamlError as exc:
+        _yaml_finding(loaded, exc, aid)
+        return entry
+    if not isinstance(sub.data, dict):
+        loc = sub.location(())
+        loaded.findings.append(Finding("not-a-mapping", f"'{rel}' must hold a YAML/JSON mapping", loc.file, loc.line,
+                                       loc.col, aid))
+        return entry
+    # The file is the base; keys written in the manifest entry (e.g. `approval`) win.
+    for key in sub.data:
+        if key not in entry:
+            loaded.sources.mount((section, name, key), sub, (key,))
+    if "file" in sub.data:
+        loaded.finding("nested-file", "a referenced file may not itself use 'file'", where, artefact=aid)
+    return {**sub.data, **entry}
+
+
+# --- type checking --------------------------------------------------------------------------
+
+def _typecheck(loaded: Loaded, raw: dict[str, Any]) -> Manifest:
+    """Validate artefact by artefact so one bad entry never hides the others' findings."""
+    top: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in Manifest.model_fields:
+            loaded.finding("unknown-key", f"unknown key '{key}'{did_you_mean(key, Manifest.model_fields)}", (key,),
+                           hint="see `agentcfg schema` for the manifest's keys")
+            continue
+        if key in SECTIONS or key == "policies":
+            if value is None:
+                continue
+            if not isinstance(value, dict):
+                loaded.finding("type", f"'{key}' must be a mapping of name: definition", (key,))
+                continue
+            top[key] = _typecheck_section(loaded, key, value)
+        else:
+            top[key] = value
+    scalars = {k: v for k, v in top.items() if k not in SECTIONS and k != "policies"}
+    try:
+        head = Manifest.model_validate({**scalars})
+    except ValidationError as exc:
+        _report(loaded, exc, (), None, Manifest)
+        head = Manifest.model_construct(name=str(raw.get("name", "")), **{
+            k: v for k, v in scalars.items() if k in ("description",) and isinstance(v, str)
+        })
+        if isinstance(raw.get("environments"), list):
+            envs = [e for e in raw["environments"] if isinstance(e, str)]
+            head = head.model_copy(update={"environments": envs})
+    sections = {k: v for k, v in top.items() if k in SECTIONS or k == "policies"}
+    return head.model_copy(update=sections)
+
+
+def _typecheck_section(loaded: Loaded, section: str, entries: dict[str, Any]) -> dict[str, Any]:
+    from agentcfg.artefacts.policies import Policy
+
+    model = SECTION_MODELS.get(section, Policy)
+    valid: dict[str, Any] = {}
+    for name, entry in entries.items():
+        aid = artefact_id(section, name)
+        if not NAME_RE.match(name):
+            loaded.finding("invalid-name", f"'{name}' is not a valid name", (section, name), artefact=aid,
+                           hint="names start with a letter or digit and use only letters, digits, '_', '-', '.'")
+            continue
+        if not isinstance(entry, dict):
+            loaded.finding("type", f"the definition must be a mapping, not {_kind(entry)}", (section, name), artefact=aid)
+            continue
+        try:
+            valid[name] = model.model_validate(entry)
+        except ValidationError as exc:
+            _report(loaded, exc, (section, name), aid, model)
+    return valid
+
+
+def _report(loaded: Loaded, exc: ValidationError, prefix: tuple[Any, ...], aid: str | None,
+            model: type[BaseModel]) -> None:
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        path = prefix + loc
+        kind = err["type"]
+        value = err.get("input")
+        field_name = ".".join(str(p) for p in loc) or (prefix[-1] if prefix else "manifest")
+        if kind == "extra_forbidden":
+            key = str(loc[-1])
+            known = _fields_at(model, loc[:-1])
+            loaded.finding("unknown-key", f"unknown key '{key}'{did_you_mean(key, known)}", path, artefact=aid,
+                           hint=f"allowed keys: {', '.join(sorted(known))}" if known else None)
+        elif kind == "missing":
+            loaded.finding("missing-key", f"missing required key '{field_name}'", path[:-1], artefact=aid)
+        elif kind in ("string_type",) and isinstance(value, (int, float, bool)):
+            text = loaded.sources.raw_text(path) or str(value)
+            what = "a boolean" if isinstance(value, bool) else "a number"
+            loaded.finding("not-a-string", f"'{field_name}' must be a string; YAML read `{text}` as {what}"
+                           f" ({value!r})", path, artefact=aid, hint=f"quote it: \"{text}\"")
+        elif kind == "value_error":
+            msg = str(err["msg"]).removeprefix("Value error, ")
+            loaded.finding("invalid-value", msg, path, artefact=aid)
+        else:
+            shown = _kind(value) if isinstance(value, (dict, list)) else repr(value)
+            loaded.finding("type", f"'{field_name}': {err['msg'].lower()} (got {shown})", path, artefact=aid)
+
+
+def _kind(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", str: "a string", type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Field names allowed at ``loc`` inside ``model`` (for "did you mean")."""
+    current: Any = model
+    for part in loc:
+        current = _strip_optional(current)
+        origin = typing.get_origin(current)
+        if origin is dict:
+            current = typing.get_args(current)[1]  # `part` is a key: step into the value type
+        elif origin is list:
+            current = typing.get_args(current)[0]
+        elif isinstance(current, type) and issubclass(current, BaseModel):
+            info = current.model_fields.get(str(part)) or next(
+                (f for f in current.model_fields.values() if f.alias == part), None)
+            if info is None:
+                return []
+            current = info.annotation
+        else:
+            return []
+    current = _strip_optional(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return [f.alias or n for n, f in current.model_fields.items()]
+    return []
+
+
+def _strip_optional(tp: Any) -> Any:
+    if typing.get_origin(tp) in (Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        return args[0] if len(args) == 1 else tp
+    return tp

@@ -1,0 +1,102 @@
+"""Release files (`releases/<env>.json`): an environment's deployed state (SPEC §7).
+
+A release file is the whole rendered config plus who/why metadata; its `digest` must equal the
+digest of its `config`. It is written deterministically and atomically, and read back with
+:func:`parse_release`, which never trusts the digest it was given.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from agentcfg.canonical import atomic_write, digest_value, pretty_json
+from agentcfg.errors import AgentcfgError, CheckFailed, Location
+
+RELEASE_FORMAT = 1
+RELEASES_DIR = "releases"
+KEYS = ("format_version", "environment", "digest", "source", "action", "from", "reason", "hold", "config")
+
+
+def release_path(env: str) -> str:
+    """The release file of ``env``, relative to the manifest folder."""
+    return f"{RELEASES_DIR}/{env}.json"
+
+
+@dataclass(frozen=True)
+class ReleaseFile:
+    environment: str
+    digest: str
+    source: str | None  # the commit the config was rendered from
+    action: str  # "promote" | "rollback"
+    from_: str | None  # env or rev promoted from; for a rollback, the release index/digest restored
+    reason: str | None
+    hold: bool
+    config: dict[str, Any]
+    format_version: int = RELEASE_FORMAT
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format_version": self.format_version,
+            "environment": self.environment,
+            "digest": self.digest,
+            "source": self.source,
+            "action": self.action,
+            "from": self.from_,
+            "reason": self.reason,
+            "hold": self.hold,
+            "config": self.config,
+        }
+
+    def dumps(self) -> str:
+        return pretty_json(self.to_dict())
+
+    def write(self, path: Path) -> None:
+        atomic_write(path, self.dumps())
+
+
+def parse_release(data: bytes, origin: str, *, verify: bool = True) -> ReleaseFile:
+    """Parse release-file bytes; with ``verify``, refuse one whose config does not match its digest."""
+    try:
+        obj = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        line = getattr(exc, "lineno", 0)
+        raise AgentcfgError(f"release file is not valid JSON ({exc})", location=Location(origin, line)) from None
+    if not isinstance(obj, dict) or not isinstance(obj.get("config"), dict) or not isinstance(obj.get("digest"), str):
+        raise AgentcfgError("not an agentcfg release file (needs `digest` and `config`)", location=Location(origin))
+    if obj.get("format_version") != RELEASE_FORMAT:
+        raise AgentcfgError(f"unsupported release format_version {obj.get('format_version')!r}",
+                            location=Location(origin), hint="upgrade agentcfg")
+    rel = ReleaseFile(
+        environment=str(obj.get("environment", "")),
+        digest=obj["digest"],
+        source=obj.get("source"),
+        action=str(obj.get("action", "")),
+        from_=obj.get("from"),
+        reason=obj.get("reason"),
+        hold=bool(obj.get("hold", False)),
+        config=obj["config"],
+    )
+    if verify:
+        actual = digest_value(rel.config)
+        if actual != rel.digest:
+            raise CheckFailed(
+                f"release file does not match its digest: it says {rel.digest}, its config hashes to {actual}",
+                location=Location(origin),
+                artefact=f"environments/{rel.environment}" if rel.environment else None,
+                hint="the file was edited or corrupted; restore it from git (`git checkout -- FILE`) or roll back",
+            )
+    return rel
+
+
+def read_release(path: Path, origin: str | None = None, *, verify: bool = True) -> ReleaseFile | None:
+    """The release at ``path``, or None if there is none."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise AgentcfgError(f"cannot read {origin or path}: {exc.strerror}") from None
+    return parse_release(data, origin or str(path), verify=verify)

@@ -1,0 +1,75 @@
+"""Secret-looking literals: detection (validate refuses them) and redaction (every output).
+
+Secrets belong in the runtime's environment, referenced as ``${env:NAME}``; such references are
+never resolved into lock or release files (only :func:`agentcfg.load` resolves them).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+ENV_REF = re.compile(r"\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}")
+
+# (kind, pattern). Shapes of widely used credentials; anchored on their fixed prefixes so that
+# ordinary prose and digests do not match.
+SECRET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("Anthropic API key", re.compile(r"sk-ant-[A-Za-z0-9_-]{20,}")),
+    ("OpenAI API key", re.compile(r"sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}")),
+    ("AWS access key id", re.compile(r"(?:AKIA|ASIA)[0-9A-Z]{16}")),
+    ("GitHub token", re.compile(r"(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})")),
+    ("Slack token", re.compile(r"xox[abprs]-[A-Za-z0-9-]{10,}")),
+    ("Google API key", re.compile(r"AIza[0-9A-Za-z_-]{35}")),
+    ("Stripe key", re.compile(r"(?:sk|rk)_live_[0-9A-Za-z]{20,}")),
+    ("private key", re.compile(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----")),
+    ("credentials in URL", re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]{3,}@")),
+)
+
+# Keys whose literal value is a secret whatever it looks like.
+SECRET_KEYS = re.compile(r"(?i)^(api[_-]?key|apikey|secret|client[_-]?secret|password|passwd|token|access[_-]?token|auth[_-]?token|private[_-]?key)$")
+
+
+def secret_kind(text: str) -> str | None:
+    """The kind of secret ``text`` contains (ignoring ``${env:...}`` references), or None."""
+    stripped = ENV_REF.sub("", text)
+    for kind, pattern in SECRET_PATTERNS:
+        if pattern.search(stripped):
+            return kind
+    return None
+
+
+def find_secrets(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Yield (path, kind) for every secret-looking string inside ``value``."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if isinstance(v, str) and SECRET_KEYS.match(str(k)) and v and not ENV_REF.fullmatch(v.strip()):
+                yield path + (k,), f"literal value for '{k}'"
+                continue
+            yield from find_secrets(v, path + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from find_secrets(v, path + (i,))
+    elif isinstance(value, str):
+        kind = secret_kind(value)
+        if kind:
+            yield path, kind
+
+
+def redact_text(text: str) -> str:
+    """Replace every secret-looking substring with ``<redacted: N chars>``."""
+    for _, pattern in SECRET_PATTERNS:
+        text = pattern.sub(lambda m: f"<redacted: {len(m.group(0))} chars>", text)
+    return text
+
+
+def redact(value: Any, key: str | None = None) -> Any:
+    """A deep copy of ``value`` with secrets redacted (strings by pattern, secret keys wholesale)."""
+    if isinstance(value, dict):
+        return {k: redact(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact(v) for v in value]
+    if isinstance(value, str):
+        if key and SECRET_KEYS.match(key) and value and not ENV_REF.fullmatch(value.strip()):
+            return f"<redacted: {len(value)} chars>"
+        return redact_text(value)
+    return value

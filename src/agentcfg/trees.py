@@ -1,0 +1,102 @@
+"""Where a project's files are read from: the working tree, or a commit (no checkout).
+
+Both trees answer the same questions, so loading, validating and rendering a manifest works the
+same at ``HEAD~3`` as on disk. Every path a manifest names goes through :func:`check_relpath`:
+no absolute paths, and on disk the *real* path (symlinks resolved) must stay inside the
+repository (SPEC §9).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path, PurePosixPath
+from typing import Protocol
+
+from agentcfg.gitio import GitTree
+
+
+class Tree(Protocol):
+    label: str
+
+    def read(self, relpath: str) -> bytes | None: ...
+
+    def kind(self, relpath: str) -> str | None: ...
+
+
+def check_relpath(relpath: str) -> str | None:
+    """A reason the path string is unacceptable on its own, or None."""
+    if not relpath or "\x00" in relpath:
+        return "empty or invalid path"
+    if relpath.startswith(("/", "\\")) or (len(relpath) > 1 and relpath[1] == ":"):
+        return "absolute paths are not allowed"
+    return None
+
+
+class WorkTree:
+    """The files on disk under ``root`` (the manifest folder), confined to ``boundary``."""
+
+    def __init__(self, root: Path, boundary: Path | None = None) -> None:
+        self.root = root.resolve()
+        self.boundary = (boundary or root).resolve()
+        self.label = "working tree"
+
+    def resolve(self, relpath: str) -> tuple[Path | None, str | None]:
+        """(real path, None) when readable and inside the boundary, else (None, reason)."""
+        why = check_relpath(relpath)
+        if why:
+            return None, why
+        lexical = os.path.normpath(os.path.join(self.root, PurePosixPath(relpath)))
+        if not _inside(Path(lexical), self.boundary):
+            return None, "the path leaves the repository"
+        try:
+            real = Path(lexical).resolve(strict=True)
+        except FileNotFoundError:
+            return None, "no such file or folder"
+        except (OSError, RuntimeError):  # RuntimeError: symlink loop on older Pythons
+            return None, "cannot resolve the path (symlink loop?)"
+        if not _inside(real, self.boundary):
+            return None, "the path resolves (through a symlink) outside the repository"
+        return real, None
+
+    def read(self, relpath: str) -> bytes | None:
+        real, why = self.resolve(relpath)
+        if real is None or not real.is_file():
+            return None
+        return read_regular_file(real)
+
+    def kind(self, relpath: str) -> str | None:
+        real, why = self.resolve(relpath)
+        if real is None:
+            return None
+        if real.is_dir():
+            return "tree"
+        if real.is_file():
+            return "blob"
+        return "special"
+
+
+def read_regular_file(path: Path) -> bytes | None:
+    """Read a regular file; FIFOs, devices and sockets are never opened (a FIFO would block)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError:
+        return None
+
+
+def _inside(path: Path, boundary: Path) -> bool:
+    try:
+        path.relative_to(boundary)
+    except ValueError:
+        return False
+    return True
+
+
+__all__ = ["Tree", "WorkTree", "GitTree", "check_relpath", "read_regular_file"]

@@ -1,0 +1,80 @@
+"""`validate`: schema, cross-references, prompt variables, graphs, files, secrets, policies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agentcfg.errors import Finding
+from agentcfg.project import Project
+
+FORMAT_VERSION = 1
+
+
+@dataclass
+class ValidationReport:
+    """Every finding of one run. ``ok`` is False when any finding is an error."""
+
+    environments: list[str | None]
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format_version": FORMAT_VERSION,
+            "ok": self.ok,
+            "environments": self.environments,
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+def validate(root: Path | str = ".", *, env: str | None = None) -> ValidationReport:
+    """Validate the manifest at ``root``.
+
+    Without ``env``, the base manifest and every environment listed in ``environments:`` (with
+    its overlay) are checked, and each distinct finding is reported once. With ``env``, only that
+    environment is checked, including its policies.
+    """
+    project = Project.find(root)
+    return validate_tree(project, env=env)
+
+
+def validate_tree(project: Project, *, env: str | None = None, tree: Any = None) -> ValidationReport:
+    from agentcfg import checks
+    from agentcfg.manifest.loader import load_manifest
+
+    tree = tree or project.worktree()
+    base = load_manifest(tree)
+    targets: list[str | None] = [env] if env else [None]
+    if env is None and base.manifest is not None:
+        targets += list(dict.fromkeys(base.manifest.environments))
+    report = ValidationReport(environments=targets)
+    seen: set[tuple[Any, ...]] = set()
+    for target in targets:
+        loaded = base if target is None else load_manifest(tree, env=target)
+        checks.run_all(loaded)
+        if target is not None and loaded.manifest is not None:
+            from agentcfg.policy import check_policies
+
+            check_policies(loaded, target)
+        for f in loaded.findings:
+            key = (f.code, f.file, f.line, f.col, f.message)
+            if key not in seen:
+                seen.add(key)
+                report.findings.append(f)
+    report.findings.sort(key=lambda f: (f.severity != "error", f.file, f.line, f.col, f.code))
+    return report
