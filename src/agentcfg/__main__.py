@@ -1,3 +1,3 @@
-from agentcfg.cli.app import main
+from agentcfg.cli.entry import run
 
-raise SystemExit(main())
+run()

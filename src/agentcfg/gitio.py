@@ -153,7 +153,8 @@ class GitTree:
             return None
         if obj.mode == 0o120000:  # a symlink's blob is its target, never the target's content
             return None
-        return bytes(obj.data_stream.read())
+        # Read one byte past yamlio's size limit at most: an oversized blob is refused, not loaded.
+        return bytes(obj.data_stream.read(min(obj.size, 10 * 1024 * 1024 + 1)))
 
     def kind(self, relpath: str) -> str | None:
         obj = self._object(relpath)

@@ -14,9 +14,23 @@ if TYPE_CHECKING:
     import git
 
     from agentcfg.gitio import GitTree
+    from agentcfg.parsecache import FileParseCache
     from agentcfg.trees import WorkTree
 
 STATE_DIR = ".agentcfg"  # caches and the writer lock; never committed (`init` git-ignores it)
+
+
+def ensure_state_dir(state_dir: Path) -> Path:
+    """Create `.agentcfg/` with a `.gitignore` of `*`, so it never shows up in `git status`
+    even in repositories whose own .gitignore does not mention it (pytest's cache does the same)."""
+    state_dir.mkdir(parents=True, exist_ok=True)
+    ignore = state_dir / ".gitignore"
+    if not ignore.exists():
+        try:
+            ignore.write_text("# created by agentcfg: caches and the writer lock, never committed\n*\n")
+        except OSError:
+            pass
+    return state_dir
 
 
 @dataclass
@@ -72,6 +86,17 @@ class Project:
     @property
     def state_dir(self) -> Path:
         return self.root / STATE_DIR
+
+    @cached_property
+    def parse_cache(self) -> "FileParseCache":
+        """Parsed YAML keyed by content digest (see parsecache.py); call :meth:`save_caches`."""
+        from agentcfg.parsecache import FileParseCache
+
+        return FileParseCache(self.state_dir / "cache" / "parse.json")
+
+    def save_caches(self) -> None:
+        if "parse_cache" in self.__dict__:
+            self.parse_cache.save()
 
     def worktree(self) -> "WorkTree":
         from agentcfg.trees import WorkTree

@@ -76,8 +76,12 @@ class WorkTree:
         return "special"
 
 
-def read_regular_file(path: Path) -> bytes | None:
-    """Read a regular file; FIFOs, devices and sockets are never opened (a FIFO would block)."""
+MAX_READ = 10 * 1024 * 1024 + 1  # one byte past yamlio.MAX_BYTES, so oversize is detected, not loaded
+
+
+def read_regular_file(path: Path, limit: int = MAX_READ) -> bytes | None:
+    """Read a regular file (at most ``limit`` bytes); FIFOs, devices and sockets are never opened
+    (a FIFO would block)."""
     try:
         st = os.stat(path)
     except OSError:
@@ -86,7 +90,7 @@ def read_regular_file(path: Path) -> bytes | None:
         return None
     try:
         with open(path, "rb") as fh:
-            return fh.read()
+            return fh.read(limit)
     except OSError:
         return None
 

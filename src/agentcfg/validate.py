@@ -58,14 +58,15 @@ def validate_tree(project: Project, *, env: str | None = None, tree: Any = None)
     from agentcfg.manifest.loader import load_manifest
 
     tree = tree or project.worktree()
-    base = load_manifest(tree)
+    cache = project.parse_cache if project.state_dir.parent.is_dir() else None
+    base = load_manifest(tree, cache=cache)
     targets: list[str | None] = [env] if env else [None]
     if env is None and base.manifest is not None:
         targets += list(dict.fromkeys(base.manifest.environments))
     report = ValidationReport(environments=targets)
     seen: set[tuple[Any, ...]] = set()
     for target in targets:
-        loaded = base if target is None else load_manifest(tree, env=target)
+        loaded = base if target is None else load_manifest(tree, env=target, cache=cache)
         checks.run_all(loaded)
         if target is not None and loaded.manifest is not None:
             from agentcfg.policy import check_policies
@@ -76,5 +77,6 @@ def validate_tree(project: Project, *, env: str | None = None, tree: Any = None)
             if key not in seen:
                 seen.add(key)
                 report.findings.append(f)
+    project.save_caches()
     report.findings.sort(key=lambda f: (f.severity != "error", f.file, f.line, f.col, f.code))
     return report

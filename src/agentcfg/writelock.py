@@ -34,7 +34,9 @@ def _alive(pid: int) -> bool:
 @contextmanager
 def writer_lock(state_dir: Path, command: str | None = None) -> Iterator[None]:
     """Hold the repository's writer lock for the duration of the block."""
-    state_dir.mkdir(parents=True, exist_ok=True)
+    from agentcfg.project import ensure_state_dir
+
+    ensure_state_dir(state_dir)
     path = state_dir / LOCK_NAME
     owner = {
         "pid": os.getpid(),
