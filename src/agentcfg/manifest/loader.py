@@ -42,6 +42,8 @@ class Loaded:
     manifest: Manifest | None
     findings: list[Finding] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)  # artefact id -> referenced file
+    # Artefacts whose `file:` could not be read: reported once, not type-checked (no cascades).
+    broken: set[str] = field(default_factory=set)
 
     def finding(self, code: str, message: str, path: tuple[Any, ...], *, artefact: str | None = None,
                 hint: str | None = None, severity: str = "error") -> Finding:
@@ -87,6 +89,8 @@ def _yaml_finding(loaded: Loaded, exc: YamlError, artefact: str | None = None) -
     loc = exc.location
     assert loc is not None
     loaded.findings.append(Finding(exc.code, exc.message, loc.file, loc.line, loc.col, artefact, exc.hint))
+    if artefact:
+        loaded.broken.add(artefact)
 
 
 def _apply_overlay(loaded: Loaded, raw: dict[str, Any], env: str, cache: ParseCache | None) -> dict[str, Any]:
@@ -162,6 +166,7 @@ def _inline_one(loaded: Loaded, section: str, name: str, entry: dict[str, Any],
         code = "file-outside-repo" if "leave" in why or "outside" in why or "absolute" in why else "file-not-found"
         loaded.finding(code, f"file '{rel}': {why}", where, artefact=aid,
                        hint="paths are relative to the manifest's folder and must stay inside the repository")
+        loaded.broken.add(aid)
         return entry
     loaded.files[aid] = rel
     if section == "prompts":
@@ -240,6 +245,8 @@ def _typecheck_section(loaded: Loaded, section: str, entries: dict[str, Any]) ->
         if not NAME_RE.match(name):
             loaded.finding("invalid-name", f"'{name}' is not a valid name", (section, name), artefact=aid,
                            hint="names start with a letter or digit and use only letters, digits, '_', '-', '.'")
+            continue
+        if aid in loaded.broken:
             continue
         if not isinstance(entry, dict):
             loaded.finding("type", f"the definition must be a mapping, not {_kind(entry)}", (section, name), artefact=aid)
