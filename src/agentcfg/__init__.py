@@ -19,6 +19,19 @@ _API = {
     "ValidationReport": "agentcfg.validate",
     "json_schema": "agentcfg.manifest.model",
     "init": "agentcfg.scaffold",
+    "load": "agentcfg.runtime",
+    "Config": "agentcfg.runtime",
+    "import_tools": "agentcfg.toolformats",
+    "export_tools": "agentcfg.toolformats",
+    # environments (issue 5); `render` stays `agentcfg.promotion.render`: `agentcfg.render` is a module
+    "promote": "agentcfg.promotion",
+    "rollback": "agentcfg.promotion",
+    "unhold": "agentcfg.promotion",
+    "history": "agentcfg.promotion",
+    "status": "agentcfg.promotion",
+    "show": "agentcfg.promotion",
+    "PromoteResult": "agentcfg.promotion",
+    "RollbackResult": "agentcfg.promotion",
 }
 
 __all__ = ["__version__", *_API]

@@ -179,3 +179,229 @@ def subdir_of(repo: "git.Repo", folder: Path) -> str:
     """The manifest folder relative to the repository root, '' at the top ('a/b' in a monorepo)."""
     rel = folder.resolve().relative_to(toplevel(repo))
     return "" if str(rel) == "." else rel.as_posix()
+
+
+# --- code refs (issue 3): resolve a ref to a commit without cloning ----------------------------
+
+_FULL_SHA = re.compile(r"^[0-9a-f]{40}$|^[0-9a-f]{64}$")
+
+
+def ls_remote(url: str, ref: str, *, timeout: float = 60) -> str | None:
+    """The commit ``ref`` names in the repository at ``url`` (``git ls-remote``, no clone), or None.
+
+    A branch wins over a tag of the same name (git's own order is tags first for rev-parse, but a
+    moving branch is what a `ref:` in a manifest usually means); an annotated tag is peeled to
+    its commit. A full commit SHA cannot be checked without fetching, so it is returned as is.
+    """
+    _env()
+    import git
+
+    safe_url(url)
+    safe_rev(ref)
+    if _FULL_SHA.match(ref):
+        return ref
+    try:
+        # Patterns match ref names by their tail; the peeled line of an annotated tag is listed
+        # only when asked for by its own `^{}` name.
+        out = git.Git().ls_remote(url, ref, f"{ref}^{{}}", kill_after_timeout=timeout)
+    except git.GitCommandError as exc:
+        stderr = (exc.stderr or "").strip().splitlines()
+        reason = stderr[-1].removeprefix("stderr: ").strip(" '") if stderr else f"exit {exc.status}"
+        raise GitError(f"cannot list refs of {url}: {reason}",
+                       hint="check the URL and your access to it (agentcfg never prompts for credentials)") from None
+    refs: dict[str, str] = {}
+    for line in out.splitlines():
+        sha, _, name = line.partition("\t")
+        refs[name] = sha
+    for name in (f"refs/heads/{ref}", f"refs/tags/{ref}^{{}}", f"refs/tags/{ref}", ref):
+        if name in refs:
+            return refs[name]
+    return None
+
+
+def resolve_local_ref(repo: "git.Repo", ref: str) -> str | None:
+    """The commit ``ref`` names in a local repository (falling back to ``origin/<ref>``), or None.
+
+    The fallback matters on a fresh clone, where only the checked-out branch exists locally but
+    a manifest may name another branch: the lock must come out the same as on the author's clone.
+    """
+    import git
+
+    safe_rev(ref)
+    if not has_commits(repo):
+        return None
+    for candidate in (ref, f"refs/remotes/origin/{ref}"):
+        try:
+            return str(repo.git.rev_parse("--verify", "--quiet", "--end-of-options", f"{candidate}^{{commit}}"))
+        except git.GitCommandError:
+            continue
+    return None
+
+
+def object_id(repo: "git.Repo", commit: str, path: str) -> str | None:
+    """git's object id of ``path`` (a tree or a blob) at ``commit``, or None when it is absent."""
+    import git
+
+    clean = path.strip("/")
+    if not clean or clean == ".":
+        spec = f"{commit}^{{tree}}"
+    else:
+        spec = f"{commit}:{clean}"
+    try:
+        return str(repo.git.rev_parse("--verify", "--quiet", "--end-of-options", spec))
+    except git.GitCommandError:
+        return None
+
+
+# --- release files (issue 5): one file's log, old blobs, commits of exactly one path ---------
+
+# One `git log` with a custom format reads thousands of releases in milliseconds; a GitPython
+# walk over commit objects would take seconds. \x1e starts a record, \x1f separates fields.
+_LOG_FORMAT = "%x1e%H%x1f%an%x1f%ae%x1f%cI%x1f%ct%x1f%(trailers:only,unfold)%x1f%s"
+
+
+@dataclass(frozen=True)
+class PathCommit:
+    """One commit that changed a path, as `git log -- PATH` lists it."""
+
+    commit: str
+    author: str
+    email: str
+    date: str  # committer date, ISO 8601
+    timestamp: int
+    trailers: dict[str, str]  # keys lower-cased; the last value of a repeated key wins
+    subject: str
+
+
+def _literal(path: str) -> str:
+    # A folder name with '*' or '?' must not become a glob.
+    return f":(literal){path}"
+
+
+def log_path(repo: "git.Repo", path: str, *, limit: int | None = None) -> list[PathCommit]:
+    """Every commit reachable from HEAD that changed ``path`` (repository-relative), newest first."""
+    import git
+
+    if not has_commits(repo):
+        return []
+    # --no-show-signature/--no-follow: user config (log.showSignature, log.follow) must not
+    # change what we parse or mix another file's history in.
+    args = ["--no-show-signature", "--no-follow", "--no-color", f"--format={_LOG_FORMAT}"]
+    if limit is not None:
+        args.append(f"--max-count={max(int(limit), 0)}")
+    try:
+        out = repo.git.log(*args, "HEAD", "--", _literal(path), strip_newline_in_stdout=False)
+    except git.GitCommandError as exc:
+        raise GitError(f"cannot read the history of {path}: {_stderr(exc)}") from None
+    commits = []
+    for record in out.split("\x1e")[1:]:
+        sha, author, email, date, ts, trailer_text, subject = record.split("\x1f", 6)
+        trailers: dict[str, str] = {}
+        for line in trailer_text.splitlines():
+            key, sep, value = line.partition(":")
+            if sep:
+                trailers[key.strip().lower()] = value.strip()
+        commits.append(PathCommit(sha, author, email, date, int(ts or 0), trailers, subject.strip()))
+    return commits
+
+
+def read_blob(repo: "git.Repo", commit: str, path: str) -> bytes | None:
+    """The bytes of ``path`` at ``commit`` (through git's persistent `cat-file --batch`), or None."""
+    try:
+        _, kind, _, data = repo.git.get_object_data(f"{commit}:{path}")
+    except ValueError:  # "<name> missing"
+        return None
+    return bytes(data) if kind in (b"blob", "blob") else None
+
+
+def path_status(repo: "git.Repo", path: str) -> str:
+    """git's two-letter status of ``path`` (' M', 'M ', '??', ' D', ...); '' when clean."""
+    import git
+
+    try:
+        out = repo.git.status("--porcelain=v1", "-z", "--untracked-files=all", "--ignored=no", "--",
+                              _literal(path))
+    except git.GitCommandError as exc:
+        raise GitError(f"git status failed: {_stderr(exc)}") from None
+    return out[:2] if out else ""
+
+
+def staged_paths(repo: "git.Repo") -> list[str]:
+    """Paths whose staged content differs from HEAD (what `git commit` would commit)."""
+    import git
+
+    try:
+        out = repo.git.diff("--cached", "--name-only", "--no-renames", "-z")
+    except git.GitCommandError as exc:
+        raise GitError(f"git diff --cached failed: {_stderr(exc)}") from None
+    return [p for p in out.split("\x00") if p]
+
+
+def is_tracked(repo: "git.Repo", path: str) -> bool:
+    return bool(repo.git.ls_files("--", _literal(path)))
+
+
+def commit_path(repo: "git.Repo", path: str, message: str) -> str:
+    """Commit exactly ``path`` as it is on disk, with ``message``; returns the new commit's SHA.
+
+    git itself makes the commit, so the repository's hooks run and signing follows the user's
+    config. `--only` commits the path's working-tree content and nothing else from the index.
+    A new file is added first (`--only` refuses paths git does not know). On failure the caller
+    restores the file; :func:`unstage_path` undoes the add.
+    """
+    import git
+
+    spec = _literal(path)
+    try:
+        if not is_tracked(repo, path):
+            repo.git.add("--", spec)
+        repo.git.commit("--quiet", "--only", "-m", message, "--", spec)
+        return str(repo.git.rev_parse("--verify", "HEAD"))
+    except git.GitCommandError as exc:
+        raise GitError(f"git commit failed: {_stderr(exc)}") from None
+
+
+def unstage_path(repo: "git.Repo", path: str) -> None:
+    """Drop ``path`` from the index (after a failed first commit of a new file)."""
+    repo.git.rm("--cached", "--quiet", "--ignore-unmatch", "--", _literal(path))
+
+
+def count_commits(repo: "git.Repo", since: str, until: str = "HEAD", *, under: str = "",
+                  exclude: str | None = None) -> int | None:
+    """Commits ``until`` has that ``since`` lacks, touching ``under`` but not only ``exclude``."""
+    import git
+
+    specs = [f":(literal){under or '.'}"] + ([f":(exclude,literal){exclude}"] if exclude else [])
+    try:
+        return int(repo.git.rev_list("--count", f"{since}..{until}", "--", *specs))
+    except (git.GitCommandError, ValueError):
+        return None
+
+
+def _stderr(exc: Exception) -> str:
+    lines = [ln.strip() for ln in str(getattr(exc, "stderr", "") or "").splitlines() if ln.strip()]
+    text = " ".join(ln.removeprefix("stderr:").strip(" '") for ln in lines[-4:])
+    return text or f"exit status {getattr(exc, 'status', '?')}"
+
+
+def last_commit_touching(repo: "git.Repo", commit: str, include: str | None, exclude: tuple[str, ...] = ()) -> str | None:
+    """The newest commit reachable from ``commit`` that changed ``include`` (None: anything)
+    outside ``exclude`` (paths relative to the repository root; matched literally, not as globs).
+
+    Raises GitError when the answer lies beyond a shallow clone's boundary, where git would
+    wrongly report the boundary commit as having added every file.
+    """
+    import git
+
+    specs = [f":(top,literal){include}"] if include else [":(top)"]
+    specs += [f":(top,exclude,literal){path}" for path in exclude]
+    try:
+        found = str(repo.git.log("-1", "--format=%H", commit, "--", *specs)).strip()
+    except git.GitCommandError as exc:
+        raise GitError(f"git log failed: {(exc.stderr or '').strip()[:200]}") from None
+    if found and is_shallow(repo):
+        boundary = (Path(repo.git_dir) / "shallow").read_text(encoding="ascii").split()
+        if found in boundary:
+            raise GitError("cannot tell which commit last changed the code: the history is cut off here",
+                           hint=SHALLOW_HINT)
+    return found or None

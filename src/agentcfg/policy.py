@@ -12,6 +12,7 @@ from agentcfg.pinning import is_pinned
 
 _HINT_OF = {"write": ("readOnlyHint", False), "destructive": ("destructiveHint", True),
             "open_world": ("openWorldHint", True)}
+SIDE_EFFECT_HINTS = _HINT_OF  # public: promotion checks rendered configs with the same table
 
 
 def check_policies(loaded: Loaded, env: str) -> None:

@@ -87,7 +87,9 @@ def init(directory: str | Path = ".", *, example: str | None = None) -> InitResu
 def _collect(node, prefix: str, files: dict[str, bytes]) -> None:  # type: ignore[no-untyped-def]
     for child in node.iterdir():
         rel = f"{prefix}{child.name}"
-        if child.name in ("__pycache__",) or child.name.endswith(".pyc"):
+        # `.agentcfg/` appears in the bundled example whenever someone validates it in place
+        # (parse cache); it is machine state of that checkout, never part of the example.
+        if child.name in ("__pycache__", STATE_DIR) or child.name.endswith(".pyc"):
             continue
         if child.is_dir():
             _collect(child, rel + "/", files)

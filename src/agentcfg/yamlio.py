@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -32,6 +33,8 @@ MAX_DEPTH = 200
 Path_ = tuple[str | int, ...]
 
 _STD = "tag:yaml.org,2002:"
+_KIND = {f"{_STD}int": "an integer", f"{_STD}float": "a number", f"{_STD}bool": "a boolean", f"{_STD}null": "null",
+         f"{_STD}timestamp": "a date", f"{_STD}binary": "binary data"}
 _SCALAR_TAGS = {f"{_STD}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "binary")}
 
 
@@ -134,9 +137,19 @@ def _compose(text: str, origin: str) -> Document:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    import warnings
+
+    from ruamel.yaml.error import ReusedAnchorWarning
+
     yaml = YAML(typ="safe", pure=True)
     try:
-        node = yaml.compose(text)
+        # ruamel only *warns* about a reused anchor (printing its internals to stderr); an alias
+        # after it would silently mean the last definition, so it is refused like a duplicate key.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", ReusedAnchorWarning)
+            node = yaml.compose(text)
+    except ReusedAnchorWarning as exc:
+        raise _reused_anchor(str(exc), origin) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -160,6 +173,22 @@ def _compose(text: str, origin: str) -> Document:
     doc.data = builder.build(node, (), 0)
     doc.positions.setdefault((), (node.start_mark.line + 1, node.start_mark.column + 1))
     return doc
+
+
+def _reused_anchor(text: str, origin: str) -> YamlError:
+    import re
+
+    name = re.search(r"duplicate anchor '([^']*)'", text)
+    lines = [int(n) for n in re.findall(r"line (\d+), column \d+", text)]
+    cols = [int(n) for n in re.findall(r"line \d+, column (\d+)", text)]
+    first = f" (first defined on line {lines[0]})" if lines else ""
+    where = Location(origin, lines[-1], cols[-1]) if lines else Location(origin, 1, 1)
+    return YamlError(
+        "yaml-syntax",
+        f"YAML syntax error: duplicate anchor '&{name.group(1) if name else '?'}'{first}",
+        where,
+        hint="rename one of them; an alias would silently refer to the last one",
+    )
 
 
 class _Builder:
@@ -213,7 +242,7 @@ class _Builder:
                     self._scalar(key_node, path)  # refuses custom tags on keys
                     raise YamlError(
                         "yaml-key-type",
-                        f"key {key} is read as a {key_node.tag.removeprefix(_STD)}, not a string",
+                        f"key {key} is read as {_KIND.get(key_node.tag, 'a ' + key_node.tag)}, not a string",
                         self._loc(key_node),
                         hint=f"quote it: \"{key}\"",
                     )
@@ -233,7 +262,8 @@ class _Builder:
     def _bad_tag(self, node: Any) -> YamlError:
         return YamlError(
             "yaml-tag",
-            f"tag '{node.tag}' is not allowed",
+            # Shown as written: `!!python/object` rather than its expanded `tag:yaml.org,2002:` URI.
+            f"tag '{_shorthand(node.tag)}' is not allowed",
             self._loc(node),
             hint="agentcfg reads plain YAML only: remove the tag",
         )
@@ -262,6 +292,10 @@ class _Builder:
                 hint="quote it if you meant a string",
             )
         return number
+
+
+def _shorthand(tag: str) -> str:
+    return "!!" + tag.removeprefix(_STD) if tag.startswith(_STD) else tag
 
 
 def _parse_int(text: str) -> int:
@@ -299,6 +333,27 @@ def dump_yaml(value: Any) -> str:
     yaml.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
     yaml.width = 100
     yaml.allow_unicode = True
+    plain = json.loads(json.dumps(value))
+    if _needs_escapes(plain):
+        # Text with control characters or U+0085/U+2028/U+2029 must be written double-quoted with
+        # escapes to read back the same. ruamel writes those breaks raw when allow_unicode is on
+        # (a reader folds them into spaces) and can fold a long double-quoted line at a point
+        # where the reader then adds a space, so: escape everything, never wrap.
+        yaml.allow_unicode = False
+        yaml.width = 1 << 30
     buf = io.StringIO()
-    yaml.dump(json.loads(json.dumps(value)), buf)
+    yaml.dump(plain, buf)
     return buf.getvalue()
+
+
+_NEEDS_ESCAPE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+
+
+def _needs_escapes(value: Any) -> bool:
+    if isinstance(value, str):
+        return _NEEDS_ESCAPE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_needs_escapes(k) or _needs_escapes(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_needs_escapes(v) for v in value)
+    return False

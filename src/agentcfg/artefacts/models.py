@@ -10,6 +10,7 @@ from agentcfg.artefacts.base import Strict
 
 
 class Model(Strict):
+    file: str | None = None  # the definition may live in its own YAML/JSON file, like tools
     provider: str
     id: str
     kind: Literal["chat", "embedding", "completion", "rerank"] = "chat"

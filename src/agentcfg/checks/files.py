@@ -37,7 +37,10 @@ def check(loaded: Loaded) -> None:
         except UsageError as exc:
             loaded.finding("unsafe-ref", exc.message, ("code", name, "ref"), artefact=aid, hint=exc.hint)
         repo = ref.repo
-        if repo == "." or repo.startswith(("./", "../")) or "://" not in repo and "@" not in repo:
+        # `ext::cmd` and other `<transport>::<address>` forms have no "://" and no "@" but are
+        # remote helpers (ext:: runs a command), so they must reach safe_url, not the path branch.
+        local = "://" not in repo and "@" not in repo and "::" not in repo
+        if repo == "." or repo.startswith(("./", "../")) or local:
             if repo != "." and (why := check_relpath(repo)):
                 loaded.finding("file-outside-repo", f"repo '{repo}': {why}", ("code", name, "repo"), artefact=aid)
             continue

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from agentcfg.artefacts.prompts import TemplateSyntaxError, template_variables
 from agentcfg.errors import Finding, Location
 from agentcfg.manifest.loader import Loaded
@@ -36,7 +38,10 @@ def _location_of(loaded: Loaded, where: tuple[str, ...], text: str, var: str) ->
     """The line of the first use of ``var`` when the template is its own file."""
     loc = loaded.sources.location(where)
     doc, _ = loaded.sources.document(where)
-    idx = text.find(var)
+    # The variable as a whole word inside a `{...}` tag; a bare text.find would stop at the same
+    # word in prose ("your name" before "{{name}}") or inside a longer name.
+    m = re.search(r"\{[^{}]*?\b(" + re.escape(var) + r")\b", text)
+    idx = m.start(1) if m else text.find(var)
     if doc.data == text and idx >= 0:  # the template file itself, not a manifest string
         line = text.count("\n", 0, idx) + 1
         col = idx - (text.rfind("\n", 0, idx) + 1) + 1

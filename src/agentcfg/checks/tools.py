@@ -26,8 +26,27 @@ def iter_refs(schema: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[A
             yield from iter_refs(v, path + (i,))
 
 
+_CHECKED: dict[str, list[tuple[tuple[Any, ...], str, str]]] = {}
+
+
 def schema_problems(schema: Any) -> list[tuple[tuple[Any, ...], str, str]]:
-    """(path, code, message) for an unsafe or invalid JSON Schema. Never fetches anything."""
+    """(path, code, message) for an unsafe or invalid JSON Schema. Never fetches anything.
+
+    Memoised per process by the schema's canonical JSON: checking against the metaschema costs
+    ~1 ms, and `lock` checks the same schemas once per environment (issue 8).
+    """
+    from agentcfg.canonical import canonical_json
+
+    try:
+        key = canonical_json(schema)
+    except (TypeError, ValueError):
+        return _schema_problems(schema)
+    if key not in _CHECKED:
+        _CHECKED[key] = _schema_problems(schema)
+    return list(_CHECKED[key])
+
+
+def _schema_problems(schema: Any) -> list[tuple[tuple[Any, ...], str, str]]:
     problems: list[tuple[tuple[Any, ...], str, str]] = []
     for path, ref in iter_refs(schema):
         if not ref.startswith("#"):

@@ -67,4 +67,25 @@ def json_schema() -> dict[str, Any]:
     schema["$id"] = "https://agentcfg.dev/schemas/agentcfg.schema.json"
     schema["title"] = "agentcfg manifest"
     # `file:` references are inlined by the loader before validation; editors see the file form too.
+    _allow_file_entries(schema)
     return schema
+
+
+def _allow_file_entries(schema: dict[str, Any]) -> None:
+    """Let an entry of a FILE_SECTIONS section be complete with only `file:` in the manifest.
+
+    The loader merges the referenced file under the entry before type-checking, so the schema an
+    editor applies to `agentcfg.yaml` must accept `{file: tools/x.yaml}` where the model itself
+    requires more keys: each such definition's ``required`` becomes
+    ``anyOf: [{required: <original>}, {required: [file]}]``. A prompt needs its text either
+    inline or as a file, which the model checks in a validator; the schema says it the same way.
+    """
+    defs = schema.get("$defs", {})
+    for section in FILE_SECTIONS:
+        ref = schema["properties"][section]["additionalProperties"]["$ref"]
+        definition = defs[ref.rsplit("/", 1)[-1]]
+        required = definition.pop("required", None)
+        if section == "prompts":
+            required = ["template"]
+        if required:
+            definition["anyOf"] = [{"required": required}, {"required": ["file"]}]

@@ -1,0 +1,294 @@
+"""Environment commands: render, promote, rollback, unhold, history, status, show (SPEC §7)."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any, Optional
+
+import typer
+
+from agentcfg.cli.app import Format, app, output_format
+
+
+class RenderFormat(str, Enum):
+    text = "text"
+    json = "json"
+    yaml = "yaml"
+
+
+_FORMAT = typer.Option(None, "--format", help="Output format: text or json.")
+
+
+@app.command(epilog="Examples: agentcfg render production · agentcfg render staging --rev HEAD~1 --format json · "
+             "agentcfg render production --tools-format openai")
+def render(
+    ctx: typer.Context,
+    env: str = typer.Argument(..., metavar="ENV", help="The environment to render (its overlay is applied)."),
+    rev: Optional[str] = typer.Option(None, "--rev", metavar="REV",
+                                      help="Render from this git revision (read from git objects, pinned by "
+                                           "its agentcfg.lock) instead of the working tree."),
+    fmt: Optional[RenderFormat] = typer.Option(None, "--format", help="yaml (the default for text), or json."),
+    tools_format: Optional[str] = typer.Option(None, "--tools-format", metavar="FMT",
+                                               help="Print only the tools, shaped for mcp, openai, "
+                                                    "openai-responses or anthropic."),
+) -> None:
+    """Print the fully rendered config of an environment and its root digest: manifest plus
+    overlay, prompts and tool definitions inline, data and code by digest/commit, ${env:NAME}
+    references left as references. This is exactly what `promote` would write.
+    """
+    from agentcfg.cli import ui
+    from agentcfg.promotion import render as do_render
+    from agentcfg.secrets import redact
+
+    rendered = do_render(env, root=".", rev=rev)
+    data: Any = {"environment": env, "digest": rendered.digest, "config": rendered.config}
+    if tools_format is not None:
+        from agentcfg.toolformats import export_tools
+
+        data = export_tools(rendered.config.get("tools") or {}, tools_format)
+    data = redact(data)
+    if output_format(ctx, fmt) == "json":
+        ui.print_json(data)
+    else:
+        from agentcfg.yamlio import dump_yaml
+
+        ui.print_raw(dump_yaml(data))
+    ui.note(f"{ui.escape(env)} {rendered.digest}")
+
+
+@app.command(epilog="Examples: agentcfg promote HEAD staging · agentcfg promote staging production --dry-run · "
+             "agentcfg promote staging production --expect-current 3f2a9c1 --approve 'CAB-142'")
+def promote(
+    ctx: typer.Context,
+    src: str = typer.Argument(..., metavar="SRC", help="An environment (promote what it runs) or a git revision."),
+    dst: str = typer.Argument(..., metavar="DST", help="The environment to promote into."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show the diff, risk and policy verdict; write nothing."),
+    no_commit: bool = typer.Option(False, "--no-commit", help="Write releases/DST.json but do not commit it "
+                                   "(for a pull-request flow)."),
+    expect_current: Optional[str] = typer.Option(None, "--expect-current", metavar="DIGEST",
+                                                 help="Refuse unless DST still runs this digest (prefix allowed)."),
+    approve: Optional[str] = typer.Option(None, "--approve", metavar="REASON",
+                                          help="Go ahead although the diff exceeds DST's max_risk (recorded)."),
+    skip_path: bool = typer.Option(False, "--skip-path", help="Allow leaving the `environments:` path (recorded)."),
+    reason: Optional[str] = typer.Option(None, "--reason", help="Why (recorded in the release and the commit)."),
+    fmt: Optional[Format] = _FORMAT,
+) -> None:
+    """Promote SRC into DST: render DST from SRC's source commit, check DST's policies and the
+    risk of the diff against DST's current release, write releases/DST.json and commit only it.
+
+    Refused (exit 1) when DST is frozen or on hold, the path is skipped, a policy fails, the
+    risk exceeds max_risk, or --expect-current does not match. Same digest: a no-op (exit 0).
+    """
+    from agentcfg.cli import ui
+    from agentcfg.promotion import promote as do_promote
+
+    result = do_promote(src, dst, root=".", dry_run=dry_run, no_commit=no_commit, expect_current=expect_current,
+                        approve=approve, skip_path=skip_path, reason=reason)
+    if output_format(ctx, fmt) == "json":
+        ui.print_json(result.to_dict())
+        raise typer.Exit(0 if result.allowed else 1)
+    name = f"{ui.escape(src)} → {ui.escape(dst)}"
+    if result.outcome == "unchanged":
+        ui.note(f"{ui.escape(dst)} already runs {result.digest}: nothing to promote")
+        raise typer.Exit(0 if result.allowed else 1)
+    _changes_table(result.diff)
+    ui.note(f"risk: {_risk(result.risk)}" + (f" (max_risk {result.policy.max_risk})" if result.policy.max_risk else ""))
+    if result.approved:
+        ui.warning(f"max_risk exceeded, approved: {result.approved}")
+    if result.path_exception:
+        ui.warning(f"off the promotion path: {result.path_exception}")
+    if result.outcome == "dry-run":
+        for r in result.refusals:
+            ui.line(f"[red]refused[/] by {r.rule}: {ui.escape(str(r))}")
+            if r.hint:
+                ui.line(f"  hint: {ui.escape(r.hint)}")
+        verdict = "[green]would promote[/]" if result.allowed else "[red]would be refused[/]"
+        ui.note(f"{verdict} {name}: {result.digest} (dry run, nothing written)")
+        raise typer.Exit(0 if result.allowed else 1)
+    if result.outcome == "written":
+        ui.note(f"wrote {result.release_path} ({result.digest}); not committed: commit it, e.g. in a pull request")
+    else:
+        ui.note(f"[green]promoted[/] {name}: {result.digest} (commit {result.commit[:12] if result.commit else '-'})")
+
+
+@app.command(epilog="Examples: agentcfg rollback production --reason 'refunds misfiring' · "
+             "agentcfg rollback production --to 3 --dry-run · agentcfg rollback production --to 3f2a9c1e")
+def rollback(
+    ctx: typer.Context,
+    env: str = typer.Argument(..., metavar="ENV", help="The environment to roll back."),
+    to: Optional[str] = typer.Option(None, "--to", metavar="N|DIGEST|REV",
+                                     help="A `history` index, a digest (prefix allowed), or a git revision. "
+                                          "Default: the previous release with a different digest."),
+    reason: Optional[str] = typer.Option(None, "--reason", help="Why (recorded in the release and the commit)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be restored; write nothing."),
+    fmt: Optional[Format] = _FORMAT,
+) -> None:
+    """Restore an earlier release of ENV as a new commit (never a reset) and put ENV on hold:
+    promotions to it are refused until `agentcfg unhold ENV`.
+
+    Needs only the git history of releases/ENV.json: works when agentcfg.yaml is broken.
+    Warns when the way back crosses changes config cannot undo (memory, data, graph state).
+    """
+    from agentcfg.cli import ui
+    from agentcfg.promotion import rollback as do_rollback
+
+    result = do_rollback(env, root=".", to=to, reason=reason, dry_run=dry_run)
+    if output_format(ctx, fmt) == "json":
+        ui.print_json(result.to_dict())
+        return
+    for w in result.warnings:
+        ui.warning(w)
+    where = f"the release of commit {result.restored_commit[:12]}" + (
+        f", history #{result.restored_index}" if result.restored_index is not None else "")
+    e = ui.escape(env)
+    if result.outcome == "unchanged":
+        ui.note(f"{e} already runs {result.digest} ({where}): nothing to roll back")
+    elif result.outcome == "dry-run":
+        _changes_table(result.diff)
+        ui.note(f"would roll back {e} to {result.digest} ({where}) and put it on hold (dry run, nothing written)")
+    else:
+        ui.note(f"[green]rolled back[/] {e} to {result.digest} ({where}); commit "
+                f"{result.commit[:12] if result.commit else '-'}")
+        ui.note(f"{e} is on hold: promotions are refused until `agentcfg unhold {e}`")
+
+
+@app.command(epilog="Example: agentcfg unhold production --reason 'incident INC-42 closed'")
+def unhold(
+    ctx: typer.Context,
+    env: str = typer.Argument(..., metavar="ENV", help="The environment whose hold to lift."),
+    reason: Optional[str] = typer.Option(None, "--reason", help="Why (recorded in the commit)."),
+    fmt: Optional[Format] = _FORMAT,
+) -> None:
+    """Lift the hold a rollback put on ENV (a commit that changes only `hold` in its release)."""
+    from agentcfg.cli import ui
+    from agentcfg.promotion import unhold as do_unhold
+
+    result = do_unhold(env, root=".", reason=reason)
+    if output_format(ctx, fmt) == "json":
+        ui.print_json(result.to_dict())
+    elif result.outcome == "unchanged":
+        ui.note(f"{ui.escape(env)} is not on hold: nothing to do")
+    else:
+        ui.note(f"[green]unheld[/] {ui.escape(env)}: promotions are allowed again "
+                f"(commit {result.commit[:12] if result.commit else '-'})")
+
+
+@app.command(epilog="Examples: agentcfg history production · agentcfg history production --limit 5 --format json")
+def history(
+    ctx: typer.Context,
+    env: str = typer.Argument(..., metavar="ENV", help="The environment."),
+    limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="Show only the newest N transitions."),
+    fmt: Optional[Format] = _FORMAT,
+) -> None:
+    """Every release of ENV, newest first: index (for `rollback --to N`), date, author, action,
+    digest, source commit, from and reason. Read from `git log` of releases/ENV.json.
+    """
+    from agentcfg import gitio
+    from agentcfg.cli import ui
+    from agentcfg.promotion import history as do_history
+    from agentcfg.promotion.target import EnvTarget
+
+    rows = do_history(env, root=".", limit=limit)
+    if output_format(ctx, fmt) == "json":
+        ui.print_json([r.to_dict() for r in rows])
+        return
+    from agentcfg.canonical import short
+
+    ui.table(["#", "date", "author", "action", "digest", "source", "from", "reason"], [
+        [str(r.index), r.date[:19].replace("T", " "), r.author, r.action, short(r.digest), short(r.source),
+         _short_ref(r.from_), (r.reason or "")[:80]] for r in rows])
+    if gitio.is_shallow(EnvTarget.open(env, ".").repo):
+        ui.warning("this is a shallow clone: older releases may be missing; fetch them with `git fetch --unshallow` "
+                   "(in GitHub Actions: actions/checkout with `fetch-depth: 0`)")
+
+
+@app.command(epilog="Examples: agentcfg status · agentcfg status --format json")
+def status(ctx: typer.Context, fmt: Optional[Format] = _FORMAT) -> None:
+    """Every environment: digest, source commit, age, held or frozen, and what is waiting to be
+    promoted into it (the diff from the previous environment, or from HEAD, by risk).
+    """
+    from agentcfg.canonical import short
+    from agentcfg.cli import ui
+    from agentcfg.promotion import status as do_status
+
+    rows = do_status(root=".")
+    if output_format(ctx, fmt) == "json":
+        ui.print_json([r.to_dict() for r in rows])
+        return
+    table = []
+    for r in rows:
+        state = [s for s, on in (("held", r.hold), ("frozen", r.frozen), (f"uncommitted ({r.uncommitted})",
+                                                                        r.uncommitted)) if on]
+        table.append([r.env, short(r.digest), short(r.source), _age(r.age_seconds),
+                      ", ".join(state) or "-", _waiting(r)])
+    ui.table(["env", "digest", "source", "age", "state", "waiting"], table)
+    for r in rows:
+        if r.error:
+            ui.warning(f"{r.env}: {r.error}")
+
+
+@app.command(epilog="Examples: agentcfg show 3f2a9c1 · agentcfg show sha256:3f2a… --format json")
+def show(
+    ctx: typer.Context,
+    digest: str = typer.Argument(..., metavar="DIGEST", help="A root digest: full, without sha256:, or a unique prefix (7+ hex)."),
+    fmt: Optional[Format] = _FORMAT,
+) -> None:
+    """Find the release with this root digest in any environment's history and print it: the
+    link from a runtime trace back to the exact config.
+    """
+    from agentcfg.canonical import pretty_json
+    from agentcfg.cli import ui
+    from agentcfg.promotion import show as do_show
+    from agentcfg.secrets import redact
+
+    found = do_show(digest, root=".")
+    release = redact(found[0].release.to_dict())
+    if output_format(ctx, fmt) == "json":
+        ui.print_json({"digest": found[0].release.digest, "release": release,
+                       "found": [{"env": f.env, **f.transition.to_dict()} for f in found]})
+        return
+    ui.print_raw(pretty_json(release))
+    for f in found:
+        t = f.transition
+        ui.note(f"found in {ui.escape(f.env)} history #{t.index}: {t.action} {t.date[:19].replace('T', ' ')} "
+                f"by {ui.escape(t.author)} (commit {t.commit[:12]})")
+
+
+def _changes_table(diff: Any) -> None:
+    from agentcfg.cli import ui
+
+    if diff is None or not diff.changes:
+        return
+    ui.table(["risk", "artefact", "field", "reason"],
+             [[_risk(c.risk.name), ui.escape(c.artefact), ui.escape(c.path or "-"), ui.escape(c.reason)]
+              for c in diff.changes])
+
+
+def _risk(name: str) -> str:
+    from agentcfg.cli.ui import RISK_STYLE
+
+    return f"[{RISK_STYLE.get(name, 'dim')}]{name}[/]"
+
+
+def _short_ref(ref: str | None) -> str:
+    if ref and len(ref) == 40 and all(c in "0123456789abcdef" for c in ref):
+        return ref[:12]
+    return ref or "-"
+
+
+def _age(seconds: int | None) -> str:
+    if seconds is None:
+        return "-"
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+def _waiting(r: Any) -> str:
+    if r.pending is None:
+        return "-"
+    if not r.pending:
+        return f"up to date with {r.pending_from}"
+    counts = ", ".join(f"{n} {level}" for level, n in reversed(list(r.pending.items())))
+    return f"from {r.pending_from}: {counts} (max {r.pending_risk})"

@@ -1,0 +1,23 @@
+"""Per-kind comparers: what makes a change of each artefact kind risky, one module per kind.
+
+Each module's ``compare(pair)`` returns rows naming rules of ``agentcfg.diff.risk``.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from agentcfg.diff.compare import agents, code, data, memory, models, orchestration, policies, prompts, tools
+from agentcfg.diff.compare.base import Pair, Row
+
+COMPARERS: dict[str, Callable[[Pair], list[Row]]] = {
+    "code": code.compare,
+    "data": data.compare,
+    "models": models.compare,
+    "prompts": prompts.compare,
+    "tools": tools.compare,
+    "memory": memory.compare,
+    "orchestration": orchestration.compare,
+    "agents": agents.compare,
+    "policies": policies.compare,
+}

@@ -1,0 +1,401 @@
+"""`agentcfg.lock`: every artefact resolved and hashed, plus each environment's root digest.
+
+The lock is JSON, deterministic (``format_version`` first, every other key sorted, 2-space
+indent, final newline) and written atomically under the repository's writer lock. Its format
+and the digest algorithm are documented in docs/lock-format.md.
+
+:func:`lock` writes it (or, with ``check``, only reports what is stale); :func:`verify` checks
+that the working tree still matches it, or that a release file matches its own digest.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from agentcfg.canonical import atomic_write, digest_value, pretty_json
+from agentcfg.errors import AgentcfgError, Location
+from agentcfg.hashing import Progress
+
+# The manifest model, pydantic and GitPython are imported inside the functions that need them:
+# a warm `lock` (nothing changed, see lockmemo.py) must not pay for them (issue 8).
+if TYPE_CHECKING:
+    from agentcfg.lockmemo import InputRecorder
+    from agentcfg.manifest.loader import Loaded
+    from agentcfg.project import Project
+    from agentcfg.render import Rendered, Resolver
+    from agentcfg.resolve import LiveResolver
+
+LOCK_FILE = "agentcfg.lock"
+LOCK_FORMAT = 1
+FIX_COMMAND = "agentcfg lock"
+
+# What changed, for `lock --check` and `verify` (StaleEntry.change).
+ADDED, REMOVED, CONTENT, REF_MOVED, SOURCE_MOVED = "added", "removed", "content", "ref moved", "source moved"
+MISSING, REFORMATTED, TAMPERED = "missing", "reformatted", "tampered"
+WRONG_ENV = "wrong environment"
+
+
+@dataclass(frozen=True)
+class StaleEntry:
+    """One difference between the lock on disk and what locking now would write."""
+
+    artefact: str  # `prompts/triage`, `environments/production`, or `agentcfg.lock`
+    change: str  # one of the constants above
+    env: str | None = None  # set when the change is in an environment's overlay
+    old: str | None = None  # digest (or commit, for REF_MOVED) recorded in the lock
+    new: str | None = None  # digest (or commit) found now
+
+    def describe(self) -> str:
+        where = f" (environment {self.env})" if self.env else ""
+        what = {
+            ADDED: "new artefact, not in the lock",
+            REMOVED: "in the lock but no longer in the manifest",
+            CONTENT: "content changed",
+            REF_MOVED: "ref moved to a new commit",
+            SOURCE_MOVED: "now resolved from a different source",
+            MISSING: "no lock file",
+            REFORMATTED: "the file is not what `agentcfg lock` writes (edited by hand?)",
+            TAMPERED: "does not match its own digest",
+            WRONG_ENV: "belongs to another environment",
+        }.get(self.change, self.change)
+        if self.old and self.new and self.change in (CONTENT, REF_MOVED, TAMPERED, WRONG_ENV):
+            what += f" ({_short(self.old)} → {_short(self.new)})"
+        return f"{self.artefact}: {what}{where}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"artefact": self.artefact, "change": self.change, "env": self.env, "old": self.old, "new": self.new}
+
+
+def _short(value: str) -> str:
+    return value.removeprefix("sha256:")[:12]
+
+
+@dataclass
+class LockResult:
+    """What :func:`lock` did: the lock it computed, whether it wrote it, and what was stale."""
+
+    lock: dict[str, Any]
+    written: bool
+    stale: list[StaleEntry] = field(default_factory=list)
+    path: Path | None = None
+    checked: bool = False
+
+    @property
+    def fresh(self) -> bool:
+        return not self.stale
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format_version": LOCK_FORMAT,
+            "path": LOCK_FILE,
+            "checked": self.checked,
+            "fresh": self.fresh,
+            "written": self.written,
+            "stale": [s.to_dict() for s in self.stale],
+            "fix": FIX_COMMAND if self.stale and self.checked else None,
+            "digest": self.lock.get("digest"),
+            "environments": {e: v.get("digest") for e, v in sorted(self.lock.get("environments", {}).items())},
+            "artefacts": len(self.lock.get("artefacts", {})),
+        }
+
+
+@dataclass
+class VerifyResult:
+    """Whether the working tree (or a release file) still matches what it claims."""
+
+    target: str  # "agentcfg.lock" or "releases/<env>.json"
+    problems: list[StaleEntry] = field(default_factory=list)
+    env: str | None = None
+    digest: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"format_version": LOCK_FORMAT, "target": self.target, "env": self.env, "ok": self.ok,
+                "digest": self.digest, "problems": [p.to_dict() for p in self.problems]}
+
+
+# --- reading and writing ----------------------------------------------------------------------
+
+def dumps(lock: dict[str, Any]) -> str:
+    """The lock's exact bytes: ``format_version`` as the first key, everything else sorted."""
+    rest = {k: v for k, v in lock.items() if k != "format_version"}
+    body = pretty_json(rest)
+    head = '{\n  "format_version": ' + json.dumps(lock.get("format_version", LOCK_FORMAT))
+    return head + ("\n}\n" if not rest else ",\n" + body[2:])
+
+
+def parse_lock(data: bytes, origin: str) -> dict[str, Any]:
+    """A lock file's content, refusing anything that is not a lock agentcfg can read."""
+    try:
+        obj = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise AgentcfgError(f"the lock is not valid JSON ({exc})", location=Location(origin, getattr(exc, "lineno", 0)),
+                            hint=f"restore it from git, or re-create it with `{FIX_COMMAND}`") from None
+    if not isinstance(obj, dict) or not isinstance(obj.get("artefacts"), dict):
+        raise AgentcfgError("not an agentcfg lock (no `artefacts`)", location=Location(origin),
+                            hint=f"re-create it with `{FIX_COMMAND}`")
+    if obj.get("format_version") != LOCK_FORMAT:
+        raise AgentcfgError(f"unsupported lock format_version {obj.get('format_version')!r}", location=Location(origin),
+                            hint="upgrade agentcfg, or re-create the lock with this version")
+    return obj
+
+
+def read_lock(project: "Project") -> tuple[dict[str, Any] | None, bytes | None]:
+    """(parsed lock, raw bytes) of the working tree's lock; (None, None) when there is none."""
+    path = project.root / LOCK_FILE
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None, None
+    except OSError as exc:
+        raise AgentcfgError(f"cannot read {LOCK_FILE}: {exc.strerror}") from None
+    return parse_lock(data, LOCK_FILE), data
+
+
+# --- building ---------------------------------------------------------------------------------
+
+def entries_of(loaded: "Loaded", rendered: "Rendered") -> dict[str, dict[str, Any]]:
+    """The lock entries of one rendered config: digest plus what each artefact resolved from."""
+    from agentcfg.artefacts.base import SECTIONS
+    from agentcfg.pinning import is_pinned
+    from agentcfg.resolve import RESOLVED_KEYS, SOURCE_KEYS
+
+    out: dict[str, dict[str, Any]] = {}
+    for section in SECTIONS:
+        for name, item in rendered.config[section].items():
+            aid = f"{section}/{name}"
+            entry: dict[str, Any] = {"digest": rendered.artefacts[aid]}
+            if section in SOURCE_KEYS:
+                keys = SOURCE_KEYS[section] + RESOLVED_KEYS[section]
+                entry.update({k: item[k] for k in keys if k in item and k != "digest"})
+            elif section == "models":
+                pinned, _ = is_pinned(item["provider"], item["id"], item.get("pinned"))
+                entry.update({"provider": item["provider"], "id": item["id"], "pinned": pinned})
+            if aid in loaded.files:
+                entry["file"] = loaded.files[aid]
+            out[aid] = entry
+    for env, policy in rendered.config.get("policies", {}).items():
+        out[f"policies/{env}"] = {"digest": digest_value(policy)}
+    return out
+
+
+def build_lock(project: "Project", resolver: "Resolver", *, tree: Any = None) -> dict[str, Any]:
+    """Render the base manifest and every environment, and assemble the lock (writes nothing)."""
+    from agentcfg.manifest.loader import load_manifest
+    from agentcfg.render import render_loaded
+
+    tree = tree or project.worktree()
+    cache = project.parse_cache
+    base = load_manifest(tree, cache=cache)
+    prefetch = getattr(resolver, "prefetch", None)
+    if prefetch is not None and base.manifest is not None:
+        prefetch(base.manifest.data)  # hash data while the rest is checked and rendered
+    rendered = render_loaded(base, resolver)
+    artefacts = entries_of(base, rendered)
+    environments: dict[str, Any] = {}
+    assert base.manifest is not None
+    for env in dict.fromkeys(base.manifest.environments):
+        loaded = load_manifest(tree, env=env, cache=cache)
+        env_rendered = render_loaded(loaded, resolver)
+        entries = entries_of(loaded, env_rendered)
+        overrides: dict[str, Any] = {aid: e for aid, e in entries.items() if artefacts.get(aid) != e}
+        overrides.update({aid: None for aid in artefacts if aid not in entries})  # removed by the overlay
+        environments[env] = {"digest": env_rendered.digest, "artefacts": overrides}
+    return {"format_version": LOCK_FORMAT, "digest": rendered.digest, "artefacts": artefacts,
+            "environments": environments}
+
+
+# --- comparing --------------------------------------------------------------------------------
+
+def compare(old: dict[str, Any] | None, new: dict[str, Any]) -> list[StaleEntry]:
+    """Every way ``old`` (the lock on disk) differs from ``new`` (what locking now writes)."""
+    if old is None:
+        return [StaleEntry(LOCK_FILE, MISSING)]
+    stale = _compare_entries(old.get("artefacts") or {}, new["artefacts"], None)
+    base_changed = {s.artefact for s in stale}
+    old_envs, new_envs = old.get("environments") or {}, new["environments"]
+    for env in sorted(set(old_envs) | set(new_envs)):
+        if env not in old_envs or env not in new_envs:
+            change = ADDED if env not in old_envs else REMOVED
+            stale.append(StaleEntry(f"environments/{env}", change, env))
+            continue
+        o_over = old_envs[env].get("artefacts") or {}
+        n_over = new_envs[env].get("artefacts") or {}
+        o_eff = _effective(old.get("artefacts") or {}, o_over)
+        n_eff = _effective(new["artefacts"], n_over)
+        env_stale = [s for s in _compare_entries(o_eff, n_eff, env)
+                     if s.artefact not in base_changed or s.artefact in o_over or s.artefact in n_over]
+        stale.extend(env_stale)
+        if not env_stale and not base_changed and old_envs[env].get("digest") != new_envs[env]["digest"]:
+            stale.append(StaleEntry(f"environments/{env}", CONTENT, env, old_envs[env].get("digest"),
+                                    new_envs[env]["digest"]))
+    if not stale and old.get("digest") != new.get("digest"):
+        stale.append(StaleEntry("manifest", CONTENT, None, old.get("digest"), new.get("digest")))
+    return stale
+
+
+def _effective(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    merged = {**base, **overrides}
+    return {k: v for k, v in merged.items() if v is not None}
+
+
+def _compare_entries(old: dict[str, Any], new: dict[str, Any], env: str | None) -> list[StaleEntry]:
+    from agentcfg.resolve import SOURCE_KEYS
+
+    out: list[StaleEntry] = []
+    for aid in sorted(set(old) | set(new)):
+        o, n = old.get(aid), new.get(aid)
+        if o == n:
+            continue
+        if not isinstance(o, dict):
+            out.append(StaleEntry(aid, ADDED, env, None, n.get("digest") if isinstance(n, dict) else None))
+            continue
+        if not isinstance(n, dict):
+            out.append(StaleEntry(aid, REMOVED, env, o.get("digest"), None))
+            continue
+        section = aid.partition("/")[0]
+        sources = SOURCE_KEYS.get(section, ()) + ("file",)
+        if any(o.get(k) != n.get(k) for k in sources):
+            out.append(StaleEntry(aid, SOURCE_MOVED, env, o.get("digest"), n.get("digest")))
+        elif section == "code" and o.get("commit") != n.get("commit"):
+            out.append(StaleEntry(aid, REF_MOVED, env, o.get("commit"), n.get("commit")))
+        else:
+            out.append(StaleEntry(aid, CONTENT, env, o.get("digest"), n.get("digest")))
+    return out
+
+
+# --- the public functions ---------------------------------------------------------------------
+
+def lock(root: Path | str = ".", *, check: bool = False, progress: Progress | None = None) -> LockResult:
+    """Resolve and hash everything into ``agentcfg.lock``.
+
+    With ``check``, nothing is written (except git-ignored caches); the result lists every stale
+    entry and the CLI exits 1 when there is any. Without it, the lock is rewritten only when
+    its bytes change, atomically, while holding the repository's writer lock. When none of the
+    lock's inputs changed since the last run (lockmemo.py), nothing is recomputed.
+    """
+    from agentcfg import lockmemo
+
+    fast = lockmemo.fresh_lock(root)
+    if fast is not None:
+        return LockResult(fast[0], False, [], fast[1], checked=check)
+
+    from agentcfg.project import Project
+    from agentcfg.writelock import writer_lock
+
+    project = Project.find(root)
+    path = project.root / LOCK_FILE
+    recorder, resolver = _recording_resolver(project, progress)
+    try:
+        if check:
+            new = _build_recorded(project, resolver, recorder)
+            old, raw = read_lock(project)
+            stale = compare(old, new)
+            text = dumps(new).encode("utf-8")
+            if not stale and raw != text:
+                stale.append(StaleEntry(LOCK_FILE, REFORMATTED))
+            if not stale:
+                recorder.save(project.state_dir, text)
+            return LockResult(new, False, stale, path, checked=True)
+        with writer_lock(project.state_dir, "agentcfg lock"):
+            new = _build_recorded(project, resolver, recorder)
+            try:
+                old, raw = read_lock(project)
+            except AgentcfgError:  # a corrupt lock is simply replaced
+                old, raw = None, None
+            text = dumps(new).encode("utf-8")
+            written = raw != text
+            if written:
+                lockmemo.discard(project.state_dir)  # never let a memo vouch for a half-done write
+                atomic_write(path, text)
+            _remove_orphaned_temp_files(project.root)
+            recorder.save(project.state_dir, text)
+        return LockResult(new, written, compare(old, new) if old is not None else [], path)
+    finally:
+        # Caches are saved last: the lock itself is what must be durable first.
+        resolver.save_cache()
+        project.save_caches()
+
+
+def _recording_resolver(project: "Project", progress: Progress | None) -> tuple["InputRecorder", "LiveResolver"]:
+    from agentcfg.lockmemo import InputRecorder
+    from agentcfg.resolve import LiveResolver
+
+    recorder = InputRecorder(project.root, project.repo_root)
+    resolver = LiveResolver(project, progress=progress)
+    resolver.recorder = recorder
+    return recorder, resolver
+
+
+def _build_recorded(project: "Project", resolver: "LiveResolver", recorder: "InputRecorder") -> dict[str, Any]:
+    """Build the lock while recording its inputs (for the next run's warm path)."""
+    from agentcfg.lockmemo import RecordingTree
+
+    try:
+        return build_lock(project, resolver, tree=RecordingTree(project.worktree(), recorder))
+    finally:
+        resolver.close()
+
+
+def _remove_orphaned_temp_files(folder: Path) -> None:
+    # A writer killed between creating its temp file and renaming it leaves
+    # `.agentcfg.lock.<random>.tmp` behind; only we create such names, and we hold the writer lock.
+    for orphan in folder.glob(f".{LOCK_FILE}.*.tmp"):
+        try:
+            orphan.unlink()
+        except OSError:
+            pass
+
+
+def verify(root: Path | str = ".", env: str | None = None) -> VerifyResult:
+    """Check the working tree against the lock, or (with ``env``) a release file against its digest.
+
+    Without ``env`` every data file is read again (the stat cache is not trusted: this is the
+    tamper check) and every artefact's digest is compared with the locked one.
+    """
+    from agentcfg.project import Project
+    from agentcfg.resolve import LiveResolver
+
+    project = Project.find(root)
+    if env is not None:
+        return _verify_release(project, env)
+    old, raw = read_lock(project)
+    if old is None:
+        raise AgentcfgError(f"no {LOCK_FILE} to verify against", location=Location(LOCK_FILE),
+                            hint=f"run `{FIX_COMMAND}` and commit the lock")
+    resolver = LiveResolver(project, use_cache=False)
+    try:
+        new = build_lock(project, resolver)
+    finally:
+        resolver.close()
+    project.save_caches()
+    problems = compare(old, new)
+    if not problems and raw != dumps(new).encode("utf-8"):
+        problems.append(StaleEntry(LOCK_FILE, REFORMATTED))
+    return VerifyResult(LOCK_FILE, problems, None, new.get("digest"))
+
+
+def _verify_release(project: "Project", env: str) -> VerifyResult:
+    from agentcfg.artefacts.base import NAME_RE
+    from agentcfg.release import read_release, release_path
+
+    if not NAME_RE.match(env):
+        raise AgentcfgError(f"'{env}' is not a valid environment name")
+    rel = release_path(env)
+    release = read_release(project.root / rel, rel, verify=False)
+    if release is None:
+        raise AgentcfgError(f"no release file for '{env}' ({rel})", location=Location(rel),
+                            hint=f"promote to it first: `agentcfg promote SRC {env}`")
+    problems: list[StaleEntry] = []
+    actual = digest_value(release.config)
+    if actual != release.digest:
+        problems.append(StaleEntry(rel, TAMPERED, env, release.digest, actual))
+    if release.environment != env:
+        problems.append(StaleEntry(rel, WRONG_ENV, env, release.environment, env))
+    return VerifyResult(rel, problems, env, release.digest)

@@ -1,0 +1,106 @@
+"""`agentcfg history ENV`: every transition of one environment, read from `git log` of its file.
+
+One `git log -- releases/ENV.json` with a custom format gives every commit and its trailers; a
+commit without agentcfg's trailers (a `--no-commit` release merged through a pull request, a
+hand edit) is read from the file at that commit instead. Index 0 is the newest transition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from agentcfg import gitio
+from agentcfg.errors import AgentcfgError, did_you_mean
+from agentcfg.promotion import trailers as tr
+from agentcfg.promotion.target import EnvTarget
+from agentcfg.release import RELEASES_DIR, ReleaseFile, parse_release
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One commit that changed an environment's release file."""
+
+    index: int  # 0 = newest; `rollback --to N` takes this number
+    commit: str
+    date: str  # committer date, ISO 8601
+    timestamp: int
+    author: str
+    email: str
+    action: str  # promote | rollback | unhold, or `deleted` / `invalid` for a file that is gone / broken
+    digest: str | None
+    source: str | None
+    from_: str | None
+    reason: str | None
+    approved: str | None = None
+    skip_path: str | None = None
+    recorded_in: str = "trailers"  # "trailers" (the commit message) or "file" (read from the blob)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["from"] = data.pop("from_")
+        return data
+
+
+def history(env: str, *, root: Path | str = ".", limit: int | None = None) -> list[Transition]:
+    """Every release of ``env``, newest first (at most ``limit``). Needs no manifest."""
+    target = EnvTarget.open(env, root)
+    rows = read_transitions(target, limit=limit)
+    if not rows and not target.path.exists():
+        known = known_environments(target)
+        hint = (f"environments with releases: {', '.join(known)}" if known
+                else "promote a revision to it first: `agentcfg promote HEAD <env>`")
+        if gitio.is_shallow(target.repo):
+            hint = gitio.SHALLOW_HINT
+        raise AgentcfgError(f"environment '{env}' has no releases ({target.relpath} is not in git history)"
+                            f"{did_you_mean(env, known)}", hint=hint)
+    return rows
+
+
+def read_transitions(target: EnvTarget, *, limit: int | None = None) -> list[Transition]:
+    repo = target.repo
+    rows = []
+    for i, pc in enumerate(gitio.log_path(repo, target.repo_path, limit=limit)):
+        row = _from_trailers(i, pc, target.env)
+        rows.append(row if row is not None else _from_file(i, pc, target))
+    return rows
+
+
+def read_release_at(target: EnvTarget, commit: str) -> ReleaseFile | None:
+    """The release file as it was at ``commit`` (verified), or None when it did not exist there."""
+    data = gitio.read_blob(target.repo, commit, target.repo_path)
+    if data is None:
+        return None
+    return parse_release(data, f"{target.relpath}@{commit[:12]}")
+
+
+def known_environments(target: EnvTarget) -> list[str]:
+    folder = target.project.root / RELEASES_DIR
+    return sorted(p.stem for p in folder.glob("*.json")) if folder.is_dir() else []
+
+
+def _from_trailers(i: int, pc: gitio.PathCommit, env: str) -> Transition | None:
+    t = pc.trailers
+    # Trailers of another environment (a hand-made commit reusing a message) are not evidence.
+    if tr.get(t, tr.ENV) != env or not tr.get(t, tr.DIGEST) or not tr.get(t, tr.ACTION):
+        return None
+    return Transition(i, pc.commit, pc.date, pc.timestamp, pc.author, pc.email,
+                      action=tr.get(t, tr.ACTION) or "", digest=tr.get(t, tr.DIGEST),
+                      source=tr.get(t, tr.SOURCE), from_=tr.get(t, tr.FROM), reason=tr.get(t, tr.REASON),
+                      approved=tr.get(t, tr.APPROVED), skip_path=tr.get(t, tr.SKIP_PATH))
+
+
+def _from_file(i: int, pc: gitio.PathCommit, target: EnvTarget) -> Transition:
+    def row(action: str, digest: str | None = None, source: str | None = None, from_: str | None = None,
+            reason: str | None = None) -> Transition:
+        return Transition(i, pc.commit, pc.date, pc.timestamp, pc.author, pc.email, action, digest, source,
+                          from_, reason, recorded_in="file")
+
+    try:
+        rel = read_release_at(target, pc.commit)
+    except AgentcfgError as exc:
+        return row("invalid", reason=exc.message)
+    if rel is None:
+        return row("deleted", reason=pc.subject or None)
+    return row(rel.action or "promote", rel.digest, rel.source, rel.from_, rel.reason or pc.subject or None)

@@ -1,0 +1,191 @@
+"""`agentcfg promote SRC DST`: render DST from SRC's commit, check it, write and commit its release.
+
+Order matters. Cheap refusals first (path, compare-and-swap, freeze, hold) so a refused
+promotion never needs a render; then the render, the no-op check, the policy rules and the
+risk gate against DST's current release. `--dry-run` evaluates everything and touches nothing.
+A real run holds the repository's writer lock from the first read of DST's release to the
+commit, so two promotions can never both think they replaced the same release.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from agentcfg.canonical import digest_matches, parse_digest_ref, short
+from agentcfg.errors import AgentcfgError, did_you_mean
+from agentcfg.promotion import safety
+from agentcfg.promotion import source as src_mod
+from agentcfg.promotion import trailers as tr
+from agentcfg.promotion.commit import write_release
+from agentcfg.promotion.policy_gate import RISK_ORDER, EffectivePolicy, check_config, strictest
+from agentcfg.promotion.safety import Refusal
+from agentcfg.promotion.target import EnvTarget
+from agentcfg.release import ReleaseFile
+from agentcfg.secrets import redact_text
+
+
+@dataclass
+class PromoteResult:
+    """What a promotion did (or, with ``dry_run``, would do)."""
+
+    src: str
+    dst: str
+    outcome: str  # promoted | written (--no-commit) | unchanged (same digest) | dry-run
+    digest: str
+    previous_digest: str | None
+    source: str  # the commit DST was rendered from
+    source_kind: str  # env | rev
+    release_path: str
+    policy: EffectivePolicy
+    refusals: list[Refusal] = field(default_factory=list)
+    risk: str = "none"  # the highest risk in the diff against DST's current release
+    approved: str | None = None
+    path_exception: str | None = None
+    reason: str | None = None
+    commit: str | None = None
+    diff: Any = None  # agentcfg.diff.DiffResult against DST's current release
+
+    @property
+    def allowed(self) -> bool:
+        return not self.refusals
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "src": self.src, "dst": self.dst, "outcome": self.outcome, "allowed": self.allowed,
+            "digest": self.digest, "previous_digest": self.previous_digest, "source": self.source,
+            "source_kind": self.source_kind, "release_path": self.release_path, "commit": self.commit,
+            "risk": self.risk, "approved": self.approved, "path_exception": self.path_exception,
+            "reason": self.reason, "policy": self.policy.to_dict(),
+            "refusals": [r.to_dict() for r in self.refusals],
+            "diff": self.diff.to_dict() if self.diff is not None else None,
+        }
+
+
+def promote(src: str, dst: str, *, root: Path | str = ".", dry_run: bool = False, no_commit: bool = False,
+            expect_current: str | None = None, approve: str | None = None, skip_path: bool = False,
+            reason: str | None = None) -> PromoteResult:
+    """Promote SRC (an environment or a git revision) into environment DST (SPEC §7).
+
+    Raises :class:`agentcfg.promotion.safety.PromotionRefused` (exit 1) when a rule refuses
+    it, unless ``dry_run``: then the refusals are in the result and nothing is written.
+    """
+    target = EnvTarget.open(dst, root)
+    expected = parse_digest_ref(expect_current) if expect_current else None
+    guard = contextlib.nullcontext() if dry_run else safety.writing(target, check_index=not no_commit)
+    with guard:
+        return _promote(target, src, expected, dry_run=dry_run, no_commit=no_commit,
+                        approve=approve, skip_path=skip_path, reason=reason)
+
+
+def _promote(target: EnvTarget, src: str, expected: str | None, *, dry_run: bool, no_commit: bool,
+             approve: str | None, skip_path: bool, reason: str | None) -> PromoteResult:
+    project, dst = target.project, target.env
+    safety.require_history(target)
+    manifest = src_mod.head_manifest(project, dst)
+    envs = list(manifest.environments)
+    if dst not in envs:
+        raise AgentcfgError(f"'{dst}' is not in `environments:` {envs}{did_you_mean(dst, envs)}",
+                            hint="add it to `environments:` in agentcfg.yaml (in path order) and commit")
+    if src == dst:
+        raise AgentcfgError(f"cannot promote {dst} into itself", hint="use `agentcfg rollback` to go back")
+    source = src_mod.resolve_source(project, src, envs)
+    current = target.current()
+    refusals, off_path = _gate(target, source, envs, current, expected, skip_path, manifest)
+    policy = strictest(dst, {"HEAD": src_mod.declared_policy(manifest, dst)})
+    if refusals and not dry_run:
+        safety.raise_refusals(refusals)
+
+    rendered = src_mod.render_at(project, dst, source.commit)
+    # A freeze is about now (HEAD); the other rules hold the config to the strictest of HEAD's
+    # policy and its own, so a commit cannot loosen the rules it is judged by.
+    policy = replace(strictest(dst, {"HEAD": src_mod.declared_policy(manifest, dst),
+                                     source.commit[:12]: (rendered.config.get("policies") or {}).get(dst)}),
+                     frozen=policy.frozen)
+    result = PromoteResult(src, dst, "dry-run" if dry_run else "promoted", rendered.digest,
+                           current.digest if current else None, source.commit, source.kind,
+                           target.relpath, policy, refusals, path_exception=off_path)
+    if current is not None and current.digest == rendered.digest:
+        result.outcome, result.refusals = "unchanged", [r for r in refusals if r.rule == "expect_current"]
+        if result.refusals and not dry_run:
+            safety.raise_refusals(result.refusals)
+        return result
+    refusals += check_config(rendered.config, policy)
+    result.diff = _diff(current, rendered.config)
+    result.risk = result.diff.max_risk.name
+    if policy.max_risk and RISK_ORDER.index(result.risk) > RISK_ORDER.index(policy.max_risk):
+        if approve:
+            result.approved = redact_text(approve)
+        else:
+            refusals.append(_too_risky(dst, policy.max_risk, result.diff))
+    if refusals and not dry_run:
+        safety.raise_refusals(refusals)
+    result.reason = _reason(reason, result)
+    if dry_run:
+        return result
+    release = ReleaseFile(environment=dst, digest=rendered.digest, source=source.commit, action="promote",
+                          from_=src, reason=result.reason, hold=False, config=rendered.config)
+    extra = {k: v for k, v in {tr.APPROVED: result.approved, tr.SKIP_PATH: off_path}.items() if v}
+    message = tr.commit_message(action="promote", env=dst, digest=rendered.digest, source=source.commit,
+                                from_=src, reason=result.reason, extra=extra)
+    result.commit = write_release(target, release, message=message, commit=not no_commit)
+    result.outcome = "written" if no_commit else "promoted"
+    return result
+
+
+def _gate(target: EnvTarget, source: src_mod.Source, envs: list[str], current: ReleaseFile | None,
+          expected: str | None, skip_path: bool, manifest: Any) -> tuple[list[Refusal], str | None]:
+    """The refusals that need no render: path order, compare-and-swap, freeze on HEAD, hold."""
+    dst = target.env
+    refusals: list[Refusal] = []
+    off_path = src_mod.path_exception(envs, source, dst)
+    if off_path and not skip_path:
+        refusals.append(Refusal("path", f"{source.name} → {dst} {off_path}",
+                                hint=src_mod.path_hint(envs, source, dst)))
+    if expected is not None and (current is None or not digest_matches(current.digest, expected)):
+        now = short(current.digest) if current else "no release"
+        refusals.append(Refusal("expect_current", f"{dst} moved: it runs {now}, not {expected[:12]}",
+                                hint="someone promoted or rolled back meanwhile; re-read `agentcfg status` "
+                                     "and decide again"))
+    head_policy = manifest.policies.get(dst)
+    if head_policy is not None and head_policy.frozen:
+        refusals.append(_frozen(dst))
+    if current is not None and current.hold:
+        refusals.append(Refusal(
+            "hold", f"{dst} is on hold since a rollback ({current.reason or 'no reason given'})",
+            hint=f"when the incident is over: `agentcfg unhold {dst} --reason \"...\"`, then promote again"))
+    return refusals, off_path
+
+
+def _frozen(dst: str) -> Refusal:
+    return Refusal("frozen", f"{dst} is frozen (a change freeze: `frozen: true` in its policy on HEAD)",
+                   hint=f"promotions wait until `frozen: true` is removed from policies.{dst}; "
+                        f"rollbacks are still allowed")
+
+
+def _too_risky(dst: str, limit: str, diff: Any) -> Refusal:
+    worst = [c for c in diff.changes if RISK_ORDER.index(c.risk.name) > RISK_ORDER.index(limit)]
+    first = worst[0]
+    more = f" (and {len(worst) - 1} more above {limit})" if len(worst) > 1 else ""
+    return Refusal("max_risk", f"{first.risk.name} risk exceeds {dst}'s max_risk {limit}: "
+                   f"{first.path or 'the artefact'}: {first.reason}{more}",
+                   artefact=first.artefact,
+                   hint="review it with --dry-run; to go ahead on purpose pass --approve \"why\" (recorded)")
+
+
+def _diff(current: ReleaseFile | None, config: dict[str, Any]) -> Any:
+    from agentcfg.diff import diff_configs
+
+    return diff_configs(current.config if current else None, config)
+
+
+def _reason(reason: str | None, result: PromoteResult) -> str | None:
+    parts = [redact_text(reason.strip())] if reason and reason.strip() else []
+    if result.approved:
+        parts.append(f"approved over max_risk {result.policy.max_risk} (diff risk {result.risk}): {result.approved}")
+    if result.path_exception:
+        parts.append(f"--skip-path: {result.path_exception}")
+    return "; ".join(parts) or None
+

@@ -1,0 +1,213 @@
+"""`agentcfg rollback ENV` and `agentcfg unhold ENV`: the incident-time path.
+
+A rollback copies an earlier release of ENV forward as a new commit (never a reset): the same
+`config` and `digest`, byte for byte, with `action: rollback`, `from` (the commit whose release
+it restores), the reason, and `hold: true` so automation cannot roll the incident forward
+again. It needs only the git history of `releases/ENV.json`: the manifest is never loaded, so it
+works when `agentcfg.yaml` on HEAD is broken or gone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agentcfg import gitio
+from agentcfg.canonical import digest_matches, parse_digest_ref, short
+from agentcfg.errors import AgentcfgError, GitError, UsageError
+from agentcfg.promotion import safety
+from agentcfg.promotion import trailers as tr
+from agentcfg.promotion.commit import write_release
+from agentcfg.promotion.history import Transition, read_release_at, read_transitions
+from agentcfg.promotion.target import EnvTarget
+from agentcfg.release import ReleaseFile, read_release
+from agentcfg.secrets import redact_text
+
+_MAX_INDEX_DIGITS = 6  # `--to 12` is a history index; 7+ hex digits are a digest or commit prefix
+
+
+@dataclass
+class RollbackResult:
+    """What a rollback did (or, with ``dry_run``, would do)."""
+
+    env: str
+    outcome: str  # rolled-back | unchanged (already runs it) | dry-run
+    digest: str  # the digest restored
+    previous_digest: str | None
+    restored_commit: str  # the commit whose release is restored
+    restored_index: int | None  # its index in `history`, when it is in ENV's history
+    source: str | None
+    reason: str | None
+    release_path: str
+    commit: str | None = None
+    warnings: list[str] = field(default_factory=list)  # changes config cannot undo, and other cautions
+    diff: Any = None  # agentcfg.diff.DiffResult from the current release to the restored one
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "env": self.env, "outcome": self.outcome, "digest": self.digest,
+            "previous_digest": self.previous_digest, "restored_commit": self.restored_commit,
+            "restored_index": self.restored_index, "source": self.source, "reason": self.reason,
+            "release_path": self.release_path, "commit": self.commit, "hold": True,
+            "warnings": self.warnings, "diff": self.diff.to_dict() if self.diff is not None else None,
+        }
+
+
+@dataclass
+class UnholdResult:
+    env: str
+    outcome: str  # unheld | unchanged (was not on hold)
+    digest: str
+    reason: str | None
+    commit: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"env": self.env, "outcome": self.outcome, "digest": self.digest, "reason": self.reason,
+                "commit": self.commit}
+
+
+def rollback(env: str, *, root: Path | str = ".", to: str | None = None, reason: str | None = None,
+             dry_run: bool = False) -> RollbackResult:
+    """Restore an earlier release of ``env`` as a new commit and put ``env`` on hold.
+
+    ``to``: a history index (``0`` is the newest transition), a digest or unique digest prefix, or a
+    git revision; default: the newest earlier release whose digest differs from the current one.
+    """
+    target = EnvTarget.open(env, root)
+    safety.require_history(target)
+    guard = contextlib.nullcontext() if dry_run else safety.writing(target)
+    with guard:
+        current = _current(target)
+        restored_commit, index, old = _choose(target, current, to)
+        clean_reason = redact_text(reason.strip()) if reason and reason.strip() else None
+        result = RollbackResult(env, "dry-run" if dry_run else "rolled-back", old.digest,
+                                current.digest if current else None, restored_commit, index, old.source,
+                                clean_reason, target.relpath)
+        if current is not None and current.digest == old.digest:
+            result.outcome = "unchanged"
+            return result
+        result.diff, result.warnings = _crossing(current, old)
+        if dry_run:
+            return result
+        release = ReleaseFile(environment=env, digest=old.digest, source=old.source, action="rollback",
+                              from_=restored_commit, reason=clean_reason, hold=True, config=old.config)
+        message = tr.commit_message(action="rollback", env=env, digest=old.digest, source=old.source,
+                                    from_=restored_commit, reason=clean_reason)
+        result.commit = write_release(target, release, message=message)
+        return result
+
+
+def unhold(env: str, *, root: Path | str = ".", reason: str | None = None) -> UnholdResult:
+    """Lift the hold a rollback put on ``env``: a commit that copies its release with ``hold: false``."""
+    target = EnvTarget.open(env, root)
+    with safety.writing(target):
+        current = _current(target)
+        if current is None:
+            raise AgentcfgError(f"environment '{env}' has no release ({target.relpath} does not exist)")
+        clean_reason = redact_text(reason.strip()) if reason and reason.strip() else None
+        result = UnholdResult(env, "unchanged" if not current.hold else "unheld", current.digest, clean_reason)
+        if not current.hold:
+            return result
+        release = ReleaseFile(environment=current.environment or env, digest=current.digest,
+                              source=current.source, action=current.action, from_=current.from_,
+                              reason=current.reason, hold=False, config=current.config)
+        message = tr.commit_message(action="unhold", env=env, digest=current.digest, source=current.source,
+                                    from_=current.from_, reason=clean_reason)
+        result.commit = write_release(target, release, message=message)
+        return result
+
+
+def _current(target: EnvTarget) -> ReleaseFile | None:
+    # Not verified against its digest: a rollback must work even when the current file is the
+    # damaged one. Its `digest` only tells which earlier release counts as "different".
+    try:
+        return read_release(target.path, target.relpath, verify=False)
+    except AgentcfgError:
+        return None
+
+
+def _choose(target: EnvTarget, current: ReleaseFile | None, to: str | None) -> tuple[str, int | None, ReleaseFile]:
+    """(commit, history index, verified release) of the release to restore."""
+    rows = read_transitions(target)
+    if to is None:
+        now = current.digest if current else None
+        for row in rows:
+            if row.digest and row.action not in ("deleted", "invalid") and row.digest != now:
+                return _load(target, row)
+        raise _no_history(target, f"{target.relpath} has no earlier release with a different digest"
+                                  f"{f' than {short(now)}' if now else ''}")
+    spec = to.strip()
+    if spec.isdigit() and len(spec) <= _MAX_INDEX_DIGITS:
+        n = int(spec)
+        if n >= len(rows):
+            raise _no_history(target, f"history of {target.env} has {len(rows)} transitions; there is no index {n}")
+        if not rows[n].digest:
+            raise AgentcfgError(f"transition {n} of {target.env} is not a release ({rows[n].action})",
+                                hint=f"see `agentcfg history {target.env}`")
+        return _load(target, rows[n])
+    hexref = _as_digest(spec)
+    if hexref is not None:
+        hits = [r for r in rows if r.digest and digest_matches(r.digest, hexref)]
+        distinct = sorted({r.digest for r in hits if r.digest})
+        if len(distinct) > 1:
+            raise UsageError(f"digest prefix '{spec}' is ambiguous in {target.env}'s history: "
+                             f"{', '.join(short(d, 16) for d in distinct)}", hint="give more digits")
+        if hits:
+            return _load(target, hits[0])
+        if spec.lower().startswith("sha256:"):
+            raise _no_history(target, f"no release of {target.env} has digest {spec}")
+    return _from_rev(target, spec, rows)
+
+
+def _as_digest(spec: str) -> str | None:
+    try:
+        return parse_digest_ref(spec)
+    except UsageError:
+        return None
+
+
+def _load(target: EnvTarget, row: Transition) -> tuple[str, int | None, ReleaseFile]:
+    release = read_release_at(target, row.commit)
+    if release is None:
+        raise AgentcfgError(f"{target.relpath} is missing at commit {row.commit[:12]}")
+    return row.commit, row.index, release
+
+
+def _from_rev(target: EnvTarget, spec: str, rows: list[Transition]) -> tuple[str, int | None, ReleaseFile]:
+    try:
+        commit = gitio.resolve_commit(target.repo, spec)
+    except GitError as exc:
+        raise GitError(f"'{spec}' is neither a history index, a digest in {target.env}'s history, "
+                       f"nor a git revision", hint=exc.hint) from None
+    release = read_release_at(target, commit)
+    if release is None:
+        raise AgentcfgError(f"{target.relpath} does not exist at {spec} ({commit[:12]})",
+                            hint=f"pick a release from `agentcfg history {target.env}`")
+    index = next((r.index for r in rows if r.commit == commit), None)
+    return commit, index, release
+
+
+def _no_history(target: EnvTarget, message: str) -> AgentcfgError:
+    hint = safety.shallow_hint(target, f"see `agentcfg history {target.env}`")
+    if gitio.is_shallow(target.repo):
+        return GitError(f"{message} in this shallow clone", hint=hint)
+    return AgentcfgError(message, hint=hint)
+
+
+def _crossing(current: ReleaseFile | None, old: ReleaseFile) -> tuple[Any, list[str]]:
+    """The diff back to ``old`` and a warning for each change config alone cannot undo."""
+    try:
+        from agentcfg.diff import diff_configs
+
+        diff = diff_configs(current.config if current else None, old.config)
+    except Exception as exc:  # noqa: BLE001 - an incident rollback must not fail on a diff bug
+        why = f"{type(exc).__name__}: {redact_text(str(exc))[:200]}"
+        warning = (f"could not compute the diff to check for irreversible changes ({why}); "
+                   "check memory, data and graph state by hand")
+        return None, [warning]
+    cannot = ("config cannot undo this: stored data, vectors or graph state written since may not match "
+              "the restored config")
+    warnings = [f"{c.artefact}: {c.path or 'the artefact'}: {c.reason} ({cannot})" for c in diff.irreversible]
+    return diff, warnings

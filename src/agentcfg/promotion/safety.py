@@ -1,0 +1,106 @@
+"""Refusals: the checks that stand between a command and the user's repository (SPEC §7).
+
+Two kinds. Repository-state checks (a dirty release file, staged changes, no commits, another
+writer) mean the command cannot do its job safely: exit 2, nothing touched. Policy refusals
+(frozen, hold, path order, max_risk, unpinned models, unapproved tools, a moved target) are the
+check finding something: exit 1, each naming the rule, the artefact and how to proceed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from agentcfg import gitio
+from agentcfg.errors import AgentcfgError, CheckFailed, GitError
+from agentcfg.promotion.target import EnvTarget
+
+_STATUS_WORDS = {"?": "is untracked", "M": "has uncommitted changes", "A": "is staged but not committed",
+                 "D": "is deleted but not committed", "R": "is renamed but not committed",
+                 "U": "has merge conflicts"}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """One reason a promotion may not go ahead."""
+
+    rule: str  # frozen | hold | path | expect_current | max_risk | require_pinned_models | require_approval_for
+    message: str
+    artefact: str | None = None
+    hint: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        head = f"{self.artefact}: " if self.artefact else ""
+        return f"{head}{self.message}"
+
+
+class PromotionRefused(CheckFailed):
+    """A promotion refused by one or more rules (exit 1); ``refusals`` lists them all."""
+
+    def __init__(self, refusals: list[Refusal]) -> None:
+        first = refusals[0]
+        more = "".join(f"\n  also refused by {r.rule}: {r}" for r in refusals[1:])
+        super().__init__(f"promotion refused by {first.rule}: {first.message}{more}",
+                         artefact=first.artefact, hint=first.hint)
+        self.refusals = refusals
+
+
+def raise_refusals(refusals: list[Refusal]) -> None:
+    if refusals:
+        raise PromotionRefused(refusals)
+
+
+def require_history(target: EnvTarget) -> None:
+    if not gitio.has_commits(target.repo):
+        raise GitError("the repository has no commits yet",
+                       hint="commit your manifest first: agentcfg releases point at commits")
+
+
+def check_release_file_clean(target: EnvTarget) -> None:
+    """Refuse to overwrite uncommitted work on the release file itself."""
+    xy = gitio.path_status(target.repo, target.repo_path)
+    if not xy:
+        return
+    code = xy[1] if xy[1] != " " else xy[0]
+    what = _STATUS_WORDS.get(code, f"is not committed (git status {xy.strip()})")
+    raise AgentcfgError(
+        f"{target.relpath} {what}; agentcfg will not overwrite it",
+        hint=(f"commit it, or discard it with `git checkout -- {target.repo_path}`"
+              if code != "?" else f"commit it (a `--no-commit` release?) or remove {target.relpath}"),
+    )
+
+
+def check_index_clean(target: EnvTarget) -> None:
+    """Refuse while other changes are staged: the user is in the middle of their own commit."""
+    staged = gitio.staged_paths(target.repo)
+    if not staged:
+        return
+    shown = ", ".join(staged[:5]) + (f" and {len(staged) - 5} more" if len(staged) > 5 else "")
+    raise AgentcfgError(
+        f"the index has staged changes ({shown}); agentcfg commits only {target.relpath} "
+        "and will not run while you are preparing a commit of your own",
+        hint="commit them, or unstage them with `git restore --staged <path>`, then run agentcfg again",
+    )
+
+
+def shallow_hint(target: EnvTarget, fallback: str | None = None) -> str | None:
+    """The `fetch-depth: 0` hint in a shallow clone, else ``fallback``."""
+    return gitio.SHALLOW_HINT if gitio.is_shallow(target.repo) else fallback
+
+
+@contextmanager
+def writing(target: EnvTarget, *, check_index: bool = True) -> Iterator[None]:
+    """Hold the writer lock and check the repository state for the duration of one write."""
+    from agentcfg.writelock import writer_lock
+
+    require_history(target)
+    with writer_lock(target.project.state_dir):
+        check_release_file_clean(target)
+        if check_index:
+            check_index_clean(target)
+        yield

@@ -1,0 +1,66 @@
+"""A config as of a revision: the working tree (resolved live) or a commit (resolved from its lock).
+
+``diff`` and ``promote`` compare and move configs between revisions; they get them here. A
+commit is read straight from git objects (no checkout), and its data and code are pinned by
+the ``agentcfg.lock`` committed with it, so an old config renders without its data or network.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agentcfg.errors import AgentcfgError
+from agentcfg.lockfile import LOCK_FILE, parse_lock
+from agentcfg.project import Project
+from agentcfg.render import Rendered
+
+
+def read_lock_at(project: Project, rev: str | None) -> dict[str, Any] | None:
+    """The lock in the working tree (``rev`` None) or at commit ``rev``; None when there is none."""
+    if rev is None:
+        path = project.root / LOCK_FILE
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise AgentcfgError(f"cannot read {LOCK_FILE}: {exc.strerror}") from None
+        return parse_lock(data, LOCK_FILE)
+    tree = project.tree_at(rev)
+    data = tree.read(LOCK_FILE)
+    return None if data is None else parse_lock(data, f"{rev}:{LOCK_FILE}")
+
+
+def render_at(project: Project, *, env: str | None = None, rev: str | None = None) -> Rendered:
+    """Render ``env`` (None: the base manifest) from the working tree or from commit ``rev``.
+
+    The working tree is resolved live (data hashed through the stat cache, refs asked of git);
+    a commit is resolved from the lock committed with it, and a lock that is missing or stale
+    for an artefact is an error naming it.
+    """
+    from agentcfg.manifest.loader import load_manifest
+    from agentcfg.render import render_loaded
+    from agentcfg.resolve import LiveResolver, LockResolver
+
+    if rev is None:
+        resolver = LiveResolver(project)
+        loaded = load_manifest(project.worktree(), env=env, cache=project.parse_cache)
+        try:
+            return render_loaded(loaded, resolver)
+        finally:
+            resolver.save_cache()
+            project.save_caches()
+    tree = project.tree_at(rev)
+    data = tree.read(LOCK_FILE)
+    if data is None:
+        raise AgentcfgError(
+            f"there is no {LOCK_FILE} at {rev} ({tree.commit_sha[:12]})",
+            hint="a commit's config is pinned by its lock: run `agentcfg lock` and commit it",
+        )
+    origin = f"{rev}:{LOCK_FILE}"
+    lock = parse_lock(data, origin)
+    loaded = load_manifest(tree, env=env, cache=project.parse_cache)
+    try:
+        return render_loaded(loaded, LockResolver(lock, env, origin))
+    finally:
+        project.save_caches()

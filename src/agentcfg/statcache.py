@@ -1,0 +1,113 @@
+"""A stat cache for data hashing: (path, size, mtime_ns, inode) → content digest.
+
+Re-locking a large unchanged data set must read no file contents (issue 3), so the digest of
+every hashed file is remembered in ``.agentcfg/cache/stat.json`` (git-ignored) together with
+the file's stat signature. A file whose signature is unchanged is not read again.
+
+"Racy" entries are never trusted, as in git's index (Documentation/technical/racy-git.txt):
+a file modified in the same timestamp tick as it was hashed would keep its size and mtime.
+An entry whose mtime is within :data:`RACY_NS` of the moment it was hashed is stored, but the
+file is hashed again next time (by then the entry is old enough to be trusted).
+
+The cache is an optimisation only: an unreadable or foreign cache is ignored, and a failure to
+write it (read-only checkout) only costs speed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from pathlib import Path
+
+CACHE_FORMAT = 1
+CACHE_NAME = "stat.json"
+RACY_NS = 2_000_000_000  # 2 s: covers coarse filesystem clocks (and FAT's 2 s mtimes)
+
+Signature = tuple[int, int, int]  # (size, mtime_ns, inode)
+
+
+class StatCache:
+    """Digests of files keyed by their path (relative to the repository) and stat signature."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._entries: dict[str, list[int | str]] | None = None
+        self._seen: set[str] = set()
+        self._roots: set[str] = set()
+        self._dirty = False
+        self._lock = threading.Lock()  # hashing runs in a thread pool
+        self.hits = 0
+        self.misses = 0
+
+    def _load(self) -> dict[str, list[int | str]]:
+        if self._entries is None:
+            self._entries = {}
+            if self.path is not None:
+                try:
+                    blob = json.loads(self.path.read_bytes())
+                    if isinstance(blob, dict) and blob.get("format_version") == CACHE_FORMAT:
+                        entries = blob.get("entries")
+                        self._entries = entries if isinstance(entries, dict) else {}
+                except (OSError, ValueError):
+                    pass
+        return self._entries
+
+    def add_root(self, rel: str) -> None:
+        """Mark a walked folder: on save, entries below it that were not seen are dropped."""
+        self._roots.add(rel.rstrip("/") + "/")
+
+    def get(self, rel: str, sig: Signature) -> str | None:
+        """The cached digest when ``rel`` still has signature ``sig`` and the entry is not racy."""
+        entries = self._load()
+        with self._lock:
+            self._seen.add(rel)
+            hit = entries.get(rel)
+        if (
+            isinstance(hit, list)
+            and len(hit) == 5
+            and (hit[0], hit[1], hit[2]) == sig
+            and isinstance(hit[4], int)
+            and sig[1] < hit[4] - RACY_NS
+            and isinstance(hit[3], str)
+        ):
+            self.hits += 1
+            return hit[3]
+        self.misses += 1
+        return None
+
+    def put(self, rel: str, sig: Signature, digest: str, hashed_at_ns: int) -> None:
+        """Remember ``digest`` for ``rel``; ``hashed_at_ns`` is when reading it started."""
+        entries = self._load()
+        with self._lock:
+            entries[rel] = [sig[0], sig[1], sig[2], digest, hashed_at_ns]
+            self._seen.add(rel)
+            self._dirty = True
+
+    def save(self) -> None:
+        """Write the cache back (atomically, best effort) when anything changed."""
+        if self.path is None:
+            return
+        entries = self._load()
+        stale = [k for k in entries if k not in self._seen and any(k.startswith(r) for r in self._roots)]
+        if not self._dirty and not stale:
+            return
+        for key in stale:
+            del entries[key]
+        from agentcfg.canonical import atomic_write
+
+        try:
+            blob = json.dumps({"format_version": CACHE_FORMAT, "entries": entries}, separators=(",", ":"))
+            atomic_write(self.path, blob)
+        except OSError:
+            pass
+        self._dirty = False
+
+
+def now_ns() -> int:
+    return time.time_ns()
+
+
+def signature(st: os.stat_result) -> Signature:
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
