@@ -13,6 +13,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from agentcfg import __version__
+
 CACHE_FORMAT = 1
 
 
@@ -27,7 +29,9 @@ class FileParseCache:
         if self._entries is None:
             try:
                 blob = json.loads(self.path.read_bytes())
-                ok = isinstance(blob, dict) and blob.get("format_version") == CACHE_FORMAT
+                # A new agentcfg may parse more strictly: never reuse another version's results.
+                ok = (isinstance(blob, dict) and blob.get("format_version") == CACHE_FORMAT
+                      and blob.get("agentcfg") == __version__)
                 self._entries = blob.get("entries", {}) if ok else {}
             except (OSError, ValueError):
                 self._entries = {}
@@ -55,7 +59,7 @@ class FileParseCache:
         keep = {k: entries[k] for k in self._used if k in entries}
         try:
             ensure_state_dir(self.path.parent.parent)
-            atomic_write(self.path, json.dumps({"format_version": CACHE_FORMAT, "entries": keep},
+            atomic_write(self.path, json.dumps({"format_version": CACHE_FORMAT, "agentcfg": __version__, "entries": keep},
                                                separators=(",", ":")))
         except OSError:
             pass  # a read-only checkout still works, just slower

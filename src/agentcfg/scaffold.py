@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -11,7 +12,7 @@ from agentcfg.errors import UsageError
 from agentcfg.project import STATE_DIR
 
 MINIMAL = """\
-# yaml-language-server: $schema=https://agentcfg.dev/schemas/agentcfg.schema.json
+# yaml-language-server: $schema=./agentcfg.schema.json
 # agentcfg manifest: every artefact your agents run on, in one versioned place.
 # Docs: https://github.com/agentcfg/agentcfg/tree/main/docs
 format_version: 1
@@ -65,9 +66,11 @@ def init(directory: str | Path = ".", *, example: str | None = None) -> InitResu
             raise UsageError(f"no bundled example '{example}'", hint=f"available: {', '.join(names) or 'none'}")
         root = resources.files("agentcfg") / "examples" / example
         _collect(root, "", files)
+        _point_editors_at_local_schema(files)
     else:
         files["agentcfg.yaml"] = MINIMAL.format(name=target.resolve().name or "agents").encode()
         files["prompts/assistant.md"] = PROMPT.encode()
+    _point_editors_at_local_schema(files)
     result = InitResult()
     for rel, data in sorted(files.items()):
         path = target / rel
@@ -82,6 +85,28 @@ def init(directory: str | Path = ".", *, example: str | None = None) -> InitResu
         result.created.append(rel)
     _ignore_state_dir(target, result)
     return result
+
+
+SCHEMA_FILE = "agentcfg.schema.json"
+_SCHEMA_LINE = re.compile(rb"^# yaml-language-server: \$schema=\S+", re.M)
+
+
+def _point_editors_at_local_schema(files: dict[str, bytes]) -> None:
+    """Ship the JSON Schema beside the manifest so editors check it offline.
+
+    The bundled example points at the repository's schemas/ folder, which a copied project does
+    not have; the copy points at its own `agentcfg.schema.json` (`agentcfg schema` refreshes it).
+    """
+    import json
+
+    from agentcfg.manifest.model import json_schema
+
+    manifest = files.get("agentcfg.yaml")
+    if manifest is None:
+        return
+    files["agentcfg.yaml"] = _SCHEMA_LINE.sub(
+        b"# yaml-language-server: $schema=./" + SCHEMA_FILE.encode(), manifest, count=1)
+    files[SCHEMA_FILE] = (json.dumps(json_schema(), indent=2, sort_keys=True) + "\n").encode()
 
 
 def _collect(node, prefix: str, files: dict[str, bytes]) -> None:  # type: ignore[no-untyped-def]

@@ -27,7 +27,7 @@ from typing import Any, Protocol
 from agentcfg.errors import AgentcfgError, Location
 
 MAX_BYTES = 10 * 1024 * 1024  # a manifest or artefact file beyond this is refused, not loaded
-MAX_NODES = 1_000_000  # values produced after alias expansion
+MAX_NODES = 250_000  # values per document after alias expansion (a big manifest has ~20k)
 MAX_DEPTH = 200
 
 Path_ = tuple[str | int, ...]
@@ -134,12 +134,10 @@ def load(data: bytes, origin: str, *, cache: ParseCache | None = None) -> Docume
 
 
 def _compose(text: str, origin: str) -> Document:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
     import warnings
 
-    from ruamel.yaml.error import ReusedAnchorWarning
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
 
     yaml = YAML(typ="safe", pure=True)
     try:
@@ -242,7 +240,7 @@ class _Builder:
                     self._scalar(key_node, path)  # refuses custom tags on keys
                     raise YamlError(
                         "yaml-key-type",
-                        f"key {key} is read as {_KIND.get(key_node.tag, 'a ' + key_node.tag)}, not a string",
+                        f"key {key} is read as {_KIND.get(str(key_node.tag), f'a {key_node.tag}')}, not a string",
                         self._loc(key_node),
                         hint=f"quote it: \"{key}\"",
                     )

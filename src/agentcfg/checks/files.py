@@ -41,8 +41,13 @@ def check(loaded: Loaded) -> None:
         # remote helpers (ext:: runs a command), so they must reach safe_url, not the path branch.
         local = "://" not in repo and "@" not in repo and "::" not in repo
         if repo == "." or repo.startswith(("./", "../")) or local:
-            if repo != "." and (why := check_relpath(repo)):
-                loaded.finding("file-outside-repo", f"repo '{repo}': {why}", ("code", name, "repo"), artefact=aid)
+            why = check_relpath(repo) if repo != "." else None
+            if why is None and repo != "." and resolve is not None:
+                _, why = resolve(repo)
+            if why:
+                code = "file-outside-repo" if ("leave" in why or "outside" in why or "absolute" in why) else "file-not-found"
+                loaded.finding(code, f"repo '{repo}': {why}", ("code", name, "repo"), artefact=aid,
+                               hint="a repository outside this one is named by URL (https://, ssh:// or file://)")
             continue
         try:
             safe_url(repo)
