@@ -192,7 +192,7 @@ def print_table(rows: list[Row], title: str) -> None:
     for i, line in enumerate([head, *body]):
         print("  ".join(str(c).ljust(w) for c, w in zip(line, widths)).rstrip())
         if i == 0:
-            print("  ".join("-" * w for w in widths))
+            print("  ".join("-" * w for w in widths).rstrip())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,8 +7,9 @@ and the expected impact. ``test_every_rule_has_a_case`` keeps this list complete
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from test_diff_support import FakeResolver, manifest, render

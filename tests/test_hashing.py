@@ -10,12 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import build_tree
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from agentcfg import hashing
 from agentcfg.errors import AgentcfgError
 from agentcfg.hashing import folder_digest, hash_data
 from agentcfg.statcache import StatCache
-from conftest import build_tree
 
 
 def _sha(data: bytes) -> str:
@@ -219,3 +221,26 @@ def test_progress_reports_every_file(tmp_path: Path) -> None:
     seen: list[tuple[str, int, int]] = []
     hash_data(tmp_path / "d", boundary=tmp_path, artefact="data/d", progress=lambda *a: seen.append(a))
     assert seen[-1] == ("data/d", 7, 7) and all(t == 7 for _, _, t in seen)
+
+
+_names = st.text(alphabet="abcXYZ09_-.é中", min_size=1, max_size=6).filter(lambda n: n not in (".", ".."))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(tree=st.dictionaries(st.lists(_names, min_size=1, max_size=3).map(tuple), st.binary(max_size=64),
+                            min_size=0, max_size=8))
+def test_folder_digest_property(tmp_path_factory: pytest.TempPathFactory, tree: dict[tuple[str, ...], bytes]) -> None:
+    """For any tree, the digest is the documented formula, independent of creation order."""
+    root = tmp_path_factory.mktemp("prop")
+    written: dict[str, bytes] = {}
+    for parts, data in tree.items():
+        rel = "/".join(parts)
+        if any(w == rel or w.startswith(rel + "/") or rel.startswith(w + "/") for w in written):
+            continue  # a file and a folder cannot share a name
+        written[rel] = data
+    build_tree(root / "d", {rel: data for rel, data in reversed(list(written.items()))})
+    (root / "d").mkdir(exist_ok=True)
+    got = hash_data(root / "d", boundary=root, artefact="data/d")
+    listing = sorted([rel, _sha(data)] for rel, data in written.items())
+    canonical = json.dumps(listing, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    assert got.digest == _sha(canonical) and got.files == len(written)

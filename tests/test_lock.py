@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
-
 from conftest import build_tree, commit_all, git, init_repo, run_agentcfg
 
 MANIFEST = """\
@@ -200,7 +199,8 @@ def test_check_reports_added_and_removed_artefacts(project: Path, cli: Callable[
     assert ("tools/ping", "added") in stale
     assert cli("lock").exit_code == 0
     _edit(project, "agentcfg.yaml", "  ping: {description: ping}\n", "")
-    stale = {(s["artefact"], s["change"]) for s in json.loads(cli("lock", "--check", "--format", "json").stdout)["stale"]}
+    report = json.loads(cli("lock", "--check", "--format", "json").stdout)
+    stale = {(s["artefact"], s["change"]) for s in report["stale"]}
     assert stale == {("tools/ping", "removed")}
 
 
@@ -214,7 +214,8 @@ def test_check_is_fresh_after_reformatting(project: Path, cli: Callable[..., Any
     assert reformatted != MANIFEST
     (project / "agentcfg.yaml").write_bytes(reformatted.replace("\n", "\r\n").encode())
     (project / "prompts/triage.md").write_bytes(b"Hello {{customer}}, how can I help?\r\n")
-    tool = "# refund tool\nannotations:\n    destructiveHint: true\n    readOnlyHint: false\n" + TOOL.split("annotations")[0]
+    hints = "annotations:\n    destructiveHint: true\n    readOnlyHint: false\n"
+    tool = "# refund tool\n" + hints + TOOL.split("annotations")[0]
     (project / "tools/refund.yaml").write_bytes(tool.replace("\n", "\r\n").encode())
     r = cli("lock", "--check")
     assert r.exit_code == 0, r
@@ -300,7 +301,8 @@ def test_lock_in_a_monorepo_subfolder(tmp_path: Path, cli: Callable[..., Any], m
     assert entry["tree"] == git(root, "rev-parse", "HEAD:agents/shop/src").strip()
 
 
-def test_lock_outside_git_without_code(tmp_path: Path, cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_lock_outside_git_without_code(tmp_path: Path, cli: Callable[..., Any],
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
     build_tree(tmp_path / "p", {"agentcfg.yaml": "name: x\nprompts:\n  p: {template: hi}\n"})
     monkeypatch.chdir(tmp_path / "p")
     assert cli("lock").exit_code == 0
@@ -315,3 +317,38 @@ def test_lock_subprocess_has_no_traceback(project: Path) -> None:
     proc = run_agentcfg("lock", "--check", cwd=project)
     assert proc.returncode == 0 and "Traceback" not in proc.stderr
     assert subprocess.run(["git", "check-ignore", "-q", ".agentcfg/cache/stat.json"], cwd=project).returncode == 0
+
+
+def test_progress_bar_follows_hashing(project: Path, cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    from contextlib import contextmanager
+
+    from agentcfg.cli import ui
+
+    bars: list[tuple[str, int | None, list[int]]] = []
+
+    @contextmanager
+    def fake_progress(description: str, total: int | None) -> Any:
+        steps: list[int] = []
+        bars.append((description, total, steps))
+        yield lambda n=1: steps.append(n)
+
+    monkeypatch.setattr(ui, "progress", fake_progress)
+    assert cli("lock").exit_code == 0
+    assert [(d, t, sum(s)) for d, t, s in bars] == [("hashing data/corpus", 2, 2)]  # one file: no bar
+
+
+def test_bundled_example_locks_and_verifies(example_repo: Path, cli: Callable[..., Any], tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    assert cli("lock").exit_code == 0
+    commit_all(example_repo, "lock")
+    assert cli("lock", "--check").exit_code == 0
+    assert cli("verify").exit_code == 0
+    lock = json.loads(lock_bytes(example_repo))
+    assert {a.partition("/")[0] for a in lock["artefacts"]} >= {
+        "code", "data", "models", "prompts", "tools", "memory", "orchestration", "agents"}
+    clone = tmp_path / "example-clone"
+    git(tmp_path, "clone", "-q", str(example_repo), str(clone))
+    monkeypatch.chdir(clone)
+    (clone / "agentcfg.lock").unlink()
+    assert cli("lock").exit_code == 0
+    assert lock_bytes(clone) == lock_bytes(example_repo)

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
-
-from agentcfg.manifest import loader
 from conftest import commit_all
 from test_lock import _edit, make_project
+
+from agentcfg.manifest import loader
 
 MEMO = Path(".agentcfg/cache/lock-inputs.json")
 
@@ -58,7 +58,8 @@ def test_unchanged_inputs_skip_all_work(warm: Path, cli: Callable[..., Any], mon
 CHANGES: list[tuple[str, Callable[[Path], None], str]] = [
     ("prompt file", lambda r: _edit(r, "prompts/triage.md", "how can", "how may"), "prompts/triage"),
     ("manifest", lambda r: _edit(r, "agentcfg.yaml", "gpt-4o-2024-08-06", "gpt-4o-2024-11-20"), "models/chat"),
-    ("new overlay", lambda r: (r / "environments/staging.yaml").write_text("models:\n  chat: {id: gpt-4o-2024-11-20}\n"),
+    ("new overlay",
+     lambda r: (r / "environments/staging.yaml").write_text("models:\n  chat: {id: gpt-4o-2024-11-20}\n"),
      "models/chat"),
     ("data file in a sub-folder", lambda r: (r / "data/corpus/sub/c.md").write_text("new\n"), "data/corpus"),
     ("single data file", lambda r: (r / "data/evals.jsonl").write_text('{"q": 9}\n'), "data/evals"),
@@ -75,7 +76,7 @@ def test_any_input_change_takes_the_full_path(warm: Path, cli: Callable[..., Any
     assert artefact in {s["artefact"] for s in json.loads(r.stdout)["stale"]}
 
 
-def test_same_size_same_mtime_edit_of_a_data_file_is_caught_by_inode_or_verify(warm: Path, cli: Callable[..., Any]) -> None:
+def test_same_size_same_mtime_edit_by_rename_is_caught(warm: Path, cli: Callable[..., Any]) -> None:
     f = warm / "data/corpus/a.md"
     st = f.stat()
     tmp = f.with_suffix(".new")

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+from conftest import build_tree, commit_all, init_repo
+from test_lock import _edit, make_project
 
 from agentcfg import hashing
 from agentcfg.canonical import digest_value, pretty_json
@@ -16,8 +18,6 @@ from agentcfg.errors import AgentcfgError, CheckFailed
 from agentcfg.lockfile import lock, verify
 from agentcfg.project import Project
 from agentcfg.snapshot import read_lock_at, render_at
-from conftest import build_tree, commit_all, init_repo
-from test_lock import _edit, make_project
 
 
 @pytest.fixture
@@ -104,7 +104,9 @@ def test_render_at_a_commit_equals_the_live_render(project: Path, cli: Callable[
         old = render_at(p, env=env, rev="HEAD")
         assert old.digest == live.digest and old.config == live.config
     locked = json.loads((project / "agentcfg.lock").read_text())
-    assert render_at(p, env="production", rev="HEAD").digest == locked["environments"]["production"]["digest"]
+    for env in ("staging", "production"):  # staging has no overlay; production has one
+        assert render_at(p, env=env, rev="HEAD").digest == locked["environments"][env]["digest"]
+        assert render_at(p, env=env).digest == locked["environments"][env]["digest"]
     assert render_at(p, rev="HEAD").digest == locked["digest"]
     assert read_lock_at(p, "HEAD") == read_lock_at(p, None) == locked
 
@@ -129,7 +131,8 @@ def test_render_at_with_a_stale_or_missing_lock(project: Path, cli: Callable[...
     with pytest.raises(CheckFailed) as exc:
         render_at(p, rev="HEAD")
     assert exc.value.artefact == "data/corpus"
-    assert "the lock at HEAD:agentcfg.lock is stale for data/corpus; run `agentcfg lock` and commit" in exc.value.message
+    expected = "the lock at HEAD:agentcfg.lock is stale for data/corpus; run `agentcfg lock` and commit"
+    assert expected in exc.value.message
 
 
 def test_lock_api_returns_typed_results(project: Path) -> None:

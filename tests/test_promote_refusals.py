@@ -209,3 +209,20 @@ def test_cli_refusal_exit_codes(repo: Path, cli) -> None:  # type: ignore[no-unt
 
 def test_check_failed_is_exit_1() -> None:
     assert issubclass(PromotionRefused, CheckFailed)
+
+
+def test_ignored_release_folder(repo: Path) -> None:
+    git(repo, "rm", "-rq", "--cached", "releases")
+    (repo / ".gitignore").write_text(".agentcfg/\nreleases/\n")
+    git(repo, "commit", "-qam", "ignore releases")
+    edit(repo, "how can I help?", "what?", "reword")
+    with pytest.raises(AgentcfgError, match="ignored by a .gitignore rule"):
+        promote("HEAD", "staging")
+    assert status_porcelain(repo) == ""
+
+
+def test_hostile_environment_names_never_reach_the_filesystem(repo: Path) -> None:
+    for name in ("../x", "-rf", "a b", "", "x/y", "prod\n"):
+        for call in (lambda n: rollback(n), lambda n: unhold(n), lambda n: promote("HEAD", n)):
+            with pytest.raises(AgentcfgError, match="not a valid environment name"):
+                call(name)

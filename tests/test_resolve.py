@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import build_tree, commit_all, git, init_repo
 
 from agentcfg import gitio
 from agentcfg.artefacts.code import CodeRef
@@ -13,7 +14,6 @@ from agentcfg.canonical import digest_value
 from agentcfg.errors import AgentcfgError, CheckFailed, GitError, UsageError
 from agentcfg.project import Project
 from agentcfg.resolve import LiveResolver, LockResolver
-from conftest import build_tree, commit_all, git, init_repo
 
 
 @pytest.fixture
@@ -73,6 +73,9 @@ def test_other_repositories_by_path_and_file_url(repo: Path, tmp_path: Path) -> 
     assert r.code("lib2", CodeRef(repo=f"file://{other}", ref="main"))["commit"] == sha
     with pytest.raises(GitError, match="not found"):
         r.code("gone", CodeRef(repo="../missing", ref="main"))
+    with pytest.raises(GitError, match="not the top of a git repository") as exc:
+        r.code("sub", CodeRef(repo="src", ref="main"))  # a folder of this repository
+    assert exc.value.artefact == "code/sub"
 
 
 def test_ls_remote_resolves_without_cloning(tmp_path: Path) -> None:

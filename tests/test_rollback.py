@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pytest
 from conftest import git, run_agentcfg
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_promote_support import (
     edit,
     files_of,
     head,
+    lock_and_commit,
     make_project,
     release,
     status_porcelain,
@@ -194,3 +197,29 @@ def test_crash_around_the_commit_leaves_old_or_new(repo: Path, point: str) -> No
         # The next run explains the half-done state instead of overwriting it.
         with pytest.raises(AgentcfgError, match="uncommitted changes"):
             rollback("production")
+
+
+_TEXT = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=0x2FF, exclude_characters="{}\\"),
+                min_size=1, max_size=60)
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(_TEXT, min_size=1, max_size=2, unique=True))
+def test_promote_then_rollback_restores_the_same_bytes(repo: Path, texts: list[str]) -> None:
+    """Property: after promote, rollback puts back the previous config byte for byte."""
+    for text in texts:
+        before = git(repo, "show", "HEAD:releases/staging.json")
+        yaml = (repo / "agentcfg.yaml").read_text()
+        start = yaml.index("    template: ")
+        end = yaml.index("\n", start)
+        (repo / "agentcfg.yaml").write_text(yaml[:start] + f"    template: {json.dumps(text + ' {{user}}')}"
+                                            + yaml[end:])
+        lock_and_commit(repo, "random prompt")
+        if promote("HEAD", "staging").outcome == "unchanged":
+            continue
+        rollback("staging")
+        after = git(repo, "show", "HEAD:releases/staging.json")
+        assert json.dumps(json.loads(after)["config"], sort_keys=True) == json.dumps(
+            json.loads(before)["config"], sort_keys=True)
+        assert json.loads(after)["digest"] == json.loads(before)["digest"]
+        unhold("staging")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import build_tree, init_repo
 
 import agentcfg
 from agentcfg.canonical import digest_bytes
@@ -17,7 +18,6 @@ from agentcfg.release import ReleaseFile
 from agentcfg.render import Rendered, render_loaded
 from agentcfg.runtime import Config, TemplateError, UnknownArtefact, load
 from agentcfg.trees import WorkTree
-from conftest import build_tree, init_repo
 
 MANIFEST = """\
 name: shop
@@ -336,3 +336,35 @@ def test_fstring_refuses_private_attributes(tmp_path: Path) -> None:
 def test_public_api_lists_load() -> None:
     assert "load" in agentcfg.__all__ and agentcfg.load is load
     assert agentcfg.Config is Config
+
+
+def test_a_promoted_release_of_the_example_loads_renders_and_detects_tampering(example_repo: Path, cli: Any) -> None:
+    """Issue 6's "done when": promote for real, load, render a prompt, flip one byte, refused."""
+    from conftest import commit_all
+
+    assert cli("lock").exit_code == 0
+    commit_all(example_repo, "lock")
+    r = cli("promote", "HEAD", "staging", "--reason", "first")
+    assert r.exit_code == 0, r
+    env = {"QDRANT_URL": "https://qdrant.internal"}
+    cfg = agentcfg.load("staging", root=example_repo, environ=env)
+    assert cfg.digest == json.loads((example_repo / "releases/staging.json").read_text())["digest"]
+    assert cfg.source == json.loads((example_repo / "releases/staging.json").read_text())["source"]
+    triage = cfg.agents["triage"]
+    text = cfg.prompts[triage.prompt].render(
+        company_name="Acme Outfitters", customer_name="Ada", channel="email",
+        recent_orders=[{"id": "A-1", "placed_at": "2024-05-01", "status": "shipped"}])
+    assert text.startswith("You are the first-line support triage agent for Acme Outfitters.\n\n"
+                           "The customer is Ada and wrote to us via email.\nTheir recent orders:\n"
+                           "- order A-1, placed 2024-05-01, status: shipped\n\nDecide the route")
+    assert "no orders on record" not in text
+    assert cfg.tools_for("triage", "openai")  # the agent's tools in a provider's shape
+    with pytest.raises(AgentcfgError, match="QDRANT_URL is not set"):
+        agentcfg.load("staging", root=example_repo, environ={})
+    path = example_repo / "releases/staging.json"
+    data = path.read_bytes()
+    i = data.index(b"first-line support")
+    path.write_bytes(data[:i] + b"F" + data[i + 1:])
+    with pytest.raises(CheckFailed, match="does not match its digest"):
+        agentcfg.load("staging", root=example_repo, environ=env)
+    assert cli("verify", "staging").exit_code == 1  # the CLI agrees

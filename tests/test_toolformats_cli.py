@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from agentcfg.validate import validate
 from conftest import build_tree
 from test_toolformats import load_cases
+
+from agentcfg.validate import validate
 
 OPENAI = [
     {"type": "function", "function": {"name": "get.weather", "description": "Weather for a city.",

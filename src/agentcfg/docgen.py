@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import shlex
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 WIDTH = 100
 DOC = Path("docs") / "cli.md"
@@ -207,6 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     text = cli_reference()
     target = Path(args[args.index("--output") + 1]) if "--output" in args else DOC
+    if not target.parent.is_dir():
+        sys.stderr.write(f"no {target.parent}/ here: run from the repository root, or pass --output FILE\n")
+        return 2
     if "--check" in args:
         current = target.read_text(encoding="utf-8") if target.exists() else ""
         if current != text:

@@ -274,25 +274,28 @@ class PathCommit:
 
 
 def _literal(path: str) -> str:
-    # A folder name with '*' or '?' must not become a glob.
-    return f":(literal){path}"
+    return f":(literal){path}"  # a folder named with '*' or '?' must not become a glob
+
+
+def _git(repo: "git.Repo", command: str, *args: str, **kwargs: object) -> str:
+    """Run one git command; its failure becomes a GitError in git's own words."""
+    import git
+
+    try:
+        return str(getattr(repo.git, command)(*args, **kwargs))
+    except git.GitCommandError as exc:
+        raise GitError(f"git {command.replace('_', '-')} failed: {_stderr(exc)}") from None
 
 
 def log_path(repo: "git.Repo", path: str, *, limit: int | None = None) -> list[PathCommit]:
     """Every commit reachable from HEAD that changed ``path`` (repository-relative), newest first."""
-    import git
-
     if not has_commits(repo):
         return []
-    # --no-show-signature/--no-follow: user config (log.showSignature, log.follow) must not
-    # change what we parse or mix another file's history in.
+    # User config (log.showSignature, log.follow) must not change what we parse.
     args = ["--no-show-signature", "--no-follow", "--no-color", f"--format={_LOG_FORMAT}"]
     if limit is not None:
         args.append(f"--max-count={max(int(limit), 0)}")
-    try:
-        out = repo.git.log(*args, "HEAD", "--", _literal(path), strip_newline_in_stdout=False)
-    except git.GitCommandError as exc:
-        raise GitError(f"cannot read the history of {path}: {_stderr(exc)}") from None
+    out = _git(repo, "log", *args, "HEAD", "--", _literal(path), strip_newline_in_stdout=False)
     commits = []
     for record in out.split("\x1e")[1:]:
         sha, author, email, date, ts, trailer_text, subject = record.split("\x1f", 6)
@@ -316,29 +319,14 @@ def read_blob(repo: "git.Repo", commit: str, path: str) -> bytes | None:
 
 def path_status(repo: "git.Repo", path: str) -> str:
     """git's two-letter status of ``path`` (' M', 'M ', '??', ' D', ...); '' when clean."""
-    import git
-
-    try:
-        out = repo.git.status("--porcelain=v1", "-z", "--untracked-files=all", "--ignored=no", "--",
-                              _literal(path))
-    except git.GitCommandError as exc:
-        raise GitError(f"git status failed: {_stderr(exc)}") from None
+    out = _git(repo, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignored=no", "--",
+               _literal(path))
     return out[:2] if out else ""
 
 
 def staged_paths(repo: "git.Repo") -> list[str]:
     """Paths whose staged content differs from HEAD (what `git commit` would commit)."""
-    import git
-
-    try:
-        out = repo.git.diff("--cached", "--name-only", "--no-renames", "-z")
-    except git.GitCommandError as exc:
-        raise GitError(f"git diff --cached failed: {_stderr(exc)}") from None
-    return [p for p in out.split("\x00") if p]
-
-
-def is_tracked(repo: "git.Repo", path: str) -> bool:
-    return bool(repo.git.ls_files("--", _literal(path)))
+    return [p for p in _git(repo, "diff", "--cached", "--name-only", "--no-renames", "-z").split("\x00") if p]
 
 
 def commit_path(repo: "git.Repo", path: str, message: str) -> str:
@@ -346,42 +334,43 @@ def commit_path(repo: "git.Repo", path: str, message: str) -> str:
 
     git itself makes the commit, so the repository's hooks run and signing follows the user's
     config. `--only` commits the path's working-tree content and nothing else from the index.
-    A new file is added first (`--only` refuses paths git does not know). On failure the caller
-    restores the file; :func:`unstage_path` undoes the add.
+    A new file is added first (`--only` refuses paths git does not know); on failure the caller
+    restores the file and :func:`unstage_path` undoes the add.
     """
-    import git
-
     spec = _literal(path)
-    try:
-        if not is_tracked(repo, path):
-            repo.git.add("--", spec)
-        repo.git.commit("--quiet", "--only", "-m", message, "--", spec)
-        return str(repo.git.rev_parse("--verify", "HEAD"))
-    except git.GitCommandError as exc:
-        raise GitError(f"git commit failed: {_stderr(exc)}") from None
+    if not _git(repo, "ls_files", "--", spec):
+        _git(repo, "add", "--", spec)
+    _git(repo, "commit", "--quiet", "--only", "-m", message, "--", spec)
+    return _git(repo, "rev_parse", "--verify", "HEAD")
 
 
 def unstage_path(repo: "git.Repo", path: str) -> None:
-    """Drop ``path`` from the index (after a failed first commit of a new file)."""
-    repo.git.rm("--cached", "--quiet", "--ignore-unmatch", "--", _literal(path))
+    _git(repo, "rm", "--cached", "--quiet", "--ignore-unmatch", "--", _literal(path))
 
 
 def count_commits(repo: "git.Repo", since: str, until: str = "HEAD", *, under: str = "",
                   exclude: str | None = None) -> int | None:
     """Commits ``until`` has that ``since`` lacks, touching ``under`` but not only ``exclude``."""
-    import git
-
-    specs = [f":(literal){under or '.'}"] + ([f":(exclude,literal){exclude}"] if exclude else [])
+    specs = [_literal(under or ".")] + ([f":(exclude,literal){exclude}"] if exclude else [])
     try:
-        return int(repo.git.rev_list("--count", f"{since}..{until}", "--", *specs))
-    except (git.GitCommandError, ValueError):
+        return int(_git(repo, "rev_list", "--count", f"{since}..{until}", "--", *specs))
+    except (GitError, ValueError):
         return None
 
 
+def is_ignored(repo: "git.Repo", path: str) -> bool:
+    """Whether git ignores ``path`` (`git check-ignore`; a tracked file never counts as ignored)."""
+    try:
+        _git(repo, "check_ignore", "-q", "--", path)  # takes no pathspec magic
+    except GitError:
+        return False  # exit 1: not ignored
+    return True
+
+
 def _stderr(exc: Exception) -> str:
-    lines = [ln.strip() for ln in str(getattr(exc, "stderr", "") or "").splitlines() if ln.strip()]
-    text = " ".join(ln.removeprefix("stderr:").strip(" '") for ln in lines[-4:])
-    return text or f"exit status {getattr(exc, 'status', '?')}"
+    raw = str(getattr(exc, "stderr", "") or "").strip().removeprefix("stderr:").strip(" '\n")
+    lines = [ln.strip() for ln in raw.splitlines() if ln.strip() and not ln.strip().startswith("hint:")]
+    return " ".join(lines[-4:]) or f"exit status {getattr(exc, 'status', '?')}"
 
 
 def last_commit_touching(repo: "git.Repo", commit: str, include: str | None, exclude: tuple[str, ...] = ()) -> str | None:

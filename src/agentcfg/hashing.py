@@ -20,10 +20,9 @@ import hashlib
 import os
 import stat
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, NamedTuple
 
 from agentcfg.canonical import PREFIX, digest_value
 from agentcfg.errors import AgentcfgError
@@ -47,8 +46,7 @@ class DataDigest:
     listing: Listing = field(default_factory=list, compare=False, repr=False)  # for lockmemo
 
 
-@dataclass(frozen=True)
-class _File:
+class _File(NamedTuple):  # a tuple: 10,000 of them are built on every warm lock
     rel: str  # relative to the data folder (what the folder digest names)
     real: str  # absolute real path (what is opened)
     key: str  # relative to the repository (the stat-cache key)
@@ -82,7 +80,7 @@ def file_digest(path: str, *, artefact: str | None = None, shown: str | None = N
 
 def _sha256_hex(fh) -> str:  # type: ignore[no-untyped-def]
     if hasattr(hashlib, "file_digest"):  # Python ≥ 3.11: a 256 KiB buffer, GIL released
-        return hashlib.file_digest(fh, "sha256").hexdigest()
+        return str(hashlib.file_digest(fh, "sha256").hexdigest())
     h = hashlib.sha256()  # pragma: no cover - Python 3.10
     buf = bytearray(1 << 20)
     view = memoryview(buf)
@@ -175,6 +173,8 @@ def _hash_many(todo: list[_File], cache: StatCache, artefact: str,
         for f in todo:
             yield f.rel, one(f)
         return
+    from concurrent.futures import ThreadPoolExecutor  # not at import: the warm path never hashes
+
     with ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="agentcfg-hash") as pool:
         futures = [(f.rel, pool.submit(one, f)) for f in todo]
         try:
@@ -217,6 +217,7 @@ def _key(real: str, boundary: Path) -> str:
 def _walk(top: str, boundary: Path, artefact: str) -> Iterator[_File]:
     """Every regular file below ``top`` (symlinks followed inside the repository, loops refused)."""
     base = str(boundary)
+    cut = len(base.rstrip(os.sep)) + 1  # every path below is inside the boundary: slice, not relpath
     top_st = os.stat(top)
     stack: list[tuple[str, str, frozenset[tuple[int, int]]]] = [
         (top, "", frozenset({(top_st.st_dev, top_st.st_ino)}))]
@@ -226,18 +227,23 @@ def _walk(top: str, boundary: Path, artefact: str) -> Iterator[_File]:
             with os.scandir(folder) as it:
                 entries = list(it)
         except FileNotFoundError:
-            raise AgentcfgError(f"folder '{_key(folder, boundary)}' vanished while hashing", artefact=artefact) from None
+            raise AgentcfgError(f"folder '{_key(folder, boundary)}' vanished while hashing",
+                                artefact=artefact) from None
         except OSError as exc:
             raise AgentcfgError(f"cannot list '{_key(folder, boundary)}': {exc.strerror}", artefact=artefact) from None
         for entry in entries:
-            rel = prefix + _utf8_name(entry.name, folder, boundary, artefact)
+            name = entry.name
+            rel = prefix + (name if name.isascii() else _utf8_name(name, folder, boundary, artefact))
             path = entry.path
-            if entry.is_symlink():
-                path = _follow(path, base, boundary, artefact)
             try:
-                st = os.stat(path)
+                if entry.is_symlink():
+                    path = _follow(path, base, boundary, artefact)
+                    st = os.stat(path)
+                else:
+                    st = entry.stat()
             except FileNotFoundError:
-                raise AgentcfgError(f"'{_key(entry.path, boundary)}' vanished while hashing", artefact=artefact) from None
+                raise AgentcfgError(f"'{_key(entry.path, boundary)}' vanished while hashing",
+                                    artefact=artefact) from None
             if stat.S_ISDIR(st.st_mode):
                 ident = (st.st_dev, st.st_ino)
                 if ident in ancestors:
@@ -245,7 +251,7 @@ def _walk(top: str, boundary: Path, artefact: str) -> Iterator[_File]:
                                         hint="a link inside the data folder points back at one of its parents")
                 stack.append((path, rel + "/", ancestors | {ident}))
             elif stat.S_ISREG(st.st_mode):
-                yield _File(rel, path, _key(path, boundary), st)
+                yield _File(rel, path, path[cut:].replace(os.sep, "/"), st)
             else:
                 raise _special(_key(entry.path, boundary), st, artefact)
 

@@ -183,7 +183,8 @@ def fresh_lock(start: Path | str) -> tuple[dict[str, Any], Path] | None:
     if memo.get("lock_sha256") != hashlib.sha256(lock_bytes).hexdigest():
         return None
     files = memo.get("files")
-    if not isinstance(files, dict) or any(file_signature(root / rel) != sig for rel, sig in files.items()):
+    prefix = str(root) + os.sep  # string joins: thousands of Path objects cost tens of ms here
+    if not isinstance(files, dict) or any(file_signature(prefix + rel) != sig for rel, sig in files.items()):
         return None
     data = memo.get("data")
     boundary = Path(str(memo.get("boundary")))

@@ -183,6 +183,10 @@ class LiveResolver:
         if other is None:
             raise GitError(f"repository '{repo}' not found (no git repository at {path})", artefact=aid,
                            hint="paths are relative to the manifest's folder")
+        if gitio.toplevel(other) != path.resolve():
+            # open_repo searches upwards: a plain folder would silently resolve in the enclosing repo.
+            raise GitError(f"'{repo}' is a folder, not the top of a git repository", artefact=aid,
+                           hint="for code in this repository write `repo: .` with `path:`")
         return other, ""
 
     # --- data --------------------------------------------------------------------------------
@@ -263,7 +267,7 @@ def dvc_resolution(real: Path, rel: str, aid: str) -> dict[str, Any]:
             raise AgentcfgError(f"output {i + 1} has no integer `size`/`nfiles`", location=doc.location(("outs", i)),
                                 artefact=aid)
         records.append({"md5": md5, "size": size, "nfiles": nfiles})
-    md5s = [r["md5"] for r in records]
+    md5s = [str(r["md5"]) for r in records]
     return {
         "digest": digest_value(records[0] if len(records) == 1 else records),
         "size": sum(r["size"] for r in records),

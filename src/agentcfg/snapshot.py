@@ -26,9 +26,8 @@ def read_lock_at(project: Project, rev: str | None) -> dict[str, Any] | None:
         except OSError as exc:
             raise AgentcfgError(f"cannot read {LOCK_FILE}: {exc.strerror}") from None
         return parse_lock(data, LOCK_FILE)
-    tree = project.tree_at(rev)
-    data = tree.read(LOCK_FILE)
-    return None if data is None else parse_lock(data, f"{rev}:{LOCK_FILE}")
+    blob = project.tree_at(rev).read(LOCK_FILE)
+    return None if blob is None else parse_lock(blob, f"{rev}:{LOCK_FILE}")
 
 
 def render_at(project: Project, *, env: str | None = None, rev: str | None = None) -> Rendered:

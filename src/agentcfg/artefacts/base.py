@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 # An artefact name becomes part of an id (`tools/<name>`), a file name for imports and a git
 # trailer value, so it is kept to a conservative alphabet.
-NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}\Z")  # \Z: "$" would accept a trailing newline
 
 SECTIONS = ("code", "data", "models", "prompts", "tools", "memory", "orchestration", "agents")
 """The artefact sections, in the order they are reported."""

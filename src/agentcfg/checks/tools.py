@@ -9,8 +9,8 @@ from agentcfg.manifest.loader import Loaded
 
 # MCP (2025-06-18) recommends 1-128 chars of [A-Za-z0-9_.-]; OpenAI and Anthropic allow
 # ^[a-zA-Z0-9_-]{1,64}$. We require the MCP form and warn where a provider would refuse it.
-MCP_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
-PROVIDER_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+MCP_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,128}\Z")
+PROVIDER_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}\Z")
 
 
 def iter_refs(schema: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Optional
 
 import typer
 
@@ -26,12 +25,12 @@ EPILOG = (
 @app.command(epilog=EPILOG)
 def diff(
     ctx: typer.Context,
-    a: Optional[str] = typer.Argument(None, metavar="[A]", help="Old side (default HEAD)."),
-    b: Optional[str] = typer.Argument(None, metavar="[B]", help="New side (default '.', the working tree)."),
-    env: Optional[str] = typer.Option(None, "--env", "-e", help="Compare this environment's rendered config "
+    a: str | None = typer.Argument(None, metavar="A", help="Old side (default HEAD)."),
+    b: str | None = typer.Argument(None, metavar="B", help="New side (default '.', the working tree)."),
+    env: str | None = typer.Option(None, "--env", "-e", help="Compare this environment's rendered config "
                                                                 "(its overlay applied)."),
-    fmt: Optional[DiffFormat] = typer.Option(None, "--format", help="text, json or markdown (a PR comment)."),
-    fail_on: Optional[str] = typer.Option(None, "--fail-on", metavar="LEVEL",
+    fmt: DiffFormat | None = typer.Option(None, "--format", help="text, json or markdown (a PR comment)."),
+    fail_on: str | None = typer.Option(None, "--fail-on", metavar="LEVEL",
                                           help="Exit 1 when any change is at or above LEVEL "
                                                "(none, low, medium, high, critical)."),
     stat: bool = typer.Option(False, "--stat", help="One line per artefact instead of every change."),
@@ -62,7 +61,7 @@ def diff(
         for line in render_stat(result) if stat else render_text(result):
             ui.line(line)
     failing = result.at_or_above(threshold) if threshold is not None else []
-    if failing:
+    if failing and threshold is not None:
         ui.note(f"[red]{len(failing)} change{'s' * (len(failing) != 1)} at or above {threshold.name}[/] "
                 f"(--fail-on {threshold.name})")
     raise typer.Exit(1 if failing else 0)

@@ -56,7 +56,7 @@ def import_tools_command(
         for issue in result.issues:
             ui.warning(str(issue))
         verb = "would write" if dry_run else "wrote"
-        for name, path in report.files.items():
+        for path in report.files.values():
             ui.note(f"{verb} {ui.escape(path)}")
         n = len(result.tools)
         skipped = f", {result.skipped} skipped" if result.skipped else ""

@@ -1,10 +1,10 @@
 """The policies of SPEC §7 as a promotion applies them to a rendered config.
 
-Which policy counts: the strictest combination of the target environment's policy on HEAD (so
-a change freeze committed during an incident stops promotions of older revisions too) and the
-one inside the config being promoted (so a commit cannot loosen the rules it is judged by; a
-weakened policy also shows up as a critical change in the diff). `max_risk` is applied by
-:mod:`agentcfg.promotion.promote`, which has the diff.
+Which policy counts: `frozen` is read from HEAD only (a freeze is about now, and it also stops
+promotions of older revisions). The other rules are the strictest combination of the target
+environment's policy on HEAD and the one inside the config being promoted, so a commit cannot
+loosen the rules it is judged by (a weakened policy is also a critical change in the diff).
+`max_risk` is applied by :mod:`agentcfg.promotion.promote`, which has the diff.
 """
 
 from __future__ import annotations

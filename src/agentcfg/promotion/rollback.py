@@ -172,6 +172,9 @@ def _load(target: EnvTarget, row: Transition) -> tuple[str, int | None, ReleaseF
     release = read_release_at(target, row.commit)
     if release is None:
         raise AgentcfgError(f"{target.relpath} is missing at commit {row.commit[:12]}")
+    if release.digest != row.digest:  # the commit's trailers and its file disagree: trust neither
+        raise AgentcfgError(f"commit {row.commit[:12]} says it released {row.digest} but its {target.relpath} "
+                            f"holds {release.digest}", hint="pick the release with `--to REV` explicitly")
     return row.commit, row.index, release
 
 

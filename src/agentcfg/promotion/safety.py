@@ -75,6 +75,13 @@ def check_release_file_clean(target: EnvTarget) -> None:
     )
 
 
+def check_not_ignored(target: EnvTarget) -> None:
+    """A release file git ignores could never be committed: say so before writing anything."""
+    if gitio.is_ignored(target.repo, target.repo_path):
+        raise AgentcfgError(f"{target.relpath} is ignored by a .gitignore rule; release files belong in git",
+                            hint=f"see `git check-ignore -v {target.repo_path}` and remove that rule")
+
+
 def check_index_clean(target: EnvTarget) -> None:
     """Refuse while other changes are staged: the user is in the middle of their own commit."""
     staged = gitio.staged_paths(target.repo)
@@ -103,4 +110,5 @@ def writing(target: EnvTarget, *, check_index: bool = True) -> Iterator[None]:
         check_release_file_clean(target)
         if check_index:
             check_index_clean(target)
+            check_not_ignored(target)
         yield

@@ -52,8 +52,11 @@ def show(digest: str, *, root: Path | str = ".") -> list[FoundRelease]:
     found = []
     for env, row in hits:
         release = read_release_at(EnvTarget(project, env), row.commit)
-        if release is not None:
+        if release is not None and release.digest == row.digest:
             found.append(FoundRelease(env, row, release))
+    if not found:  # trailers named it, but no file at those commits holds it
+        raise AgentcfgError(f"the history names digest {distinct[0]}, but no release file holds it",
+                            hint="the commit trailers and the files disagree; see `git log -- releases/`")
     return found
 
 

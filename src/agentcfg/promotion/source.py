@@ -16,7 +16,7 @@ from agentcfg import gitio
 from agentcfg.errors import AgentcfgError, GitError, InvalidConfig, did_you_mean
 from agentcfg.project import Project
 from agentcfg.promotion.target import EnvTarget, check_env_name, is_env_name
-from agentcfg.release import ReleaseFile, parse_release
+from agentcfg.release import ReleaseFile, parse_release, release_path
 
 if TYPE_CHECKING:
     from agentcfg.manifest.model import Manifest
@@ -73,7 +73,7 @@ def committed_release(target: EnvTarget) -> ReleaseFile | None:
 def resolve_source(project: Project, src: str, environments: list[str]) -> Source:
     """SRC as an environment (when it is declared or has a release) or else as a git revision."""
     repo = project.require_repo()
-    if src in environments or (is_env_name(src) and (project.root / "releases" / f"{src}.json").exists()):
+    if src in environments or (is_env_name(src) and (project.root / release_path(src)).exists()):
         target = EnvTarget(project, src)
         release = committed_release(target)
         if release is None:

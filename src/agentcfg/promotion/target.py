@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 def is_env_name(name: str) -> bool:
-    return bool(NAME_RE.match(name or ""))
+    return bool(NAME_RE.fullmatch(name or ""))  # fullmatch: `$` would accept a trailing newline
 
 
 def check_env_name(env: str) -> str:

@@ -12,7 +12,19 @@ from __future__ import annotations
 
 from agentcfg.runtime.loading import Config, load, resolve_env_refs
 from agentcfg.runtime.model import (
-    Agent, Artefact, Code, Data, Edge, Graph, Memory, Model, Node, Prompt, Section, Tool, UnknownArtefact,
+    Agent,
+    Artefact,
+    Code,
+    Data,
+    Edge,
+    Graph,
+    Memory,
+    Model,
+    Node,
+    Prompt,
+    Section,
+    Tool,
+    UnknownArtefact,
 )
 from agentcfg.runtime.templates import TemplateError, render_mustache
 

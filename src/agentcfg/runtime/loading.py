@@ -10,19 +10,28 @@ live in memory only; nothing is written back.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from agentcfg.artefacts.base import NAME_RE
 from agentcfg.errors import AgentcfgError, CheckFailed, Location, did_you_mean
 from agentcfg.runtime.model import (
-    Agent, Code, Data, Graph, Memory, Model, Prompt, Section, Tool, freeze, thaw,
+    Agent,
+    Code,
+    Data,
+    Graph,
+    Memory,
+    Model,
+    Prompt,
+    Section,
+    Tool,
+    freeze,
+    thaw,
 )
 
 SUPPORTED_CONFIG_FORMAT = 1
-_ENV_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 _KINDS: tuple[tuple[str, str, Any], ...] = (
     ("agents", "agents", Agent), ("prompts", "prompts", Prompt), ("tools", "tools", Tool),
     ("models", "models", Model), ("memory", "memory", Memory), ("graphs", "orchestration", Graph),
@@ -89,7 +98,7 @@ def load(env_or_path: str | os.PathLike[str], root: str | os.PathLike[str] = "."
     text = os.fspath(env_or_path)
     by_name = not isinstance(env_or_path, os.PathLike) and not _looks_like_path(text)
     if by_name:
-        if not _ENV_NAME.match(text):
+        if not NAME_RE.match(text):
             raise AgentcfgError(f"'{text}' is not an environment name or a release file path")
         path = base / RELEASES_DIR / f"{text}.json"
     else:

@@ -103,7 +103,7 @@ class Prompt(Artefact):
     section = "prompts"
 
     @classmethod
-    def build(cls, name: str, raw: Mapping[str, Any]) -> "Prompt":
+    def build(cls, name: str, raw: Mapping[str, Any]) -> Prompt:
         return cls(name, raw, str(raw.get("template", "")), str(raw.get("format", "mustache")),
                    tuple(raw.get("variables") or ()), _opt(raw, "description"))
 
@@ -141,7 +141,7 @@ class Model(Artefact):
     section = "models"
 
     @classmethod
-    def build(cls, name: str, raw: Mapping[str, Any]) -> "Model":
+    def build(cls, name: str, raw: Mapping[str, Any]) -> Model:
         return cls(name, raw, str(raw.get("provider", "")), str(raw.get("id", "")), str(raw.get("kind", "chat")),
                    _opt(raw, "dims"), raw.get("parameters") or MappingProxyType({}),
                    tuple(raw.get("fallbacks") or ()), _opt(raw, "description"))
@@ -159,7 +159,7 @@ class Tool(Artefact):
     section = "tools"
 
     @classmethod
-    def build(cls, name: str, raw: Mapping[str, Any]) -> "Tool":
+    def build(cls, name: str, raw: Mapping[str, Any]) -> Tool:
         return cls(name, raw, _opt(raw, "title"), _opt(raw, "description"),
                    raw.get("inputSchema") or MappingProxyType({"type": "object"}), _opt(raw, "outputSchema"),
                    raw.get("annotations") or MappingProxyType({}), str(raw.get("approval", "never")),
@@ -196,7 +196,7 @@ class Memory(Artefact):
     section = "memory"
 
     @classmethod
-    def build(cls, name: str, raw: Mapping[str, Any]) -> "Memory":
+    def build(cls, name: str, raw: Mapping[str, Any]) -> Memory:
         return cls(name, raw, raw.get("store") or MappingProxyType({}), str(raw.get("embedder", "")),
                    int(raw.get("dims") or 0), _opt(raw, "namespace"), _opt(raw, "ttl"),
                    str(raw.get("schema_version", "")), _opt(raw, "description"))
@@ -213,7 +213,7 @@ class Agent(Artefact):
     section = "agents"
 
     @classmethod
-    def build(cls, name: str, raw: Mapping[str, Any]) -> "Agent":
+    def build(cls, name: str, raw: Mapping[str, Any]) -> Agent:
         return cls(name, raw, str(raw.get("model", "")), str(raw.get("prompt", "")), tuple(raw.get("tools") or ()),
                    _opt(raw, "memory"), _opt(raw, "code"), _opt(raw, "description"))
 
@@ -249,7 +249,7 @@ class Graph(Artefact):
     section = "orchestration"
 
     @classmethod
-    def build(cls, name: str, raw: Mapping[str, Any]) -> "Graph":
+    def build(cls, name: str, raw: Mapping[str, Any]) -> Graph:
         nodes = {n: Node(n, _opt(v, "agent"), _opt(v, "tool"), _opt(v, "human"), _opt(v, "description"))
                  for n, v in (raw.get("nodes") or {}).items()}
         edges = tuple(Edge(str(e.get("from", "")), str(e.get("to", "")), _opt(e, "when")) for e in raw.get("edges") or ())
@@ -273,7 +273,7 @@ class Data(Artefact):
     section = "data"
 
     @classmethod
-    def build(cls, name: str, raw: Mapping[str, Any]) -> "Data":
+    def build(cls, name: str, raw: Mapping[str, Any]) -> Data:
         return cls(name, raw, *(_opt(raw, k) for k in ("digest", "size", "files", "path", "uri", "version", "role")))
 
 
@@ -286,5 +286,5 @@ class Code(Artefact):
     section = "code"
 
     @classmethod
-    def build(cls, name: str, raw: Mapping[str, Any]) -> "Code":
+    def build(cls, name: str, raw: Mapping[str, Any]) -> Code:
         return cls(name, raw, str(raw.get("repo", "")), str(raw.get("ref", "")), _opt(raw, "commit"), _opt(raw, "path"))

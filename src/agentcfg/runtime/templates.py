@@ -18,7 +18,7 @@ import re
 import string
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any, Union
+from typing import Any
 
 from agentcfg.errors import AgentcfgError
 
@@ -27,10 +27,10 @@ class TemplateError(AgentcfgError):
     """A prompt could not be rendered (syntax, missing optional dependency, bad value)."""
 
 
-_TAG = re.compile(r"\{\{(?:\{\s*(?P<triple>.*?)\s*\}|(?P<sigil>[#^/!&>=]?)\s*(?P<body>.*?)\s*)\}\}", re.S)
+_TAG = re.compile(r"\{\{(?:\{\s*(?P<triple>.*?)\s*\}|(?P<sigil>[#^/!&>=]?)\s*(?P<body>.*?)\s*)\}\}", re.DOTALL)
 _STANDALONE = "#^/!>="
 
-Node = Union[str, tuple[Any, ...]]  # text, ("var", name) or ("section", name, inverted, children)
+Node = str | tuple[Any, ...]  # text, ("var", name) or ("section", name, inverted, children)
 
 
 def render(template: str, fmt: str, variables: Mapping[str, Any], *, artefact: str) -> str:
@@ -165,6 +165,12 @@ def _jinja_env() -> Any:
     return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
 
 
+@lru_cache(maxsize=256)
+def _jinja_template(template: str) -> Any:
+    # Compiling is the expensive part; an agent renders the same few prompts over and over.
+    return _jinja_env().from_string(template)
+
+
 def _render_jinja2(template: str, variables: Mapping[str, Any], artefact: str) -> str:
     env = _jinja_env()
     if env is None:
@@ -173,7 +179,7 @@ def _render_jinja2(template: str, variables: Mapping[str, Any], artefact: str) -
     import jinja2
 
     try:
-        return str(env.from_string(template).render(**variables))
+        return str(_jinja_template(template).render(**variables))
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"line {exc.lineno}: jinja2 syntax error: {exc.message}", artefact=artefact) from None
     except jinja2.UndefinedError as exc:

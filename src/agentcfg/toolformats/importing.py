@@ -8,8 +8,9 @@ an issue saying why. Only input that is not a tool list at all raises.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from agentcfg.errors import AgentcfgError, did_you_mean
 from agentcfg.toolformats.names import safe_name, unique_name
@@ -130,18 +131,18 @@ def import_tools(data: Any, fmt: str) -> ImportResult:
     for index, item in enumerate(items, 1):
         tool = _Tool(index)
         raw = reader(item, tool) if isinstance(item, dict) else None
-        if raw is None and tool.skip_reason is None:
-            tool.skip("not-a-tool", f"a {type(item).__name__}, not a tool definition; skipped")
-        entry = _finish(raw, tool, fmt, taken) if tool.skip_reason is None and raw is not None else None
-        label = f"tools/{entry['name']}" if entry else _label(item, index)
+        entry = _finish(raw, tool, fmt, taken) if raw is not None and tool.skip_reason is None else None
         if entry is None:
+            code, message = tool.skip_reason or (
+                "not-a-tool", f"a {type(item).__name__}, not a tool definition; skipped")
+            tool.found.append((code, message))
             result.skipped += 1
-            assert tool.skip_reason is not None
-            tool.found.append(tool.skip_reason)
+            label = _label(item, index)
         else:
+            label = f"tools/{entry['name']}"
             taken.add(entry["name"])
             result.tools[entry["name"]] = entry
-            if isinstance(raw, _Raw) and raw.name != entry["name"]:
+            if raw is not None and raw.name != entry["name"]:
                 result.renamed[entry["name"]] = str(raw.name)
         result.issues += [ImportIssue(label, code, message) for code, message in tool.found]
     return result

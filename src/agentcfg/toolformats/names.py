@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-PROVIDER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+PROVIDER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}\Z")
 MAX_LEN = 64
 _BAD_RUN = re.compile(r"[^A-Za-z0-9_-]+")
 

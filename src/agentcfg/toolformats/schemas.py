@@ -10,7 +10,8 @@ and reported; nothing is silently dropped.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 Report = Callable[[str, str], None]  # (code, message)
 
