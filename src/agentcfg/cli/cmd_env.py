@@ -196,7 +196,7 @@ def history(
 
     ui.table(["#", "date", "author", "action", "digest", "source", "from", "reason"], [
         [str(r.index), r.date[:19].replace("T", " "), r.author, r.action, short(r.digest), short(r.source),
-         _short_ref(r.from_), (r.reason or "")[:80]] for r in rows])
+         _short_ref(r.from_), _clip(r.reason or "", 100)] for r in rows])
     if gitio.is_shallow(EnvTarget.open(env, ".").repo):
         ui.warning("this is a shallow clone: older releases may be missing; fetch them with `git fetch --unshallow` "
                    "(in GitHub Actions: actions/checkout with `fetch-depth: 0`)")
@@ -259,9 +259,19 @@ def _changes_table(diff: Any) -> None:
 
     if diff is None or not diff.changes:
         return
+    if len(diff.changes) > 5 and all(c.kind == "added" for c in diff.changes):
+        # A first release adds everything: a row per artefact would bury the verdict.
+        ui.line(f"first release: {len(diff.changes)} artefacts (see them with `agentcfg render ENV`)")
+        return
     ui.table(["risk", "artefact", "field", "reason"],
              [[_risk(c.risk.name), ui.escape(c.artefact), ui.escape(c.path or "-"), ui.escape(c.reason)]
               for c in diff.changes])
+
+
+def _clip(text: str, n: int) -> str:
+    """One table cell of at most ``n`` characters; the full text is in --format json and git log."""
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _risk(name: str) -> str:

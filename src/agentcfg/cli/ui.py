@@ -19,18 +19,26 @@ if TYPE_CHECKING:
 RISK_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "none": "dim"}
 
 
+def _width(stream: object) -> int | None:
+    # Piped output (CI logs, `| less`) has no terminal width; rich would assume 80 columns and
+    # fold tables into unreadable slivers. COLUMNS still wins when set.
+    if os.environ.get("COLUMNS") or getattr(stream, "isatty", lambda: False)():
+        return None
+    return 160
+
+
 @lru_cache(maxsize=None)
 def out() -> "Console":
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=True)
+    return Console(highlight=False, soft_wrap=True, width=_width(sys.stdout))
 
 
 @lru_cache(maxsize=None)
 def err() -> "Console":
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return Console(stderr=True, highlight=False, soft_wrap=True, width=_width(sys.stderr))
 
 
 def escape(text: str) -> str:
