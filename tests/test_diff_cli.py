@@ -13,8 +13,6 @@ from test_diff_support import manifest
 
 from agentcfg.yamlio import dump_yaml
 
-pytest.importorskip("agentcfg.snapshot")  # revisions render through the lock engineer's snapshot module
-
 
 def write_manifest(repo: Path, doc: dict[str, Any]) -> None:
     (repo / "agentcfg.yaml").write_text(dump_yaml(doc), encoding="utf-8")

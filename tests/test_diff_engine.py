@@ -84,7 +84,7 @@ def test_tool_rename_is_one_row_and_references_follow_it() -> None:
     ]
     rename = result.changes[0]
     assert (rename.old, rename.new, rename.risk) == ("refund_order", "issue_refund", RiskLevel.high)
-    assert rename.impact == ("agents/refunds", "agents/triage", "orchestration/flow")
+    assert rename.impact == ["agents/refunds", "agents/triage", "orchestration/flow"]
 
 
 def test_rename_with_changed_content_is_remove_plus_add() -> None:
@@ -255,3 +255,31 @@ def test_any_input_diffs_without_raising_and_a_config_equals_itself(old: Any, ne
     result = diff_configs(old, new)
     jsonschema.validate(result.to_dict(), SCHEMA)
     assert all(c.risk >= RiskLevel.low for c in result.changes)
+
+
+def test_odd_shapes_are_reported_not_raised() -> None:
+    odd = [
+        ({"agents": {"a": {"tools": True}}}, {"agents": {"a": {"tools": ["x", 1]}}}),
+        ({"policies": {"p": {"require_approval_for": [{}]}}}, {"policies": {"p": {"require_approval_for": [[1]]}}}),
+        ({"tools": {"t": {"inputSchema": {"type": [1, {}], "properties": [1], "required": [[1]], "enum": [{}]}}}},
+         {"tools": {"t": {"annotations": [1], "inputSchema": {"type": 3, "required": 5, "enum": 3, "minimum": "a"}}}}),
+        ({"memory": {"m": {"ttl": "5d", "embedder": ["x"]}}}, {"memory": {"m": {"ttl": [1], "embedder": {}}}}),
+        ({"orchestration": {"g": {"edges": [{"from": [1]}], "max_steps": True}}},
+         {"orchestration": {"g": {"edges": "x", "max_steps": "many"}}}),
+        ({"prompts": {"p": {"template": "{0}", "format": "f-string", "variables": "abc"}}},
+         {"prompts": {"p": {"template": 3, "format": [1], "variables": [1, 2]}}}),
+    ]
+    for old, new in odd:
+        result = diff_configs(old, new)
+        assert result.changes and all(c.risk >= RiskLevel.low for c in result.changes)
+        jsonschema.validate(result.to_dict(), SCHEMA)
+
+
+def test_impact_follows_fallbacks_memory_and_code() -> None:
+    new_doc = manifest()
+    new_doc["models"]["backup"]["id"] = "claude-3-5-sonnet-20250101"  # runs refunds, and is chat's fallback
+    new_doc["code"]["shop_tools"]["ref"] = "v2"  # implements refund_order, and runs the refunds agent
+    result = diff_configs(render(manifest()), render(new_doc))
+    impact = {c.artefact: tuple(c.impact) for c in result.changes}
+    assert impact["models/backup"] == ("agents/mailer", "agents/refunds", "agents/triage", "orchestration/flow")
+    assert impact["code/shop_tools"] == ("agents/refunds", "agents/triage", "orchestration/flow")

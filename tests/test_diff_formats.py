@@ -58,7 +58,7 @@ def check_json(data: dict[str, Any]) -> None:
 def check_text(text: str) -> None:
     line = next(x for x in text.splitlines() if "annotations.destructiveHint" in x)
     assert "false → true" in line and "critical" in line
-    assert "tools/refund_order  critical  used by " + ", ".join(IMPACT) in text
+    assert "tools/refund_order  critical  impact: " + ", ".join(IMPACT) in text
     assert text.splitlines()[-1].startswith("2 changes in 2 artefacts: 1 critical, 1 medium")
 
 

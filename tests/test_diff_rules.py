@@ -229,6 +229,6 @@ def test_rule(case: Case) -> None:
     assert change.rule == case.rule, change
     assert change.risk == expected.level
     assert change.reason == expected.reason
-    assert change.impact == case.impact
+    assert change.impact == list(case.impact)
     assert change.irreversible is case.irreversible
     assert result.max_risk >= expected.level

@@ -23,6 +23,10 @@ _API = {
     "Config": "agentcfg.runtime",
     "import_tools": "agentcfg.toolformats",
     "export_tools": "agentcfg.toolformats",
+    # diff (issue 4); `agentcfg.diff` itself is the package: call `agentcfg.diff.diff(a, b)`
+    "diff_configs": "agentcfg.diff",
+    "DiffResult": "agentcfg.diff",
+    "RiskLevel": "agentcfg.diff",
     # environments (issue 5); `render` stays `agentcfg.promotion.render`: `agentcfg.render` is a module
     "promote": "agentcfg.promotion",
     "rollback": "agentcfg.promotion",

@@ -12,7 +12,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from agentcfg.errors import GitError, UsageError
 
@@ -56,6 +56,12 @@ def safe_url(url: str) -> str:
     u = url.strip()
     if u.startswith("-") or any(ord(c) < 0x20 for c in u):
         raise UsageError(f"'{_printable(url)}' is not an allowed repository URL")
+    # ssh gets "[user@]host" and the path as arguments: one starting with '-' is an ssh option
+    # (`ssh://-oProxyCommand=cmd/x`, `git@host:--upload-pack=cmd`; CVE-2017-1000117). Recent
+    # git refuses them too, but agentcfg must not depend on the git version it finds.
+    if _option_like_ssh(u):
+        raise UsageError(f"repository URL '{_printable(url)}' has a host or path that starts with '-'",
+                         hint="a leading '-' would reach ssh as an option; check the URL")
     if u.startswith(("https://", "ssh://", "file://")):
         return u
     if re.match(r"^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^:]", u) and "::" not in u:
@@ -64,6 +70,20 @@ def safe_url(url: str) -> str:
         f"repository URL '{_printable(url)}' uses a transport agentcfg refuses",
         hint="use https://, ssh:// (or git@host:path) or file:// URLs, or a local path",
     )
+
+
+def _option_like_ssh(url: str) -> bool:
+    """Whether an ssh:// or scp-like URL has a user, host or path that starts with '-'."""
+    if url.startswith("ssh://"):
+        authority = url[len("ssh://"):].split("/", 1)[0]
+        host = authority.rpartition("@")[2]
+        return authority.startswith("-") or host.startswith("-")
+    if "://" in url:
+        return False
+    m = re.match(r"^(?P<user>[^@/:]*@)?(?P<host>[^:/]*):(?P<path>.*)$", url)
+    if m is None:
+        return False
+    return any((m.group(part) or "").startswith("-") for part in ("user", "host", "path"))
 
 
 def _printable(text: str) -> str:
@@ -137,15 +157,30 @@ class GitTree:
         self.subdir = subdir.strip("/")
         self.label = commit[:12]
         self._tree = repo.commit(commit).tree
+        self._folders: dict[str, dict[str, Any] | None] = {}  # folder -> {entry name: object}, or None
 
     def _object(self, relpath: str):  # type: ignore[no-untyped-def]
         full = "/".join(p for p in (self.subdir, relpath.strip("/")) if p)
         if not full or full == ".":
             return self._tree
-        try:
-            return self._tree / full
-        except KeyError:
-            return None
+        # `tree / "a/b"` re-parses every folder on the way on each call: reading 2,000 files of
+        # one folder that way is quadratic (minutes). Each folder is indexed once instead.
+        parent, _, name = full.rpartition("/")
+        entries = self._folder(parent)
+        return entries.get(name) if entries is not None else None
+
+    def _folder(self, path: str) -> dict[str, Any] | None:
+        if path in self._folders:
+            return self._folders[path]
+        if not path:
+            obj: Any = self._tree
+        else:
+            parent, _, name = path.rpartition("/")
+            up = self._folder(parent)
+            obj = up.get(name) if up is not None else None
+        entries = {item.name: item for item in obj} if obj is not None and obj.type == "tree" else None
+        self._folders[path] = entries
+        return entries
 
     def read(self, relpath: str) -> bytes | None:
         obj = self._object(relpath)
@@ -154,7 +189,9 @@ class GitTree:
         if obj.mode == 0o120000:  # a symlink's blob is its target, never the target's content
             return None
         # Read one byte past yamlio's size limit at most: an oversized blob is refused, not loaded.
-        return bytes(obj.data_stream.read(min(obj.size, 10 * 1024 * 1024 + 1)))
+        # The stream carries the size: asking `obj.size` first would cost a second git round trip.
+        stream = self.repo.odb.stream(obj.binsha)
+        return bytes(stream.read(min(stream.size, 10 * 1024 * 1024 + 1)))
 
     def kind(self, relpath: str) -> str | None:
         obj = self._object(relpath)

@@ -8,6 +8,7 @@ digest of its `config`. It is written deterministically and atomically, and read
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,15 +61,31 @@ class ReleaseFile:
 def parse_release(data: bytes, origin: str, *, verify: bool = True) -> ReleaseFile:
     """Parse release-file bytes; with ``verify``, refuse one whose config does not match its digest."""
     try:
-        obj = json.loads(data.decode("utf-8"))
+        obj = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant, parse_float=_finite_float)
     except (UnicodeDecodeError, ValueError) as exc:
         line = getattr(exc, "lineno", 0)
         raise AgentcfgError(f"release file is not valid JSON ({exc})", location=Location(origin, line)) from None
+    except RecursionError:  # a hostile file nested thousands of levels deep
+        raise AgentcfgError("release file is nested too deeply to be a release file", location=Location(origin),
+                            hint="restore it from git (`git checkout -- FILE`) or roll back") from None
     if not isinstance(obj, dict) or not isinstance(obj.get("config"), dict) or not isinstance(obj.get("digest"), str):
         raise AgentcfgError("not an agentcfg release file (needs `digest` and `config`)", location=Location(origin))
+    try:  # JSON's \\ud800 escapes can spell a lone surrogate, which no digest or output can encode
+        json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise AgentcfgError("release file holds an unpaired UTF-16 surrogate escape (\\ud800-\\udfff)",
+                            location=Location(origin),
+                            hint="restore it from git (`git checkout -- FILE`) or roll back") from None
     if obj.get("format_version") != RELEASE_FORMAT:
         raise AgentcfgError(f"unsupported release format_version {obj.get('format_version')!r}",
                             location=Location(origin), hint="upgrade agentcfg")
+    # The metadata is printed, compared and written into commit messages: a hand-edited file
+    # with `"source": 5` must be refused here, not crash whatever reads it next.
+    for key, kinds in _FIELD_TYPES.items():
+        if key in obj and not isinstance(obj[key], kinds):
+            raise AgentcfgError(f"release file field `{key}` must be {_FIELD_WORDS[key]}, "
+                                f"not {type(obj[key]).__name__}", location=Location(origin),
+                                hint="the file was edited by hand or corrupted; restore it from git or roll back")
     rel = ReleaseFile(
         environment=str(obj.get("environment", "")),
         digest=obj["digest"],
@@ -89,6 +106,26 @@ def parse_release(data: bytes, origin: str, *, verify: bool = True) -> ReleaseFi
                 hint="the file was edited or corrupted; restore it from git (`git checkout -- FILE`) or roll back",
             )
     return rel
+
+
+_FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    "environment": (str,), "action": (str,), "source": (str, type(None)), "from": (str, type(None)),
+    "reason": (str, type(None)), "hold": (bool,),
+}
+_FIELD_WORDS = {"environment": "a string", "action": "a string", "source": "a string or null",
+                "from": "a string or null", "reason": "a string or null", "hold": "true or false"}
+
+
+def _refuse_constant(name: str) -> Any:
+    # Python's json accepts NaN and Infinity; canonical JSON (and every other parser) does not.
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):  # 1e400 overflows to infinity, which no digest can be computed over
+        raise ValueError(f"{text} is out of range")
+    return value
 
 
 def read_release(path: Path, origin: str | None = None, *, verify: bool = True) -> ReleaseFile | None:

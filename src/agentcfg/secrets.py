@@ -42,6 +42,11 @@ def find_secrets(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple
     """Yield (path, kind) for every secret-looking string inside ``value``."""
     if isinstance(value, dict):
         for k, v in value.items():
+            # A key is printed as often as a value (diff paths, unknown-key findings): check it too.
+            key_kind = secret_kind(k) if isinstance(k, str) else None
+            if key_kind:
+                yield path + (k,), f"{key_kind} used as a key"
+                continue
             if isinstance(v, str) and SECRET_KEYS.match(str(k)) and v and not ENV_REF.fullmatch(v.strip()):
                 yield path + (k,), f"literal value for '{k}'"
                 continue
@@ -56,16 +61,26 @@ def find_secrets(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple
 
 
 def redact_text(text: str) -> str:
-    """Replace every secret-looking substring with ``<redacted: N chars>``."""
+    """Replace every secret-looking substring with ``<redacted: N chars>``.
+
+    A match that is a secret only because of a ``${env:NAME}`` reference inside it
+    (``postgres://app:${env:DB_PASSWORD}@db``) is kept: detection (:func:`secret_kind`) does not
+    flag it either, and the reference is what tells a reader where the secret comes from.
+    """
+
+    def hide(m: re.Match[str]) -> str:
+        found = m.group(0)
+        return f"<redacted: {len(found)} chars>" if secret_kind(found) else found
+
     for _, pattern in SECRET_PATTERNS:
-        text = pattern.sub(lambda m: f"<redacted: {len(m.group(0))} chars>", text)
+        text = pattern.sub(hide, text)
     return text
 
 
 def redact(value: Any, key: str | None = None) -> Any:
     """A deep copy of ``value`` with secrets redacted (strings by pattern, secret keys wholesale)."""
     if isinstance(value, dict):
-        return {k: redact(v, str(k)) for k, v in value.items()}
+        return {redact_text(k) if isinstance(k, str) else k: redact(v, str(k)) for k, v in value.items()}
     if isinstance(value, list):
         return [redact(v) for v in value]
     if isinstance(value, str):

@@ -76,7 +76,18 @@ def validate_tree(project: Project, *, env: str | None = None, tree: Any = None)
             key = (f.code, f.file, f.line, f.col, f.message)
             if key not in seen:
                 seen.add(key)
-                report.findings.append(f)
+                report.findings.append(_redacted(f))
     project.save_caches()
     report.findings.sort(key=lambda f: (f.severity != "error", f.file, f.line, f.col, f.code))
     return report
+
+
+def _redacted(finding: Finding) -> Finding:
+    """The finding with secret-looking text hidden: messages quote values and keys ("unknown key
+    'sk-…'", "got '…'"), and a report is printed, posted to pull requests and kept in CI logs."""
+    from dataclasses import replace
+
+    from agentcfg.secrets import redact_text
+
+    hint = redact_text(finding.hint) if finding.hint else finding.hint
+    return replace(finding, message=redact_text(finding.message), hint=hint)

@@ -235,7 +235,7 @@ class _Builder:
                     )
                 if not isinstance(key_node, ScalarNode):
                     raise YamlError("yaml-key-type", "mapping keys must be plain strings", self._loc(key_node))
-                key = key_node.value
+                key = self._text(key_node) if key_node.tag == f"{_STD}str" else key_node.value
                 if key_node.tag != f"{_STD}str":
                     self._scalar(key_node, path)  # refuses custom tags on keys
                     raise YamlError(
@@ -266,12 +266,29 @@ class _Builder:
             hint="agentcfg reads plain YAML only: remove the tag",
         )
 
+    def _text(self, node: Any) -> str:
+        """A string scalar's text. YAML's 16-bit `\\u` escapes can spell UTF-16 surrogates: a
+        pair (JSON's way to write an emoji) is joined into its character; a lone one is not a
+        character at all (no digest or output could encode it) and is refused."""
+        value: str = node.value
+        if not _SURROGATE.search(value):
+            return value
+        try:
+            return value.encode("utf-16", "surrogatepass").decode("utf-16")
+        except UnicodeDecodeError:
+            raise YamlError(
+                "encoding",
+                "text holds an unpaired UTF-16 surrogate escape (\\ud800-\\udfff), which is not a character",
+                self._loc(node),
+                hint="write the character itself, or escape it as \\UXXXXXXXX",
+            ) from None
+
     def _scalar(self, node: Any, path: Path_) -> Any:
         tag, value = node.tag, node.value
         if tag not in _SCALAR_TAGS:
             raise self._bad_tag(node)
         if tag == f"{_STD}str":
-            return value
+            return self._text(node)
         if tag in (f"{_STD}timestamp", f"{_STD}binary"):
             return value  # dates stay strings: a version "2024-06-01" is an id, not a date
         self.doc.raw[path] = value
@@ -290,6 +307,9 @@ class _Builder:
                 hint="quote it if you meant a string",
             )
         return number
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _shorthand(tag: str) -> str:

@@ -29,6 +29,10 @@ CASES: list[tuple[str, bytes, str, str]] = [
     ("not-a-mapping", b"- a\n- b\n", "not-a-mapping", "mapping"),
     ("nan", b"name: x\nmodels:\n  m: {provider: openai, id: gpt-4o-2024-08-06, parameters: {t: .nan}}\n", "yaml-number", "finite"),
     ("int-key", b"name: x\n1.5: y\n", "yaml-key-type", "quote it"),
+    ("lone-surrogate-escape", b'name: x\nprompts:\n  p: {template: "hi \\ud800"}\n', "encoding",
+     "unpaired UTF-16 surrogate"),
+    ("lone-surrogate-in-key", b'name: x\nmodels:\n  m: {provider: openai, id: gpt-4o-2024-08-06,'
+                              b' parameters: {"\\udc00": 1}}\n', "encoding", "unpaired UTF-16 surrogate"),
 ]
 
 
@@ -64,3 +68,17 @@ def test_oversized_manifest_is_refused_without_loading(tmp_path: Path, monkeypat
     r = cli("validate")
     assert r.exit_code == 1
     assert "limit is 10 MiB" in r.stdout and "[file-too-large]" in r.stdout
+
+
+def test_json_style_surrogate_pair_is_one_character(tmp_path: Path, monkeypatch, cli) -> None:  # type: ignore[no-untyped-def]
+    """JSON writes an emoji as a surrogate pair (\\ud83d\\ude00); YAML, a superset of JSON, must read
+    the character, and lock/render must not crash on it (they used to: UnicodeEncodeError)."""
+    (tmp_path / "agentcfg.yaml").write_bytes(
+        b'name: x\nenvironments: [staging]\nmodels:\n  m: {provider: openai, id: gpt-4o-2024-08-06}\n'
+        b'prompts:\n  p: {template: "Hi \\ud83d\\ude00 {{user}}", variables: [user]}\n'
+        b'agents:\n  a: {model: m, prompt: p}\n')
+    monkeypatch.chdir(tmp_path)
+    assert cli("validate").exit_code == 0
+    assert cli("lock").exit_code == 0
+    r = cli("render", "staging", "--format", "json")
+    assert r.exit_code == 0 and "Hi \U0001F600" in r.stdout

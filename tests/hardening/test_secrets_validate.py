@@ -32,6 +32,7 @@ PLACES = {
     "model-parameter": ("agentcfg.yaml", BASE.replace("temperature: 0.1", "temperature: 0.1, api_base_key: '{SECRET}'"),
                         "models/m"),
     "overlay": ("environments/staging.yaml", "models:\n  m:\n    parameters: {{user: '{SECRET}'}}\n", "models/m"),
+    "mapping-key": ("agentcfg.yaml", BASE.replace("temperature: 0.1", "temperature: 0.1, '{SECRET}': 1"), "models/m"),
 }
 
 

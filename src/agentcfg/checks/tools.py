@@ -54,6 +54,9 @@ def _schema_problems(schema: Any) -> list[tuple[tuple[Any, ...], str, str]]:
                              f"$ref '{ref}' points outside this schema (remote and file references are refused)"))
     if problems:
         return problems
+    if _depth(schema) > MAX_SCHEMA_DEPTH:
+        # jsonschema checks a schema recursively: a deep one would exhaust Python's stack.
+        return [((), "schema-too-deep", f"the schema is nested more than {MAX_SCHEMA_DEPTH} levels deep")]
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import SchemaError
 
@@ -63,9 +66,101 @@ def _schema_problems(schema: Any) -> list[tuple[tuple[Any, ...], str, str]]:
         where = tuple(exc.path) if exc.path else tuple(exc.relative_path)
         problems.append((where, "schema-invalid", f"not a valid JSON Schema: {exc.message}"))
         return problems
+    except RecursionError:
+        return [((), "schema-too-deep", "the schema is nested too deeply to be checked")]
+    problems += _local_ref_problems(schema)
+    if problems:
+        return problems
     if isinstance(schema, dict) and schema.get("type", "object") != "object":
         problems.append(((), "schema-root-type", f"a tool's schema must describe an object (type: object), "
                                                  f"not '{schema.get('type')}'"))
+    return problems
+
+
+MAX_SCHEMA_DEPTH = 100  # nested objects/lists; real tool schemas stay under 20
+
+# Keywords that apply a subschema to the same value (they do not descend into it): a cycle of
+# these through `$ref` makes every validator recurse forever.
+_IN_PLACE_ONE = ("not", "if", "then", "else")
+_IN_PLACE_MANY = ("allOf", "anyOf", "oneOf")
+
+
+def _depth(value: Any) -> int:
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, (dict, list)):
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return deepest
+
+
+def _resolve_local(schema: Any, ref: str) -> tuple[bool, Any]:
+    """(found, target) for ``#``, ``#/json/pointer`` or ``#anchor`` inside ``schema``."""
+    from urllib.parse import unquote
+
+    fragment = ref[1:]
+    if not fragment:
+        return True, schema
+    if not fragment.startswith("/"):
+        stack = [schema]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                if fragment in (node.get("$anchor"), node.get("$dynamicAnchor")):
+                    return True, node
+                stack.extend(node.values())
+            elif isinstance(node, list):
+                stack.extend(node)
+        return False, None
+    node = schema
+    for raw in fragment[1:].split("/"):
+        part = unquote(raw).replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return False, None
+    return True, node
+
+
+def _pointer(path: tuple[Any, ...]) -> str:
+    return "#" + "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
+def _local_ref_problems(schema: Any) -> list[tuple[tuple[Any, ...], str, str]]:
+    """A local `$ref` must point at something, and must not loop back without consuming input."""
+    problems: list[tuple[tuple[Any, ...], str, str]] = []
+    for path, ref in iter_refs(schema):
+        if not _resolve_local(schema, ref)[0]:
+            problems.append((path, "schema-invalid", f"$ref '{ref}' points at nothing in this schema"))
+    if problems:
+        return problems
+
+    def in_place(node: Any) -> list[Any]:
+        if not isinstance(node, dict):
+            return []
+        out = [node[k] for k in _IN_PLACE_ONE if k in node]
+        out += [item for k in _IN_PLACE_MANY if isinstance(node.get(k), list) for item in node[k]]
+        out += [_resolve_local(schema, node[k])[1] for k in ("$ref", "$dynamicRef", "$recursiveRef")
+                if isinstance(node.get(k), str)]
+        return out
+
+    for path, ref in iter_refs(schema):
+        origin = _resolve_local(schema, _pointer(path[:-1]))[1]  # the subschema holding this $ref
+        seen: set[int] = set()
+        stack = [_resolve_local(schema, ref)[1]]
+        while stack:
+            node = stack.pop()
+            if node is origin:
+                message = (f"$ref '{ref}' leads back to itself without matching any part of the value "
+                           "(a validator would recurse forever)")
+                return [(path, "schema-ref-loop", message)]
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            stack.extend(in_place(node))
     return problems
 
 

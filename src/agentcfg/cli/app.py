@@ -100,8 +100,15 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write("interrupted\n")
         return 130
     except BrokenPipeError:
-        # `agentcfg history | head`: the reader left; not an error of ours.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        # `agentcfg history | head`: the reader left; not an error of ours. Both streams go to
+        # /dev/null: with `2>&1 | head` the pipe is stderr's too, and the flush at exit would
+        # fail again and turn this into exit 1.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                os.dup2(devnull, stream.fileno())
+            except (OSError, ValueError):
+                pass
         return 0
     except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
         return _crash(exc)

@@ -2,6 +2,10 @@
 
 Colour and progress only on a TTY; ``NO_COLOR`` is respected (rich does this natively). Data
 goes to stdout, messages and errors to stderr, so ``--format json | jq`` always works.
+
+Every byte printed passes :func:`agentcfg.secrets.redact_text` (JSON: :func:`~agentcfg.secrets.redact`)
+here, whatever the command computed: a secret-looking literal that reached a message, a diff
+path, a git trailer or a hand-edited release file is still never shown (SPEC §9).
 """
 
 from __future__ import annotations
@@ -31,14 +35,26 @@ def _width(stream: object) -> int | None:
 def out() -> "Console":
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=True, width=_width(sys.stdout))
+    return _pipe_safe(Console(highlight=False, soft_wrap=True, width=_width(sys.stdout)))
 
 
 @lru_cache(maxsize=None)
 def err() -> "Console":
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, soft_wrap=True, width=_width(sys.stderr))
+    return _pipe_safe(Console(stderr=True, highlight=False, soft_wrap=True, width=_width(sys.stderr)))
+
+
+def _pipe_safe(console: "Console") -> "Console":
+    # rich answers a closed pipe with SystemExit(1), which would read as "the check found
+    # something" (`agentcfg history 2>&1 | head`). Let the error reach cli.app.main, which
+    # treats a reader that left as success.
+    def reader_left() -> None:
+        console.quiet = True
+        raise BrokenPipeError
+
+    console.on_broken_pipe = reader_left  # type: ignore[method-assign]
+    return console
 
 
 def escape(text: str) -> str:
@@ -47,28 +63,37 @@ def escape(text: str) -> str:
     return _escape(text)
 
 
+def _clean(text: Any) -> Any:
+    from agentcfg.secrets import redact_text
+
+    return redact_text(text) if isinstance(text, str) else text
+
+
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    from agentcfg.secrets import redact
+
+    sys.stdout.write(json.dumps(redact(data), indent=2, sort_keys=True, ensure_ascii=False) + "\n")
 
 
 def print_raw(text: str) -> None:
+    text = _clean(text)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
 def line(markup: str = "") -> None:
-    out().print(markup)
+    out().print(_clean(markup))
 
 
 def note(markup: str) -> None:
-    err().print(markup)
+    err().print(_clean(markup))
 
 
 def error(message: str) -> None:
-    err().print(f"[bold red]error:[/] {escape(message)}")
+    err().print(f"[bold red]error:[/] {escape(_clean(message))}")
 
 
 def warning(message: str) -> None:
-    err().print(f"[yellow]warning:[/] {escape(message)}")
+    err().print(f"[yellow]warning:[/] {escape(_clean(message))}")
 
 
 def table(columns: list[str], rows: list[list[str]], *, title: str | None = None) -> None:
@@ -78,7 +103,7 @@ def table(columns: list[str], rows: list[list[str]], *, title: str | None = None
     for c in columns:
         t.add_column(c, overflow="fold")
     for r in rows:
-        t.add_row(*r)
+        t.add_row(*(_clean(cell) for cell in r))
     out().print(t)
 
 

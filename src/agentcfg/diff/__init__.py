@@ -43,5 +43,15 @@ def diff(a: str | None = None, b: str | None = None, *, root: Path | str = ".", 
     return diff_configs(old.config, new.config, old_side=old.side, new_side=new.side)
 
 
-__all__ = ["diff", "diff_configs", "diff_digests", "artefact_digests", "DiffResult", "Change", "Side",
-           "RiskLevel", "Rule", "RULES"]
+__all__ = [
+    "RULES",
+    "Change",
+    "DiffResult",
+    "RiskLevel",
+    "Rule",
+    "Side",
+    "artefact_digests",
+    "diff",
+    "diff_configs",
+    "diff_digests",
+]

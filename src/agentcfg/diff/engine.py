@@ -69,7 +69,7 @@ def diff_configs(old: dict[str, Any] | None, new: dict[str, Any] | None, *,
     for key in sorted((set(old) | set(new)) - set(ORDER)):
         if digest_value(old.get(key)) != digest_value(new.get(key)):
             rule = "metadata" if key in ("name", "description", "format_version") else "unclassified"
-            changes.append(_finish(TOP_LEVEL, row(key, old.get(key), new.get(key), rule), ()))
+            changes.append(_finish(TOP_LEVEL, row(key, old.get(key), new.get(key), rule), []))
 
     for section, changed, removed, added in plan:
         a, b = _entries(old, section), _entries(new, section)
@@ -81,7 +81,7 @@ def diff_configs(old: dict[str, Any] | None, new: dict[str, Any] | None, *,
         for old_name, new_name in renames.items():
             aid = f"{section}/{new_name}"
             rule = "tool-renamed" if section == "tools" else "renamed"
-            both = tuple(dict.fromkeys(impact.impact(f"{section}/{old_name}") + impact.impact(aid)))
+            both = impact.impact(aid, f"{section}/{old_name}")
             rows_by_name.append((new_name, aid, [Row("", old_name, new_name, [rule], "renamed")], both))
         for name in (n for n in removed if n not in renames):
             aid = f"{section}/{name}"
@@ -91,7 +91,7 @@ def diff_configs(old: dict[str, Any] | None, new: dict[str, Any] | None, *,
             rows_by_name.append((name, aid, [_added(section, aid, b[name], new_users)], impact.impact(aid)))
         for _, aid, rows, hit in sorted(rows_by_name, key=lambda t: t[0]):
             scope = () if section == "policies" else hit
-            changes.extend(_finish(aid, r, scope) for r in rows)
+            changes.extend(_finish(aid, r, list(scope)) for r in rows)
     return DiffResult(changes, old_side, new_side)
 
 
@@ -124,7 +124,7 @@ def _removed(section: str, aid: str, item: Any, users: ImpactGraph) -> Row:
     return Row("", item, None, rules, "removed")
 
 
-def _finish(aid: str, r: Row, impact: tuple[str, ...]) -> Change:
+def _finish(aid: str, r: Row, impact: list[str]) -> Change:
     """A row → a change: strongest rule, redacted values, and a secret check on the new value."""
     key = r.path.rsplit(".", 1)[-1] if r.path else None
     rules = list(r.rules)
@@ -163,8 +163,8 @@ def diff_digests(old: dict[str, str], new: dict[str, str], *, old_side: Side | N
         kind = "added" if a is None else "removed" if b is None else "changed"
         section = aid.split("/", 1)[0]
         rule = "digest-only-medium" if section in DIGEST_ONLY_MEDIUM else "digest-only-high"
-        changes.append(_finish(aid, Row("", a, b, [rule], kind), ()))
+        changes.append(_finish(aid, Row("", a, b, [rule], kind), []))
     return DiffResult(changes, old_side, new_side)
 
 
-__all__ = ["diff_configs", "diff_digests", "artefact_digests"]
+__all__ = ["artefact_digests", "diff_configs", "diff_digests"]

@@ -14,7 +14,8 @@ that used it.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 IMPACT_SECTIONS = ("agents", "orchestration")
 
@@ -22,6 +23,10 @@ IMPACT_SECTIONS = ("agents", "orchestration")
 def _named(config: dict[str, Any], section: str) -> dict[str, Any]:
     entries = config.get(section)
     return entries if isinstance(entries, dict) else {}
+
+
+def _strings(value: Any) -> list[str]:
+    return [x for x in value if isinstance(x, str)] if isinstance(value, list) else []
 
 
 def dependencies(config: dict[str, Any]) -> Iterable[tuple[str, str]]:
@@ -33,13 +38,11 @@ def dependencies(config: dict[str, Any]) -> Iterable[tuple[str, str]]:
         for key, section in (("model", "models"), ("prompt", "prompts"), ("memory", "memory"), ("code", "code")):
             if isinstance(agent.get(key), str):
                 yield f"{section}/{agent[key]}", user
-        for tool in agent.get("tools") or ():
-            if isinstance(tool, str):
-                yield f"tools/{tool}", user
+        for tool in _strings(agent.get("tools")):
+            yield f"tools/{tool}", user
     for name, model in _named(config, "models").items():
-        for fallback in (model.get("fallbacks") or ()) if isinstance(model, dict) else ():
-            if isinstance(fallback, str):
-                yield f"models/{fallback}", f"models/{name}"
+        for fallback in _strings(model.get("fallbacks")) if isinstance(model, dict) else ():
+            yield f"models/{fallback}", f"models/{name}"
     for name, mem in _named(config, "memory").items():
         if isinstance(mem, dict) and isinstance(mem.get("embedder"), str):
             yield f"models/{mem['embedder']}", f"memory/{name}"
@@ -73,8 +76,12 @@ class ImpactGraph:
         """Artefacts that reference ``artefact`` directly."""
         return set(self._users.get(artefact, ()))
 
-    def impact(self, artefact: str) -> tuple[str, ...]:
-        """Agents and graphs affected by a change of ``artefact``: agents first, then graphs, sorted."""
+    def impact(self, artefact: str, *also: str) -> tuple[str, ...]:
+        """Agents and graphs affected by a change of ``artefact`` (and of ``also``: both names of a
+        renamed artefact): agents first, then graphs, each sorted."""
+        if also:
+            return tuple(sorted(set(self.impact(artefact)).union(*(self.impact(a) for a in also)),
+                                key=lambda a: (IMPACT_SECTIONS.index(a.split("/", 1)[0]), a)))
         hit = self._memo.get(artefact)
         if hit is not None:
             return hit

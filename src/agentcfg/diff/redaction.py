@@ -22,9 +22,8 @@ def display(value: Any, key: str | None = None) -> Any:
         return {k: display(v, str(k)) for k, v in value.items()}
     if isinstance(value, list):
         return [display(v, key) for v in value]
-    if isinstance(value, str):
-        if _secret_key(key, value) or secret_kind(value):
-            return redact(value, key)
+    if isinstance(value, str) and (_secret_key(key, value) or secret_kind(value)):
+        return redact(value, key)
     return value
 
 
@@ -58,4 +57,4 @@ def secret_appears(old: Any, new: Any, key: str | None = None) -> bool:
     return bool(secret_marks(new, key) - secret_marks(old, key))
 
 
-__all__ = ["display", "display_diff", "secret_marks", "secret_appears"]
+__all__ = ["display", "display_diff", "secret_appears", "secret_marks"]

@@ -35,7 +35,7 @@ class Change:
     risk: RiskLevel
     reason: str
     rule: str
-    impact: tuple[str, ...] = ()
+    impact: list[str] = field(default_factory=list)
     text_diff: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
     irreversible: bool = False
@@ -130,4 +130,4 @@ class DiffResult:
         }
 
 
-__all__ = ["Change", "DiffResult", "Side", "FORMAT_VERSION", "KINDS"]
+__all__ = ["FORMAT_VERSION", "KINDS", "Change", "DiffResult", "Side"]

@@ -30,7 +30,7 @@ class RiskLevel(IntEnum):
         return self.name
 
     @classmethod
-    def parse(cls, text: "str | RiskLevel") -> "RiskLevel":
+    def parse(cls, text: str | RiskLevel) -> RiskLevel:
         """``"High"`` → ``RiskLevel.high``; a UsageError (exit 2) for anything else."""
         if isinstance(text, RiskLevel):
             return text
@@ -199,10 +199,12 @@ _ROWS: tuple[Rule, ...] = (
     Rule("digest-only-high", H,
          "one side is a lock file, so only digests are known, and the artefact is code, a model, tool, "
          "memory store, graph, agent or policy",
-         "a change of this kind is often high or critical; diff rendered configs to see the exact level"),
+         "a lock file holds only digests, and a change of this kind is often high or critical: diff rendered "
+         "configs (a revision, env:NAME or '.') to see the exact level"),
     Rule("digest-only-medium", M,
          "one side is a lock file, so only digests are known, and the artefact is a prompt or data",
-         "a change of this kind is usually medium; diff rendered configs to see the exact level"),
+         "a lock file holds only digests, and a change of this kind is usually medium: diff rendered configs "
+         "(a revision, env:NAME or '.') to see the exact level"),
 )
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _ROWS}
@@ -216,7 +218,7 @@ def rule(rule_id: str) -> Rule:
     return RULES[rule_id]
 
 
-def strongest(rule_ids: "list[str] | tuple[str, ...]") -> Rule:
+def strongest(rule_ids: list[str] | tuple[str, ...]) -> Rule:
     """The highest-level rule among ``rule_ids``; the first one listed wins a tie."""
     best = RULES[rule_ids[0]]
     for rid in rule_ids[1:]:
@@ -225,4 +227,4 @@ def strongest(rule_ids: "list[str] | tuple[str, ...]") -> Rule:
     return best
 
 
-__all__ = ["RiskLevel", "Rule", "RULES", "rule", "strongest"]
+__all__ = ["RULES", "RiskLevel", "Rule", "rule", "strongest"]

@@ -178,14 +178,15 @@ def _compare_object(old: dict[str, Any], new: dict[str, Any], where: str, out: S
 
 
 def _compare_bounds(old: dict[str, Any], new: dict[str, Any], where: str, out: SchemaDiff) -> None:
-    for keys, tighter in ((_LOWER, lambda a, b: b > a), (_UPPER, lambda a, b: b < a)):
+    for keys, lower in ((_LOWER, True), (_UPPER, False)):
         for key in keys:
             a, b = old.get(key), new.get(key)
             if _same(a, b):
                 continue
             if b is None:
                 out.compatible.append(f"{_at(where)}: {key} removed")
-            elif a is None or not isinstance(a, (int, float)) or not isinstance(b, (int, float)) or tighter(a, b):
+            elif (a is None or not isinstance(a, (int, float)) or not isinstance(b, (int, float))
+                  or (b > a if lower else b < a)):
                 out.breaking.append(f"{_at(where)}: {key} tightened ({a if a is not None else 'none'} → {b})")
             else:
                 out.compatible.append(f"{_at(where)}: {key} relaxed ({a} → {b})")

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from agentcfg.artefacts.base import NAME_RE
+from agentcfg.diff.result import Side
 from agentcfg.errors import AgentcfgError, Location, UsageError
 from agentcfg.manifest.model import MANIFEST_FILE
 from agentcfg.project import Project
-from agentcfg.diff.result import Side
 
 WORKTREE = "."
 ENV_PREFIX = "env:"
@@ -135,4 +135,4 @@ def lock_digests(lock: dict[str, Any], env: str | None) -> dict[str, str]:
     return out
 
 
-__all__ = ["Snapshot", "load_side", "lock_digests", "WORKTREE", "ENV_PREFIX"]
+__all__ = ["ENV_PREFIX", "WORKTREE", "Snapshot", "load_side", "lock_digests"]

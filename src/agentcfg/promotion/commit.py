@@ -8,6 +8,8 @@ file is put back exactly as it was and the index entry with it: the repository i
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from agentcfg import failpoints, gitio
 from agentcfg.canonical import atomic_write
 from agentcfg.errors import GitError
@@ -24,6 +26,7 @@ def write_release(target: EnvTarget, release: ReleaseFile, *, message: str, comm
     path = target.path
     previous = path.read_bytes() if path.exists() else None
     data = release.dumps().encode("utf-8")
+    _remove_orphaned_temp_files(path)
     atomic_write(path, data)
     if not commit:
         return None
@@ -56,3 +59,14 @@ def _restore(target: EnvTarget, previous: bytes | None) -> None:
         gitio.unstage_path(target.repo, target.repo_path)
     else:
         atomic_write(target.path, previous)
+
+
+def _remove_orphaned_temp_files(path: Path) -> None:
+    # A run killed between creating its temp file and the rename leaves `.ENV.json.<random>.tmp`
+    # beside the release file (untracked, so `git add -A` would commit it). Only atomic_write
+    # makes such names, and the caller holds the writer lock: no live writer owns one.
+    for orphan in path.parent.glob(f".{path.name}.*.tmp"):
+        try:
+            orphan.unlink()
+        except OSError:
+            pass

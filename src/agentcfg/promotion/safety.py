@@ -95,6 +95,20 @@ def check_index_clean(target: EnvTarget) -> None:
     )
 
 
+def check_git_index_unlocked(target: EnvTarget) -> None:
+    """Refuse up front while `.git/index.lock` exists: the commit would fail after the release
+    file was written, with git's message cut short (another git running, or one that crashed)."""
+    from pathlib import Path
+
+    lock = Path(target.repo.git_dir) / "index.lock"
+    if lock.exists():
+        raise GitError(
+            f"git's index is locked ({lock} exists): another git process is running in this repository, "
+            "or one crashed and left the lock behind",
+            hint=f"wait for the other git command to finish; if none is running, delete {lock} and run again",
+        )
+
+
 def shallow_hint(target: EnvTarget, fallback: str | None = None) -> str | None:
     """The `fetch-depth: 0` hint in a shallow clone, else ``fallback``."""
     return gitio.SHALLOW_HINT if gitio.is_shallow(target.repo) else fallback
@@ -109,6 +123,7 @@ def writing(target: EnvTarget, *, check_index: bool = True) -> Iterator[None]:
     with writer_lock(target.project.state_dir):
         check_release_file_clean(target)
         if check_index:
+            check_git_index_unlocked(target)
             check_index_clean(target)
             check_not_ignored(target)
         yield

@@ -5,9 +5,19 @@ Each module's ``compare(pair)`` returns rows naming rules of ``agentcfg.diff.ris
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
-from agentcfg.diff.compare import agents, code, data, memory, models, orchestration, policies, prompts, tools
+from agentcfg.diff.compare import (
+    agents,
+    code,
+    data,
+    memory,
+    models,
+    orchestration,
+    policies,
+    prompts,
+    tools,
+)
 from agentcfg.diff.compare.base import Pair, Row
 
 COMPARERS: dict[str, Callable[[Pair], list[Row]]] = {

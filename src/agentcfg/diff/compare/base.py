@@ -9,8 +9,9 @@ table, impact, redaction).
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from agentcfg.canonical import canonical_json, digest_value
 
@@ -166,5 +167,19 @@ def newly_declared(pair: Pair, key: str = "migration") -> bool:
     return isinstance(new, str) and bool(new.strip()) and new != pair.old.get(key)
 
 
-__all__ = ["MISSING", "Row", "Pair", "Context", "content_key", "same", "leaves", "row", "text_diff",
-           "unified", "generic", "named_list", "newly_declared", "kind_of"]
+__all__ = [
+    "MISSING",
+    "Context",
+    "Pair",
+    "Row",
+    "content_key",
+    "generic",
+    "kind_of",
+    "leaves",
+    "named_list",
+    "newly_declared",
+    "row",
+    "same",
+    "text_diff",
+    "unified",
+]

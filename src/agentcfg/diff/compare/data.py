@@ -4,9 +4,11 @@ change with a newly declared migration cannot be undone by a config rollback."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from agentcfg.diff.compare.base import Pair, Row, generic, newly_declared, row, same
 
-DERIVED = ("size", "files")  # follow the digest; shown in its row's details
+DERIVED = ("size", "files", "md5")  # follow the digest; shown in its row's details
 SOURCES = ("path", "dvc", "uri", "version", "etag")
 
 
@@ -20,7 +22,8 @@ def compare(pair: Pair) -> list[Row]:
             if not content_changed:
                 continue
             migrated = newly_declared(pair)
-            details = {k: {"old": pair.old.get(k), "new": pair.new.get(k)} for k in DERIVED}
+            details: dict[str, Any] = {k: {"old": pair.old.get(k), "new": pair.new.get(k)} for k in DERIVED
+                                       if k in pair.old or k in pair.new}
             if migrated:
                 details["migration"] = pair.new.get("migration")
             rows.append(row(key, old, new, "data-migrated" if migrated else "data-content",

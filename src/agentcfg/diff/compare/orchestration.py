@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from agentcfg.diff.compare.base import MISSING, Pair, Row, generic, leaves, newly_declared, row, same
+from agentcfg.diff.compare.base import (
+    MISSING,
+    Pair,
+    Row,
+    generic,
+    leaves,
+    newly_declared,
+    row,
+    same,
+)
 
 REFERENCES = {"agent": "agents", "tool": "tools"}
 

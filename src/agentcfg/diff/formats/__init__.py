@@ -6,4 +6,4 @@ from __future__ import annotations
 from agentcfg.diff.formats.markdown import render_markdown
 from agentcfg.diff.formats.text import render_stat, render_text
 
-__all__ = ["render_text", "render_stat", "render_markdown"]
+__all__ = ["render_markdown", "render_stat", "render_text"]

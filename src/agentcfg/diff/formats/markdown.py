@@ -71,9 +71,9 @@ def render_markdown(result: DiffResult) -> str:
         out.append(f"| {code(aid)} | {len(changes)} | {_risk(group_risk(changes))} | {impact} |")
     for aid, changes in groups:
         n = len(changes)
-        out += ["", "<details>",
-                f"<summary>{_risk(group_risk(changes))} · <code>{html.escape(aid)}</code> · "
-                f"{n} change{'s' * (n != 1)}</summary>", ""]
+        summary_line = (f"<summary>{_risk(group_risk(changes))} · <code>{html.escape(aid)}</code> · "
+                        f"{n} change{'s' * (n != 1)}</summary>")
+        out += ["", "<details>", summary_line, ""]
         out += _changes_table(changes)
         if changes[0].impact:
             out += ["", "Impact: " + ", ".join(code(a) for a in changes[0].impact)]

@@ -41,7 +41,7 @@ def render_text(result: DiffResult) -> list[str]:
             section = changes[0].section
             lines.append(f"[bold underline]{escape(section)}[/]")
         impact = changes[0].impact
-        used_by = f"  [dim]used by {escape(', '.join(impact))}[/]" if impact else ""
+        used_by = f"  [dim]impact: {escape(', '.join(impact))}[/]" if impact else ""
         lines.append(f"  [bold]{escape(aid)}[/]  {_risk(group_risk(changes))}{used_by}")
         for c in changes:
             where = escape(c.path or "(artefact)")

@@ -20,14 +20,22 @@ def short(value: Any, limit: int = SHORT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _digest(value: Any) -> str:
+    return value.removeprefix("sha256:")[:12] if isinstance(value, str) else "none"
+
+
 def change_text(change: Change) -> str:
     """``old → new`` (or ``added``/``removed``/``renamed from x``) for one change."""
     if change.kind == "renamed":
         return f"renamed from {short(change.old)}" if not change.path else f"{short(change.old)} → {short(change.new)}"
+    if change.rule.startswith("digest-only"):
+        return f"{change.kind}: {_digest(change.old)} → {_digest(change.new)}"
     if not change.path:
         return change.kind
     if change.text_diff is not None and (isinstance(change.old, (str, dict)) or isinstance(change.new, (str, dict))):
         return f"{change.kind} (diff below)"
+    if change.kind in ("added", "removed") and change.path.endswith(f"[{change.new or change.old}]"):
+        return change.kind  # `tools[x]: added`: the path already names the member
     if change.kind == "added":
         return f"+ {short(change.new)}"
     if change.kind == "removed":
