@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 import tempfile
@@ -75,6 +76,41 @@ def parse_digest_ref(text: str) -> str:
 def digest_matches(digest: str, ref_hex: str) -> bool:
     """Whether a full digest starts with the hex given by :func:`parse_digest_ref`."""
     return digest.removeprefix(PREFIX).startswith(ref_hex)
+
+
+def load_json(data: bytes, origin: str, what: str, hint: str) -> Any:
+    """Strict JSON for files agentcfg reads back (locks, releases): UTF-8, no NaN/Infinity, no
+    numbers that overflow to infinity, no lone surrogates, bounded nesting. Anything else is an
+    AgentcfgError naming the file, never a crash (hand-edited files reach this in incidents)."""
+    from agentcfg.errors import AgentcfgError, Location
+
+    try:
+        obj = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant, parse_float=_finite_float)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise AgentcfgError(f"{what} is not valid JSON ({exc})", location=Location(origin, getattr(exc, "lineno", 0)),
+                            hint=hint) from None
+    except RecursionError:
+        raise AgentcfgError(f"{what} is nested too deeply to be one", location=Location(origin), hint=hint) from None
+    try:  # JSON's \\ud800 escapes can spell a lone surrogate, which no digest or output can encode
+        json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise AgentcfgError(f"{what} holds an unpaired UTF-16 surrogate escape (\\ud800-\\udfff)",
+                            location=Location(origin), hint=hint) from None
+    except RecursionError:  # pragma: no cover - the parser's own limit is lower
+        raise AgentcfgError(f"{what} is nested too deeply to be one", location=Location(origin), hint=hint) from None
+    return obj
+
+
+def _refuse_constant(name: str) -> Any:
+    # Python's json accepts NaN and Infinity; canonical JSON (and every other parser) does not.
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):  # 1e400 overflows to infinity, which no digest can be computed over
+        raise ValueError(f"{text} is out of range")
+    return value
 
 
 def atomic_write(path: Path, content: str | bytes) -> None:

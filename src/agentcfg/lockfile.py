@@ -111,18 +111,52 @@ def dumps(lock: dict[str, Any]) -> str:
 
 def parse_lock(data: bytes, origin: str) -> dict[str, Any]:
     """A lock file's content, refusing anything that is not a lock agentcfg can read."""
-    try:
-        obj = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise AgentcfgError(f"the lock is not valid JSON ({exc})", location=Location(origin, getattr(exc, "lineno", 0)),
-                            hint=f"restore it from git, or re-create it with `{FIX_COMMAND}`") from None
+    from agentcfg.canonical import load_json
+
+    fix = f"restore it from git, or re-create it with `{FIX_COMMAND}`"
+    obj = load_json(data, origin, "the lock", fix)
     if not isinstance(obj, dict) or not isinstance(obj.get("artefacts"), dict):
         raise AgentcfgError("not an agentcfg lock (no `artefacts`)", location=Location(origin),
                             hint=f"re-create it with `{FIX_COMMAND}`")
     if obj.get("format_version") != LOCK_FORMAT:
         raise AgentcfgError(f"unsupported lock format_version {obj.get('format_version')!r}", location=Location(origin),
                             hint="upgrade agentcfg, or re-create the lock with this version")
+    problem = _shape_problem(obj)
+    if problem:
+        # Everything downstream (check, verify, render --rev, diff) trusts these shapes.
+        raise AgentcfgError(f"the lock is malformed: {problem}", location=Location(origin), hint=fix)
     return obj
+
+
+def _shape_problem(obj: dict[str, Any]) -> str | None:
+    def entries(where: str, table: Any, allow_null: bool) -> str | None:
+        if not isinstance(table, dict):
+            return f"`{where}` must be a mapping"
+        for aid, entry in table.items():
+            if entry is None and allow_null:
+                continue  # an overlay removed this artefact
+            if not isinstance(entry, dict) or not isinstance(entry.get("digest"), str):
+                return f"`{where}.{aid}` must be a mapping with a string `digest`"
+            for key in ("commit", "ref", "repo", "path", "source", "tree"):
+                if key in entry and entry[key] is not None and not isinstance(entry[key], str):
+                    return f"`{where}.{aid}.{key}` must be a string"
+        return None
+
+    if "digest" in obj and obj["digest"] is not None and not isinstance(obj["digest"], str):
+        return "`digest` must be a string"
+    found = entries("artefacts", obj["artefacts"], False)
+    if found:
+        return found
+    envs = obj.get("environments", {})
+    if not isinstance(envs, dict):
+        return "`environments` must be a mapping of environment name to its entry"
+    for env, entry in envs.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("digest"), str):
+            return f"`environments.{env}` must be a mapping with a string `digest`"
+        found = entries(f"environments.{env}.artefacts", entry.get("artefacts", {}), True)
+        if found:
+            return found
+    return None
 
 
 def read_lock(project: "Project") -> tuple[dict[str, Any] | None, bytes | None]:

@@ -7,13 +7,11 @@ digest of its `config`. It is written deterministically and atomically, and read
 
 from __future__ import annotations
 
-import json
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agentcfg.canonical import atomic_write, digest_value, pretty_json
+from agentcfg.canonical import atomic_write, digest_value, load_json, pretty_json
 from agentcfg.errors import AgentcfgError, CheckFailed, Location
 
 RELEASE_FORMAT = 1
@@ -60,22 +58,10 @@ class ReleaseFile:
 
 def parse_release(data: bytes, origin: str, *, verify: bool = True) -> ReleaseFile:
     """Parse release-file bytes; with ``verify``, refuse one whose config does not match its digest."""
-    try:
-        obj = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant, parse_float=_finite_float)
-    except (UnicodeDecodeError, ValueError) as exc:
-        line = getattr(exc, "lineno", 0)
-        raise AgentcfgError(f"release file is not valid JSON ({exc})", location=Location(origin, line)) from None
-    except RecursionError:  # a hostile file nested thousands of levels deep
-        raise AgentcfgError("release file is nested too deeply to be a release file", location=Location(origin),
-                            hint="restore it from git (`git checkout -- FILE`) or roll back") from None
+    obj = load_json(data, origin, "release file",
+                    "restore it from git (`git checkout -- FILE`) or roll back")
     if not isinstance(obj, dict) or not isinstance(obj.get("config"), dict) or not isinstance(obj.get("digest"), str):
         raise AgentcfgError("not an agentcfg release file (needs `digest` and `config`)", location=Location(origin))
-    try:  # JSON's \\ud800 escapes can spell a lone surrogate, which no digest or output can encode
-        json.dumps(obj, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        raise AgentcfgError("release file holds an unpaired UTF-16 surrogate escape (\\ud800-\\udfff)",
-                            location=Location(origin),
-                            hint="restore it from git (`git checkout -- FILE`) or roll back") from None
     if obj.get("format_version") != RELEASE_FORMAT:
         raise AgentcfgError(f"unsupported release format_version {obj.get('format_version')!r}",
                             location=Location(origin), hint="upgrade agentcfg")
@@ -114,18 +100,6 @@ _FIELD_TYPES: dict[str, tuple[type, ...]] = {
 }
 _FIELD_WORDS = {"environment": "a string", "action": "a string", "source": "a string or null",
                 "from": "a string or null", "reason": "a string or null", "hold": "true or false"}
-
-
-def _refuse_constant(name: str) -> Any:
-    # Python's json accepts NaN and Infinity; canonical JSON (and every other parser) does not.
-    raise ValueError(f"{name} is not a JSON value")
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if math.isinf(value):  # 1e400 overflows to infinity, which no digest can be computed over
-        raise ValueError(f"{text} is out of range")
-    return value
 
 
 def read_release(path: Path, origin: str | None = None, *, verify: bool = True) -> ReleaseFile | None:

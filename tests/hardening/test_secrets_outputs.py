@@ -206,9 +206,6 @@ def test_diff_of_a_config_pair_never_shows_the_secret(place: str, kind: str) -> 
     assert diff_configs(clean, dirty).max_risk.name == "critical"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG (diff/): a secret used as a mapping key shows up in the change's "
-                                       "`path` (parameters.<secret>) in every diff format; CLI output is "
-                                       "redacted by cli/ui.py, the library result is not")
 @pytest.mark.parametrize("kind", sorted(CANARIES))
 def test_diff_of_a_secret_mapping_key_never_shows_it(kind: str) -> None:
     from agentcfg.diff import diff_configs

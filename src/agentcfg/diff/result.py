@@ -40,6 +40,13 @@ class Change:
     details: dict[str, Any] = field(default_factory=dict)
     irreversible: bool = False
 
+    def __post_init__(self) -> None:
+        # Paths are built from mapping keys, and a key can itself be a secret
+        # (`parameters.sk-...`): values are redacted where they are read, paths here.
+        from agentcfg.secrets import redact_text
+
+        object.__setattr__(self, "path", redact_text(self.path))
+
     @property
     def section(self) -> str:
         """The artefact kind (``tools``), or ``policies``."""

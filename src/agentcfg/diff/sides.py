@@ -15,7 +15,6 @@ lock side then uses that environment's digests. A revision or working tree witho
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,10 +92,9 @@ def _file(path: Path, label: str, env: str | None) -> Snapshot:
         data = path.read_bytes()
     except OSError as exc:
         raise AgentcfgError(f"cannot read {label}: {exc.strerror}") from None
-    try:
-        obj = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        obj = None
+    from agentcfg.canonical import load_json
+
+    obj = load_json(data, label, "this file", "give releases/ENV.json, agentcfg.lock, env:NAME, a git revision, or '.'")
     if isinstance(obj, dict) and "config" in obj:
         from agentcfg.release import parse_release
 
@@ -105,7 +103,8 @@ def _file(path: Path, label: str, env: str | None) -> Snapshot:
     if isinstance(obj, dict) and "artefacts" in obj:
         from agentcfg.lockfile import parse_lock
 
-        return Snapshot(Side(label, "lock", _lock_digest(obj, env)), digests=lock_digests(parse_lock(data, label), env))
+        lock = parse_lock(data, label)  # validates the shape before anything reads it
+        return Snapshot(Side(label, "lock", _lock_digest(lock, env)), digests=lock_digests(lock, env))
     raise AgentcfgError(f"{label} is neither a release file nor a lock file", location=Location(label),
                         hint="give releases/ENV.json, agentcfg.lock, env:NAME, a git revision, or '.'")
 
