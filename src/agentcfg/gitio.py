@@ -182,16 +182,16 @@ class GitTree:
         self._folders[path] = entries
         return entries
 
-    def read(self, relpath: str) -> bytes | None:
+    def read(self, relpath: str, limit: int = 10 * 1024 * 1024 + 1) -> bytes | None:
         obj = self._object(relpath)
         if obj is None or obj.type != "blob":
             return None
         if obj.mode == 0o120000:  # a symlink's blob is its target, never the target's content
             return None
-        # Read one byte past yamlio's size limit at most: an oversized blob is refused, not loaded.
-        # The stream carries the size: asking `obj.size` first would cost a second git round trip.
+        # By default one byte past yamlio's size limit at most: an oversized blob is refused, not
+        # loaded. The stream carries the size: asking `obj.size` first costs a second round trip.
         stream = self.repo.odb.stream(obj.binsha)
-        return bytes(stream.read(min(stream.size, 10 * 1024 * 1024 + 1)))
+        return bytes(stream.read(min(stream.size, limit)))
 
     def kind(self, relpath: str) -> str | None:
         obj = self._object(relpath)

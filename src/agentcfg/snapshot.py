@@ -30,12 +30,14 @@ def read_lock_at(project: Project, rev: str | None) -> dict[str, Any] | None:
     return None if blob is None else parse_lock(blob, f"{rev}:{LOCK_FILE}")
 
 
-def render_at(project: Project, *, env: str | None = None, rev: str | None = None) -> Rendered:
+def render_at(project: Project, *, env: str | None = None, rev: str | None = None,
+              pinned: bool = True) -> Rendered:
     """Render ``env`` (None: the base manifest) from the working tree or from commit ``rev``.
 
     The working tree is resolved live (data hashed through the stat cache, refs asked of git);
-    a commit is resolved from the lock committed with it, and a lock that is missing or stale
-    for an artefact is an error naming it.
+    a commit is resolved from the lock committed with it, and a lock that is stale for an
+    artefact is an error naming it. A commit without a lock is an error when ``pinned`` (what is
+    promoted must be locked); otherwise (diff, render) it is resolved from git objects.
     """
     from agentcfg.manifest.loader import load_manifest
     from agentcfg.render import render_loaded
@@ -51,6 +53,15 @@ def render_at(project: Project, *, env: str | None = None, rev: str | None = Non
             project.save_caches()
     tree = project.tree_at(rev)
     data = tree.read(LOCK_FILE)
+    if data is None and not pinned:
+        from agentcfg.resolve_git import GitObjectResolver
+
+        live = LiveResolver(project)
+        loaded = load_manifest(tree, env=env, cache=project.parse_cache)
+        try:
+            return render_loaded(loaded, GitObjectResolver(tree, live))
+        finally:
+            project.save_caches()
     if data is None:
         raise AgentcfgError(
             f"there is no {LOCK_FILE} at {rev} ({tree.commit_sha[:12]})",

@@ -69,7 +69,7 @@ def _revision(project: Project, rev: str, env: str | None) -> Snapshot:
     label = rev + (f" ({env})" if env else "")
     if tree.read(MANIFEST_FILE) is None:
         return Snapshot(Side(label, "empty", None, tree.commit_sha), {})
-    rendered = render_at(project, env=env, rev=tree.commit_sha)
+    rendered = render_at(project, env=env, rev=tree.commit_sha, pinned=False)
     return Snapshot(Side(label, "rev", rendered.digest, tree.commit_sha), rendered.config)
 
 

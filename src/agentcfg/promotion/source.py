@@ -39,13 +39,13 @@ def render(env: str, *, root: Path | str = ".", rev: str | None = None) -> Rende
     check_env_name(env)
     if rev is not None:
         gitio.safe_rev(rev)
-    return render_at(project, env, rev)
+    return render_at(project, env, rev, pinned=False)  # showing a config needs no pin
 
 
-def render_at(project: Project, env: str, rev: str | None) -> Rendered:
+def render_at(project: Project, env: str, rev: str | None, *, pinned: bool = True) -> Rendered:
     from agentcfg.snapshot import render_at as snapshot_render_at
 
-    return snapshot_render_at(project, env=env, rev=rev)
+    return snapshot_render_at(project, env=env, rev=rev, pinned=pinned)
 
 
 def head_manifest(project: Project, env: str) -> Manifest:
