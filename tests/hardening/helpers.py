@@ -8,6 +8,7 @@ so "nothing was written or lost" is checked byte for byte, not assumed.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -65,6 +66,19 @@ def make_project(repo: Path, files: dict[str, str | bytes] | None = None, *, loc
     commit_all(repo, "project")
     if locked:
         lock_and_commit(repo, "lock")
+    return repo
+
+
+def staging_with_a_pending_change(repo: Path) -> Path:
+    """A project (as cwd) whose HEAD is promoted to staging, then a committed prompt edit that
+    is waiting to be promoted: the state every promote-path hardening case starts from."""
+    from agentcfg.promotion import promote
+
+    make_project(repo)
+    os.chdir(repo)
+    promote("HEAD", "staging")
+    edit(repo, "prompts/greet.md", "how can I help?", "what do you need?")
+    lock_and_commit(repo, "reword")
     return repo
 
 

@@ -24,9 +24,8 @@ from hardening.helpers import (
     assert_untouched,
     edit,
     head,
-    lock_and_commit,
-    make_project,
     snapshot,
+    staging_with_a_pending_change,
     status,
 )
 
@@ -35,14 +34,8 @@ BUSY = "another agentcfg is running"
 
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    from agentcfg.promotion import promote
-
-    r = make_project(tmp_path / "repo")
-    monkeypatch.chdir(r)
-    promote("HEAD", "staging")
-    edit(r, "prompts/greet.md", "how can I help?", "what do you need?")
-    lock_and_commit(r, "reword")
-    return r
+    monkeypatch.chdir(tmp_path)  # restored after the test; the helper then chdirs into the repo
+    return staging_with_a_pending_change(tmp_path / "repo")
 
 
 def _gate_commits(repo: Path) -> tuple[Path, Path]:

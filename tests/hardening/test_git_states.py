@@ -21,9 +21,9 @@ from hardening.helpers import (
     edit,
     head,
     lock_and_commit,
-    make_project,
     release,
     snapshot,
+    staging_with_a_pending_change,
     status,
 )
 
@@ -32,14 +32,8 @@ FETCH_HINT = "fetch-depth: 0"
 
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    from agentcfg.promotion import promote
-
-    r = make_project(tmp_path / "repo")
-    monkeypatch.chdir(r)
-    promote("HEAD", "staging")
-    edit(r, "prompts/greet.md", "how can I help?", "what do you need?")
-    lock_and_commit(r, "reword")
-    return r
+    monkeypatch.chdir(tmp_path)  # restored after the test; the helper then chdirs into the repo
+    return staging_with_a_pending_change(tmp_path / "repo")
 
 
 def test_stale_index_lock_is_refused_up_front(repo: Path, cli: Callable[..., Result]) -> None:
