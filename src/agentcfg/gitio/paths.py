@@ -1,0 +1,133 @@
+"""Release files (issue 5): one path's log with trailers, old blobs, commits of exactly one path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from agentcfg.errors import GitError
+
+if TYPE_CHECKING:
+    import git
+
+from agentcfg.gitio.repo import has_commits
+
+
+# --- release files (issue 5): one file's log, old blobs, commits of exactly one path ---------
+
+# One `git log` with a custom format reads thousands of releases in milliseconds; a GitPython
+# walk over commit objects would take seconds. \x1e starts a record, \x1f separates fields.
+_LOG_FORMAT = "%x1e%H%x1f%an%x1f%ae%x1f%cI%x1f%ct%x1f%(trailers:only,unfold)%x1f%s"
+
+
+@dataclass(frozen=True)
+class PathCommit:
+    """One commit that changed a path, as `git log -- PATH` lists it."""
+
+    commit: str
+    author: str
+    email: str
+    date: str  # committer date, ISO 8601
+    timestamp: int
+    trailers: dict[str, str]  # keys lower-cased; the last value of a repeated key wins
+    subject: str
+
+
+def _literal(path: str) -> str:
+    return f":(literal){path}"  # a folder named with '*' or '?' must not become a glob
+
+
+def _git(repo: "git.Repo", command: str, *args: str, **kwargs: object) -> str:
+    """Run one git command; its failure becomes a GitError in git's own words."""
+    import git
+
+    try:
+        return str(getattr(repo.git, command)(*args, **kwargs))
+    except git.GitCommandError as exc:
+        raise GitError(f"git {command.replace('_', '-')} failed: {_stderr(exc)}") from None
+
+
+def log_path(repo: "git.Repo", path: str, *, limit: int | None = None) -> list[PathCommit]:
+    """Every commit reachable from HEAD that changed ``path`` (repository-relative), newest first."""
+    if not has_commits(repo):
+        return []
+    # User config (log.showSignature, log.follow) must not change what we parse.
+    args = ["--no-show-signature", "--no-follow", "--no-color", f"--format={_LOG_FORMAT}"]
+    if limit is not None:
+        args.append(f"--max-count={max(int(limit), 0)}")
+    out = _git(repo, "log", *args, "HEAD", "--", _literal(path), strip_newline_in_stdout=False)
+    commits = []
+    for record in out.split("\x1e")[1:]:
+        sha, author, email, date, ts, trailer_text, subject = record.split("\x1f", 6)
+        trailers: dict[str, str] = {}
+        for line in trailer_text.splitlines():
+            key, sep, value = line.partition(":")
+            if sep:
+                trailers[key.strip().lower()] = value.strip()
+        commits.append(PathCommit(sha, author, email, date, int(ts or 0), trailers, subject.strip()))
+    return commits
+
+
+def read_blob(repo: "git.Repo", commit: str, path: str) -> bytes | None:
+    """The bytes of ``path`` at ``commit`` (through git's persistent `cat-file --batch`), or None."""
+    try:
+        _, kind, _, data = repo.git.get_object_data(f"{commit}:{path}")
+    except ValueError:  # "<name> missing"
+        return None
+    return bytes(data) if kind in (b"blob", "blob") else None
+
+
+def path_status(repo: "git.Repo", path: str) -> str:
+    """git's two-letter status of ``path`` (' M', 'M ', '??', ' D', ...); '' when clean."""
+    out = _git(repo, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignored=no", "--",
+               _literal(path))
+    return out[:2] if out else ""
+
+
+def staged_paths(repo: "git.Repo") -> list[str]:
+    """Paths whose staged content differs from HEAD (what `git commit` would commit)."""
+    return [p for p in _git(repo, "diff", "--cached", "--name-only", "--no-renames", "-z").split("\x00") if p]
+
+
+def commit_path(repo: "git.Repo", path: str, message: str) -> str:
+    """Commit exactly ``path`` as it is on disk, with ``message``; returns the new commit's SHA.
+
+    git itself makes the commit, so the repository's hooks run and signing follows the user's
+    config. `--only` commits the path's working-tree content and nothing else from the index.
+    A new file is added first (`--only` refuses paths git does not know); on failure the caller
+    restores the file and :func:`unstage_path` undoes the add.
+    """
+    spec = _literal(path)
+    if not _git(repo, "ls_files", "--", spec):
+        _git(repo, "add", "--", spec)
+    _git(repo, "commit", "--quiet", "--only", "-m", message, "--", spec)
+    return _git(repo, "rev_parse", "--verify", "HEAD")
+
+
+def unstage_path(repo: "git.Repo", path: str) -> None:
+    _git(repo, "rm", "--cached", "--quiet", "--ignore-unmatch", "--", _literal(path))
+
+
+def count_commits(repo: "git.Repo", since: str, until: str = "HEAD", *, under: str = "",
+                  exclude: str | None = None) -> int | None:
+    """Commits ``until`` has that ``since`` lacks, touching ``under`` but not only ``exclude``."""
+    specs = [_literal(under or ".")] + ([f":(exclude,literal){exclude}"] if exclude else [])
+    try:
+        return int(_git(repo, "rev_list", "--count", f"{since}..{until}", "--", *specs))
+    except (GitError, ValueError):
+        return None
+
+
+def is_ignored(repo: "git.Repo", path: str) -> bool:
+    """Whether git ignores ``path`` (`git check-ignore`; a tracked file never counts as ignored)."""
+    try:
+        _git(repo, "check_ignore", "-q", "--", path)  # takes no pathspec magic
+    except GitError:
+        return False  # exit 1: not ignored
+    return True
+
+
+def _stderr(exc: Exception) -> str:
+    raw = str(getattr(exc, "stderr", "") or "").strip().removeprefix("stderr:").strip(" '\n")
+    lines = [ln.strip() for ln in raw.splitlines() if ln.strip() and not ln.strip().startswith("hint:")]
+    return " ".join(lines[-4:]) or f"exit status {getattr(exc, 'status', '?')}"
