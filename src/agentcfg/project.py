@@ -60,7 +60,7 @@ class Project:
 
             self._repo = open_repo(self.root)
             self._repo_looked = True
-        return self._repo
+        return self._repo  # type: ignore[no-any-return]
 
     def require_repo(self) -> "git.Repo":
         from agentcfg.gitio import require_repo

@@ -45,7 +45,7 @@ class Rendered:
 
 def normalise(section: str, model: Any) -> dict[str, Any]:
     """The canonical form of one artefact: defaults filled in, `file` dropped, text normalised."""
-    data = model.model_dump(mode="json", by_alias=True, exclude_none=True)
+    data: dict[str, Any] = model.model_dump(mode="json", by_alias=True, exclude_none=True)
     data.pop("file", None)
     if section == "prompts" and "template" in data:
         data["template"] = normalise_newlines(data["template"])

@@ -348,7 +348,7 @@ def dump_yaml(value: Any) -> str:
 
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
-    yaml.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
     yaml.width = 100
     yaml.allow_unicode = True
     plain = json.loads(json.dumps(value))

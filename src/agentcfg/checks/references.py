@@ -70,10 +70,10 @@ def check(loaded: Loaded) -> None:
             else:
                 _ref(loaded, aid, ("models", name, "fallbacks", i), "models", fb, pools["models"], "fallback model")
 
-    for name, tool in m.tools.items():
+    for name, tool_def in m.tools.items():
         aid = f"tools/{name}"
-        if tool.code is not None:
-            _ref(loaded, aid, ("tools", name, "code"), "code", tool.code, pools["code"], "code ref")
+        if tool_def.code is not None:
+            _ref(loaded, aid, ("tools", name, "code"), "code", tool_def.code, pools["code"], "code ref")
 
     envs = list(m.environments)
     if len(set(envs)) != len(envs):

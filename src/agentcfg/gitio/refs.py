@@ -42,7 +42,7 @@ def ls_remote(url: str, ref: str, *, timeout: float = 60) -> str | None:
         raise GitError(f"cannot list refs of {url}: {reason}",
                        hint="check the URL and your access to it (agentcfg never prompts for credentials)") from None
     refs: dict[str, str] = {}
-    for line in out.splitlines():
+    for line in str(out).splitlines():
         sha, _, name = line.partition("\t")
         refs[name] = sha
     for name in (f"refs/heads/{ref}", f"refs/tags/{ref}^{{}}", f"refs/tags/{ref}", ref):

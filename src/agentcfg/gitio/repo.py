@@ -64,7 +64,7 @@ def resolve_commit(repo: "git.Repo", rev: str) -> str:
     if not has_commits(repo):
         raise GitError("the repository has no commits yet", hint="commit your manifest first")
     try:
-        return repo.git.rev_parse("--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
+        return str(repo.git.rev_parse("--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"))
     except git.GitCommandError:
         hint = SHALLOW_HINT if is_shallow(repo) else "check the name with `git log --oneline`"
         raise GitError(f"git revision '{_printable(rev)}' not found", hint=hint) from None

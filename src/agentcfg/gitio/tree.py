@@ -68,7 +68,7 @@ class GitTree:
             return None
         if obj.type == "blob":
             return "link" if obj.mode == 0o120000 else "blob"
-        return obj.type
+        return str(obj.type)
 
     def walk(self, relpath: str) -> Iterator[TreeEntry]:
         obj = self._object(relpath)

@@ -225,9 +225,10 @@ def _typecheck(loaded: Loaded, raw: dict[str, Any]) -> Manifest:
         head = Manifest.model_validate({**scalars})
     except ValidationError as exc:
         _report(loaded, exc, (), None, Manifest)
-        head = Manifest.model_construct(name=str(raw.get("name", "")), **{
-            k: v for k, v in scalars.items() if k in ("description",) and isinstance(v, str)
-        })
+        # Keep what is usable of the head so the sections' checks still run (all findings in one run).
+        description = scalars.get("description")
+        head = Manifest.model_construct(name=str(raw.get("name", "")),
+                                        description=description if isinstance(description, str) else None)
         if isinstance(raw.get("environments"), list):
             envs = [e for e in raw["environments"] if isinstance(e, str)]
             head = head.model_copy(update={"environments": envs})
