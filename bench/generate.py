@@ -5,7 +5,10 @@
   models, memory and graphs: about 1 MB of YAML. ``factor`` scales every count (0.5 = half M).
 * ``L``: M plus a data folder of 10,000 files / 1 GiB (``data_bytes`` makes it smaller for tests).
 
-Everything is deterministic (no randomness), so two runs measure the same project.
+:func:`change_artefacts` edits 1% of the artefacts (for `diff HEAD~1 HEAD` and `promote`), and
+:func:`fast_history` appends thousands of release commits of one environment in seconds (for
+`history` and `rollback`). Everything is deterministic (no randomness), so two runs measure the
+same project.
 """
 
 from __future__ import annotations
@@ -23,16 +26,23 @@ M_AGENTS, M_TOOLS, M_PROMPTS = 500, 2000, 2000
 L_FILES, L_BYTES = 10_000, 1 << 30
 
 
-def git(cwd: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
-           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.com", "GIT_CONFIG_NOSYSTEM": "1"}
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env=env).stdout
+GIT_ENV = {"GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.com", "GIT_COMMITTER_NAME": "bench",
+           "GIT_COMMITTER_EMAIL": "bench@example.com", "GIT_CONFIG_NOSYSTEM": "1"}
+"""A fixed git identity: the machine's git config is never relied on (agentcfg commits too)."""
+
+
+def git(cwd: Path, *args: str, stdin: bytes | None = None) -> str:
+    out = subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, input=stdin,
+                         env={**os.environ, **GIT_ENV}).stdout
+    return out.decode("utf-8")
 
 
 def init_repo(root: Path) -> None:
     root.mkdir(parents=True, exist_ok=True)
     git(root, "init", "-q", "-b", "main")
     git(root, "config", "commit.gpgsign", "false")
+    git(root, "config", "user.name", "bench")
+    git(root, "config", "user.email", "bench@example.com")
     (root / ".gitignore").write_text(".agentcfg/\n")
 
 
@@ -159,3 +169,65 @@ def generate(root: Path, scale: str, *, factor: float = 1.0, data_files: int = L
 def data_files(root: Path) -> list[Path]:
     """The generated data files of an L project (for the baselines)."""
     return sorted((root / "data" / "big").rglob("*.bin"))
+
+
+def change_artefacts(root: Path, every: int = 100) -> list[str]:
+    """Edit one artefact in ``every`` (tool files, prompt files, inline agents); their ids.
+
+    The edits are what a pull request looks like: a tool description reworded (its file), a
+    prompt's text extended (its file), an agent's description changed (inline in the manifest).
+    Applying it twice edits the same artefacts again, so every call is a real change.
+    """
+    changed: list[str] = []
+    for path in sorted((root / "tools").glob("*.yaml"))[::every]:
+        text = path.read_text()
+        path.write_text(text.replace("description: >-\n  ", "description: >-\n  (Revised) ", 1))
+        changed.append(f"tools/{path.stem}")
+    for path in sorted(p for p in (root / "prompts").iterdir() if p.is_file())[::every]:
+        with path.open("a") as fh:
+            fh.write("Always answer in the customer's language.\n")
+        changed.append(f"prompts/{path.stem}")
+    manifest = root / "agentcfg.yaml"
+    lines = manifest.read_text().split("\n")
+    agents = [i for i, line in enumerate(lines) if line.startswith("    description: Synthetic agent ")]
+    for i in agents[::every]:
+        lines[i] = lines[i].replace("Synthetic agent", "Synthetic (revised) agent", 1)
+        changed.append(f"agents/agent_{lines[i].rsplit(' ', 1)[-1].rstrip('.'):0>4}")
+    manifest.write_text("\n".join(lines))
+    return changed
+
+
+def fast_history(root: Path, env: str, n: int) -> list[str]:
+    """Append ``n`` release commits of ``env`` on top of HEAD with `git fast-import`; their digests.
+
+    Each commit changes only ``releases/<env>.json`` (a small config) and carries agentcfg's
+    trailers, exactly like ``agentcfg promote`` would write it; 5,000 of them take seconds instead
+    of the ten minutes that 5,000 real promotions would. The working tree is updated to match.
+    """
+    import hashlib
+    import json
+
+    head = git(root, "rev-parse", "HEAD").strip()
+    start = int(time.time()) - n - 60
+    stream: list[bytes] = []
+    digests: list[str] = []
+    for i in range(n):
+        config = {"format_version": 1, "name": "bulk", "n": i, "prompts": {"p": {"template": f"v{i}"}}}
+        canonical = json.dumps(config, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        digest = "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+        digests.append(digest)
+        body = (json.dumps({"format_version": 1, "environment": env, "digest": digest, "source": head,
+                            "action": "promote", "from": "HEAD", "reason": f"bulk release {i}", "hold": False,
+                            "config": config}, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode()
+        msg = (f"agentcfg: promote HEAD to {env} ({digest[7:19]})\n\nAgentcfg-Env: {env}\nAgentcfg-Action: promote\n"
+               f"Agentcfg-Digest: {digest}\nAgentcfg-From: HEAD\nAgentcfg-Source: {head}\n"
+               f"Agentcfg-Reason: bulk release {i}\n").encode()
+        stream.append(b"commit refs/heads/main\n")
+        stream.append(f"committer bench <bench@example.com> {start + i} +0000\n".encode())
+        stream.append(b"data %d\n%s\n" % (len(msg), msg))
+        if i == 0:
+            stream.append(f"from {head}\n".encode())
+        stream.append(b"M 644 inline releases/%s.json\ndata %d\n%s\n" % (env.encode(), len(body), body))
+    git(root, "fast-import", "--quiet", stdin=b"".join(stream))
+    git(root, "reset", "-q", "--hard", "main")  # the bench's own temp repository: nothing else lives here
+    return digests

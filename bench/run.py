@@ -1,13 +1,16 @@
 """agentcfg's benchmark: ``python bench/run.py [--scale S|M|L] [--repeat N]``.
 
-Generates a synthetic project (bench/generate.py) in a temp folder, runs agentcfg against it as
-a user would (a separate process per measurement, the installed ``agentcfg`` script), measures
-a baseline in the same run for each row, and prints one table with PASS/FAIL against the
-targets of issue 8. Figures are medians of ``--repeat`` runs; peak memory is the child's
-max RSS (``wait4``). Nothing here is a test: timings never fail the test suite.
+Generates a synthetic project (bench/generate.py) in a temp folder and runs agentcfg against it
+as a user would: a separate process per measurement, the installed ``agentcfg`` console script
+next to this Python. Each row has a baseline measured in the same run, a target from issue 8
+with PASS/FAIL, and the peak memory of the measured process (its max RSS, from ``wait4``).
+Figures are medians of ``--repeat`` runs. Nothing here is a test: timings never fail the suite.
 
-Rows are produced by the functions in :data:`SUITES`; each takes a :class:`Bench` and returns
-:class:`Row` objects, so new rows are one function away.
+At scale M and L every row is also measured on a project of half the size (``--no-scaling``
+skips it) and the growth factor is printed: 2.0 is linear, less is better than linear.
+
+Rows come from the functions in :data:`SUITES`, run in order on one project (later suites build
+on the state earlier ones leave: a committed lock, a 1% change, releases).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -28,24 +31,34 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate  # noqa: E402
 
 AGENTCFG = str(Path(sys.executable).with_name("agentcfg"))
+LINEAR = 2.2  # half → full size may grow at most 2x (linear), with 10% for measurement noise
+HISTORY_RELEASES = 5000  # earlier releases for `history` and `rollback` (issue 8)
 
 
 @dataclass
 class Row:
+    key: str  # stable id: the same row at half size has the same key
     name: str
     value_s: float  # median seconds
     baseline_name: str = ""
     baseline_s: float | None = None
     target: str = ""  # human-readable target
-    ok: bool | None = None  # None: no target at this scale
+    ok: bool | None = None  # None: no target for this row at this scale
     peak_mb: float | None = None
+    half_s: float | None = None  # the same row on the half-size project
+
+    @property
+    def growth(self) -> float | None:
+        return self.value_s / self.half_s if self.half_s else None
 
     def cells(self) -> list[str]:
         ratio = f"{self.value_s / self.baseline_s:.2f}x" if self.baseline_s else ""
         base = f"{self.baseline_name} {_ms(self.baseline_s)}" if self.baseline_s is not None else ""
         verdict = "" if self.ok is None else ("PASS" if self.ok else "FAIL")
         peak = f"{self.peak_mb:.0f} MB" if self.peak_mb is not None else ""
-        return [self.name, _ms(self.value_s), base, ratio, peak, self.target, verdict]
+        growth = self.growth
+        scaling = "" if growth is None else f"{_ms(self.half_s)} → {growth:.2f}x {'PASS' if growth <= LINEAR else 'FAIL'}"
+        return [self.name, _ms(self.value_s), base, ratio, peak, self.target, verdict, scaling]
 
 
 def _ms(seconds: float | None) -> str:
@@ -63,22 +76,44 @@ class Run:
     stderr: str
 
 
+@dataclass
+class State:
+    """What the suites hand on to each other."""
+
+    before: str = ""  # commit with the project and its lock
+    after: str = ""  # commit with 1% of the artefacts changed (and re-locked)
+    changed: list[str] = field(default_factory=list)
+
+
 class Bench:
     """A generated project plus helpers to time commands in it."""
 
-    def __init__(self, scale: str, workdir: Path, repeat: int) -> None:
+    def __init__(self, scale: str, workdir: Path, repeat: int, factor: float = 1.0) -> None:
         self.scale = scale
-        self.workdir = workdir
+        self.factor = factor
         self.repeat = repeat
-        self.root = workdir / f"project-{scale}"
+        self.workdir = workdir
+        self.root = workdir / f"project-{scale}-{factor:g}"
+        self.state = State()
         started = time.perf_counter()
-        generate.generate(self.root, scale)
+        files = max(1, int(generate.L_FILES * factor))
+        generate.generate(self.root, scale, factor=factor, data_files=files,
+                          data_bytes=int(generate.L_BYTES * factor))
         self.generate_s = time.perf_counter() - started
+
+    @property
+    def label(self) -> str:
+        return self.scale if self.factor == 1 else f"{self.scale} x{self.factor:g}"
+
+    @property
+    def targets(self) -> bool:
+        """Issue 8's targets apply to M-sized projects and larger (L is M plus data)."""
+        return self.scale in ("M", "L")
 
     def run(self, argv: list[str], *, cwd: Path | None = None, check: bool = True) -> Run:
         """Run one process, returning wall time and its own peak RSS."""
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-            env = {**os.environ, "NO_COLOR": "1", "CI": "1"}
+            env = {**os.environ, **generate.GIT_ENV, "NO_COLOR": "1", "CI": "1"}
             started = time.perf_counter()
             proc = subprocess.Popen(argv, cwd=cwd or self.root, stdout=out, stderr=err, env=env)
             _, status, usage = os.wait4(proc.pid, 0)
@@ -91,14 +126,21 @@ class Bench:
             raise SystemExit(f"{' '.join(argv)} failed ({result.returncode}):\n{result.stderr[-2000:]}")
         return result
 
-    def median(self, argv: list[str], *, before: Callable[[], None] | None = None,
-               cwd: Path | None = None) -> tuple[float, float]:
-        """(median seconds, max peak MB) over ``repeat`` runs, calling ``before`` ahead of each."""
+    def median(self, argv: list[str] | Callable[[], list[str]], *, before: Callable[[], None] | None = None,
+               cwd: Path | None = None, expect: int | None = 0) -> tuple[float, float]:
+        """(median seconds, max peak MB) over ``repeat`` runs, calling ``before`` ahead of each.
+
+        ``argv`` may be a function giving each run's command (for commands that alternate).
+        """
         times, peaks = [], []
         for _ in range(self.repeat):
             if before is not None:
                 before()
-            r = self.run(argv, cwd=cwd)
+            command = argv() if callable(argv) else argv
+            r = self.run(command, cwd=cwd)
+            if expect is not None and r.returncode != expect:
+                raise SystemExit(f"{' '.join(command)} exited {r.returncode}, expected {expect}:\n"
+                                 f"{r.stdout[-1000:]}{r.stderr[-2000:]}")
             times.append(r.seconds)
             peaks.append(r.peak_mb)
         return statistics.median(times), max(peaks)
@@ -110,12 +152,22 @@ class Bench:
         return [sys.executable, "-c", code, *args]
 
     def clear_caches(self, *names: str) -> None:
+        """Remove the named files of `.agentcfg/cache/` (all of it when none are named)."""
         cache = self.root / ".agentcfg" / "cache"
+        if not names:
+            shutil.rmtree(cache, ignore_errors=True)
+            return
         for name in names:
             try:
                 (cache / name).unlink()
             except FileNotFoundError:
                 pass
+
+    def git(self, *args: str) -> str:
+        return generate.git(self.root, *args)
+
+    def commit(self, message: str) -> str:
+        return generate.commit_all(self.root, message)
 
 
 # --- rows -------------------------------------------------------------------------------------
@@ -137,38 +189,69 @@ hash_data(p, boundary=p.parent, artefact="data/big")
 """
 
 
+def startup_rows(b: Bench) -> list[Row]:
+    """`--version` and `--help` against the interpreter's own start-up."""
+    pyrun, _ = b.median(b.python("pass"))
+    version, v_peak = b.median(b.agentcfg("--version"))
+    helps, h_peak = b.median(b.agentcfg("--help"))
+    return [
+        Row("version", "agentcfg --version", version, "python -c pass", pyrun, "<= 3x python -c pass",
+            version <= 3 * pyrun, v_peak),
+        Row("help", "agentcfg --help", helps, "python -c pass", pyrun, "<= 150 ms", helps <= 0.150, h_peak),
+    ]
+
+
+def validate_rows(b: Bench) -> list[Row]:
+    """`validate` with no caches at all (every YAML file parsed) and with nothing changed."""
+    cold, cold_peak = b.median(b.agentcfg("validate"), before=b.clear_caches)
+    b.run(b.agentcfg("validate"))
+    time.sleep(2.1)  # files written by the generator age past the racy window of the memo
+    b.run(b.agentcfg("validate"))
+    warm, warm_peak = b.median(b.agentcfg("validate"))
+    full, full_peak = b.median(b.agentcfg("validate"), before=lambda: b.clear_caches("validate.json"))
+    t = b.targets
+    return [
+        Row("validate-cold", f"validate cold, no caches ({b.label})", cold, target="<= 4 s" if t else "",
+            ok=(cold <= 4.0) if t else None, peak_mb=cold_peak),
+        Row("validate-warm", f"validate warm, nothing changed ({b.label})", warm, target="<= 400 ms" if t else "",
+            ok=(warm <= 0.4) if t else None, peak_mb=warm_peak),
+        Row("validate-parsed", f"validate, parse cache only ({b.label})", full, peak_mb=full_peak),
+    ]
+
+
 def lock_rows(b: Bench) -> list[Row]:
     """`lock` cold and warm, `lock --check`, and the data-hashing engine against its baselines."""
     rows: list[Row] = []
     is_l = b.scale == "L"
     b.run(b.agentcfg("lock"))  # commit-free warm-up: parse cache filled, lock written
     b.run(b.agentcfg("lock"))  # a second run records the memo once files are old enough
+    data = b.root / "data" / "big"
 
-    # Cold: every data file is read (stat cache and lock memo removed; the YAML parse cache
-    # is kept, so the row measures locking, not validate's cold parse, which has its own row).
+    # Cold: the data was never hashed (stat cache and lock memo removed). The YAML parse cache
+    # is kept, so the row measures locking, not validate's cold parse, which has its own row.
     cold, cold_peak = b.median(b.agentcfg("lock"), before=lambda: b.clear_caches("stat.json", "lock-inputs.json"))
-    if is_l:
-        base, _ = b.median(b.python(HASHLIB_LOOP, str(b.root / "data" / "big")))
-        rows.append(Row("lock cold (L: 10k files, 1 GiB)", cold, "hashlib loop", base, "<= 1.3x hashlib loop",
-                        cold <= 1.3 * base, cold_peak))
+    if data.is_dir():
+        base, _ = b.median(b.python(HASHLIB_LOOP, str(data)))
+        rows.append(Row("lock-cold", f"lock cold, data never hashed ({b.label})", cold, "hashlib loop", base,
+                        "<= 1.3x hashlib loop" if is_l else "", (cold <= 1.3 * base) if is_l else None, cold_peak))
     else:
-        rows.append(Row(f"lock cold ({b.scale})", cold, peak_mb=cold_peak))
+        rows.append(Row("lock-cold", f"lock cold ({b.label})", cold, peak_mb=cold_peak))
+    full, full_peak = b.median(b.agentcfg("lock"), before=lambda: b.clear_caches(
+        "stat.json", "lock-inputs.json", "lock-render.json"))
+    rows.append(Row("lock-full", f"lock, nothing cached but parsed YAML ({b.label})", full, peak_mb=full_peak))
 
     b.run(b.agentcfg("lock"))
     time.sleep(2.1)  # let the files just written age past the stat cache's racy window
     b.run(b.agentcfg("lock"))
     warm, warm_peak = b.median(b.agentcfg("lock"))
     pyrun, _ = b.median(b.python("pass"))
-    rows.append(Row(f"lock warm, nothing changed ({b.scale})", warm, "python -c pass", pyrun,
+    rows.append(Row("lock-warm", f"lock warm, nothing changed ({b.label})", warm, "python -c pass", pyrun,
                     "<= 250 ms" if is_l else "", (warm <= 0.25) if is_l else None, warm_peak))
     check, check_peak = b.median(b.agentcfg("lock", "--check"))
-    rows.append(Row(f"lock --check, fresh ({b.scale})", check, peak_mb=check_peak))
-    check_full, _ = b.median(b.agentcfg("lock", "--check"), before=lambda: b.clear_caches("lock-inputs.json"))
-    rows.append(Row(f"lock --check, full re-render ({b.scale})", check_full))
+    rows.append(Row("lock-check", f"lock --check, fresh ({b.label})", check, peak_mb=check_peak))
 
     if is_l:
-        big = str(b.root / "data" / "big")
-        engine, engine_peak = b.median(b.python(HASH_DATA, big))
+        engine, engine_peak = b.median(b.python(HASH_DATA, str(data)), before=lambda: b.clear_caches("stat.json"))
         sha256sum = shutil.which("sha256sum")
         if sha256sum:
             files = [str(p) for p in generate.data_files(b.root)]
@@ -176,17 +259,96 @@ def lock_rows(b: Bench) -> list[Row]:
             listing.write_text("\0".join(files))
             cmd = ["sh", "-c", f"xargs -0 {sha256sum} < {listing} > /dev/null"]
             base, _ = b.median(cmd)
-            rows.append(Row("hash engine cold (hash_data)", engine, "sha256sum", base, "<= 1.5x sha256sum",
-                            engine <= 1.5 * base, engine_peak))
+            rows.append(Row("hash-engine", "hash engine cold (hash_data)", engine, "sha256sum", base,
+                            "<= 1.5x sha256sum", engine <= 1.5 * base, engine_peak))
     return rows
 
 
-SUITES: list[Callable[[Bench], list[Row]]] = [lock_rows]
+def diff_rows(b: Bench) -> list[Row]:
+    """`diff HEAD~1 HEAD` where 1% of the artefacts changed (each side rendered from git)."""
+    b.state.before = b.commit("bench: lock")
+    b.state.changed = generate.change_artefacts(b.root)
+    b.run(b.agentcfg("lock"))
+    b.state.after = b.commit("bench: change 1% of the artefacts")
+    n = len(b.state.changed)
+    first = b.run(b.agentcfg("diff", "HEAD~1", "HEAD"))
+    out = first.stdout
+    missing = [aid for aid in b.state.changed if aid not in out]
+    if missing:
+        raise SystemExit(f"diff HEAD~1 HEAD does not show {missing[:5]}:\n{out[-2000:]}")
+    warm, peak = b.median(b.agentcfg("diff", "HEAD~1", "HEAD"))
+    t = b.targets
+    return [
+        Row("diff-first", f"diff HEAD~1 HEAD, first run ({n} changed, {b.label})", first.seconds,
+            peak_mb=first.peak_mb),
+        Row("diff", f"diff HEAD~1 HEAD ({n} of the artefacts changed, {b.label})", warm,
+            target="<= 500 ms" if t else "", ok=(warm <= 0.5) if t else None, peak_mb=peak),
+    ]
+
+
+def promote_rows(b: Bench) -> list[Row]:
+    """`promote REV staging`, alternating between the two commits (each run is a real promotion)."""
+    b.run(b.agentcfg("promote", b.state.before, "staging"))
+    revs = [b.state.after, b.state.before]
+    turn = iter(range(1_000_000))
+
+    def next_promote() -> list[str]:
+        return b.agentcfg("promote", revs[next(turn) % 2], "staging")
+
+    seconds, peak = b.median(next_promote)
+    return [Row("promote", f"promote REV staging (1% changed, {b.label})", seconds, peak_mb=peak)]
+
+
+def history_rows(b: Bench) -> list[Row]:
+    """`history` and `rollback` of an environment with 5,000 earlier releases."""
+    n = max(10, int(HISTORY_RELEASES * b.factor))
+    generate.fast_history(b.root, "production", n)
+    for rev in (b.state.before, b.state.after):  # two real releases on top of the bulk ones
+        b.run(b.agentcfg("promote", rev, "production", "--skip-path", "--approve", "bench"))
+    git_log = ["git", "log", "--", "releases/production.json"]
+    base, _ = b.median(git_log)
+    out = b.run(b.agentcfg("history", "production")).stdout
+    if out.count("\n") < n:
+        raise SystemExit(f"history shows {out.count(chr(10))} lines for {n + 2} releases")
+    hist, hist_peak = b.median(b.agentcfg("history", "production"))
+    roll, roll_peak = b.median(b.agentcfg("rollback", "production", "--reason", "bench"))
+    label = f"{n:,} earlier releases, {b.label}"
+    return [
+        Row("history", f"history production ({label})", hist, "git log -- FILE", base, "<= 400 ms",
+            hist <= 0.4, hist_peak),
+        Row("rollback", f"rollback production ({label})", roll, "git log -- FILE", base, "<= 400 ms",
+            roll <= 0.4, roll_peak),
+    ]
+
+
+SUITES: list[Callable[[Bench], list[Row]]] = [startup_rows, validate_rows, lock_rows, diff_rows, promote_rows,
+                                               history_rows]
+
+
+def memory_row(rows: list[Row], scale: str) -> Row:
+    """The largest peak of any row (issue 8: <= 300 MB on L)."""
+    worst = max((r for r in rows if r.peak_mb is not None), key=lambda r: r.peak_mb or 0)
+    peak = worst.peak_mb or 0
+    is_l = scale == "L"
+    return Row("memory", f"peak memory, any row (max: {worst.key})", 0, target="<= 300 MB" if is_l else "",
+               ok=(peak <= 300) if is_l else None, peak_mb=peak)
+
+
+def run_suites(bench: Bench, suites: list[Callable[[Bench], list[Row]]]) -> list[Row]:
+    rows = []
+    for suite in suites:
+        started = time.perf_counter()
+        rows += suite(bench)
+        print(f"  {suite.__name__} ({bench.label}): {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return rows
 
 
 def print_table(rows: list[Row], title: str) -> None:
-    head = ["row", "agentcfg", "baseline", "ratio", "peak", "target", ""]
+    head = ["row", "agentcfg", "baseline", "ratio", "peak", "target", "", "half size → growth"]
     body = [r.cells() for r in rows]
+    for r, cells in zip(rows, body):
+        if r.key == "memory":
+            cells[1] = ""
     widths = [max(len(str(c)) for c in col) for col in zip(head, *body)]
     print(title)
     for i, line in enumerate([head, *body]):
@@ -199,23 +361,38 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", choices=["S", "M", "L"], default="S")
     parser.add_argument("--repeat", type=int, default=5, help="runs per figure (the median is shown)")
-    parser.add_argument("--keep", action="store_true", help="keep the generated project")
+    parser.add_argument("--no-scaling", action="store_true", help="skip the half-size run (M and L)")
+    parser.add_argument("--only", action="append", choices=[s.__name__ for s in SUITES],
+                        help="run only these suites (repeatable; later suites need earlier ones' state)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated projects")
     args = parser.parse_args(argv)
     if not Path(AGENTCFG).exists():
         print(f"agentcfg is not installed next to {sys.executable}; run `pip install -e .` first", file=sys.stderr)
         return 2
+    suites = [s for s in SUITES if not args.only or s.__name__ in args.only]
     workdir = Path(tempfile.mkdtemp(prefix=f"agentcfg-bench-{args.scale}-"))
+    rows: list[Row] = []
     try:
+        half_rows: dict[str, Row] = {}
+        if args.scale != "S" and not args.no_scaling:
+            half = Bench(args.scale, workdir, args.repeat, factor=0.5)
+            half_rows = {r.key: r for r in run_suites(half, suites)}
+            if not args.keep:
+                shutil.rmtree(half.root, ignore_errors=True)
         bench = Bench(args.scale, workdir, args.repeat)
-        rows = [row for suite in SUITES for row in suite(bench)]
+        rows = run_suites(bench, suites)
+        for r in rows:
+            if r.key in half_rows and r.key not in ("version", "help"):
+                r.half_s = half_rows[r.key].value_s
+        rows.append(memory_row(rows, args.scale))
         print_table(rows, f"agentcfg bench, scale {args.scale} ({os.cpu_count()} cpus, Python "
                           f"{sys.version.split()[0]}, median of {args.repeat}; generated in {bench.generate_s:.1f} s)")
     finally:
         if args.keep:
-            print(f"(project kept in {workdir})")
+            print(f"(projects kept in {workdir})")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-    failed = [r for r in rows if r.ok is False]
+    failed = [r for r in rows if r.ok is False or (r.growth is not None and r.growth > LINEAR)]
     return 1 if failed else 0
 
 

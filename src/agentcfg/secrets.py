@@ -25,13 +25,22 @@ SECRET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("credentials in URL", re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]{3,}@")),
 )
 
+# One alternation of every pattern: a string none of them matches (nearly every string) is
+# ruled out by one regex scan instead of nine (issue 8: validate scans every value of the manifest).
+try:
+    _ANY: re.Pattern[str] | None = re.compile("|".join(f"(?:{p.pattern})" for _, p in SECRET_PATTERNS))
+except re.error:  # pragma: no cover - a pattern that cannot be combined: check them one by one
+    _ANY = None
+
 # Keys whose literal value is a secret whatever it looks like.
 SECRET_KEYS = re.compile(r"(?i)^(api[_-]?key|apikey|secret|client[_-]?secret|password|passwd|token|access[_-]?token|auth[_-]?token|private[_-]?key)$")
 
 
 def secret_kind(text: str) -> str | None:
     """The kind of secret ``text`` contains (ignoring ``${env:...}`` references), or None."""
-    stripped = ENV_REF.sub("", text)
+    stripped = ENV_REF.sub("", text) if "${" in text else text
+    if _ANY is not None and not _ANY.search(stripped):
+        return None
     for kind, pattern in SECRET_PATTERNS:
         if pattern.search(stripped):
             return kind
@@ -50,10 +59,20 @@ def find_secrets(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple
             if isinstance(v, str) and SECRET_KEYS.match(str(k)) and v and not ENV_REF.fullmatch(v.strip()):
                 yield path + (k,), f"literal value for '{k}'"
                 continue
-            yield from find_secrets(v, path + (k,))
+            if isinstance(v, str):  # leaves inline: a generator per value is most of the cost
+                leaf = secret_kind(v)
+                if leaf:
+                    yield path + (k,), leaf
+            elif isinstance(v, (dict, list)):
+                yield from find_secrets(v, path + (k,))
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            yield from find_secrets(v, path + (i,))
+            if isinstance(v, str):
+                leaf = secret_kind(v)
+                if leaf:
+                    yield path + (i,), leaf
+            elif isinstance(v, (dict, list)):
+                yield from find_secrets(v, path + (i,))
     elif isinstance(value, str):
         kind = secret_kind(value)
         if kind:
@@ -67,6 +86,9 @@ def redact_text(text: str) -> str:
     (``postgres://app:${env:DB_PASSWORD}@db``) is kept: detection (:func:`secret_kind`) does not
     flag it either, and the reference is what tells a reader where the secret comes from.
     """
+
+    if _ANY is not None and not _ANY.search(text):
+        return text
 
     def hide(m: re.Match[str]) -> str:
         found = m.group(0)
