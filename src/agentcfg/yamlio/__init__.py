@@ -12,8 +12,11 @@ the only way to get all of SPEC §9 at once:
   "read as the number 1.1; quote it" rather than silently coerced;
 * size, NUL bytes, encoding and nesting depth are checked before or while parsing.
 
-Parsing is pure Python (ruamel's C extension is optional), so :class:`ParseCache` lets callers
-skip re-parsing bytes they have seen before.
+Plain documents are read from libyaml's events when ruamel's C extension is installed
+(:mod:`agentcfg.yamlio.events`, several times faster, issue 8); everything unusual, and every
+machine without the extension, goes through ruamel's pure-Python composer below, so errors are
+always worded by the same code. :class:`ParseCache` lets callers skip re-parsing bytes they
+have seen before.
 """
 
 from __future__ import annotations
@@ -134,6 +137,32 @@ def load(data: bytes, origin: str, *, cache: ParseCache | None = None) -> Docume
 
 
 def _compose(text: str, origin: str) -> Document:
+    from agentcfg.yamlio import events
+
+    if events.available():
+        try:
+            return _compose_events(text, origin)
+        except events.Unusual:
+            pass  # the careful path below accepts it or says what is wrong
+    return _compose_pure(text, origin)
+
+
+def _compose_events(text: str, origin: str) -> Document:
+    from agentcfg.yamlio.events import EventComposer
+
+    composer = EventComposer(text, max_depth=MAX_DEPTH, max_nodes=MAX_NODES, convert=_number,
+                             surrogate=lambda s: _SURROGATE.search(s) is not None)
+    data, root = composer.compose()
+    doc = Document(origin=origin, data=data, positions=composer.positions, raw=composer.raw)
+    doc.positions.setdefault((), root or (1, 1))
+    return doc
+
+
+def _number(tag: str, text: str) -> int | float:
+    return _parse_int(text) if tag == f"{_STD}int" else _parse_float(text)
+
+
+def _compose_pure(text: str, origin: str) -> Document:
     import warnings
 
     from ruamel.yaml import YAML

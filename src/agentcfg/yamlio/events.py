@@ -1,0 +1,205 @@
+"""The fast path: plain data straight from libyaml's parse events (``ruamel.yaml.clib``).
+
+ruamel's pure-Python scanner, parser, composer and resolver spend about 4 s on a 1.6 MB project
+(issue 8: cold `validate` of a 500-agent project ≤ 4 s). libyaml parses the same text in a
+fraction of that, and its parser keeps its state on the heap, not the C stack (its *composer*
+recurses in C: 100,000 nested ``[`` crash the process, which is why it is not used). This module
+turns the parser's events into a :class:`~agentcfg.yamlio.Document` directly, with the YAML 1.2
+tag resolution ruamel would apply.
+
+It handles only the plain, common case. Anything unusual (a syntax error, anchors and aliases,
+explicit tags, directives, several documents, duplicate or non-string keys, deep nesting, odd
+numbers, surrogate escapes) raises :class:`Unusual`, and the caller parses the text again on the
+pure-Python path, which accepts or refuses it with ruamel's own messages. So the two paths can
+only differ on documents that both accept, and there they build the same data and positions.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any, Callable
+
+from ruamel.yaml.events import (
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+    StreamStartEvent,
+)
+
+STD = "tag:yaml.org,2002:"
+_STR, _NULL, _BOOL, _INT, _FLOAT = (f"{STD}{t}" for t in ("str", "null", "bool", "int", "float"))
+_VERBATIM = {f"{STD}timestamp", f"{STD}binary"}  # kept as their text, like the pure path does
+
+
+_DIVERGENT = re.compile("[\t\x85\u2028\u2029\ufeff]|^\\.\\.\\.", re.MULTILINE)
+
+
+class Unusual(Exception):
+    """This document needs the pure-Python path (which reports whatever is wrong with it)."""
+
+
+def available() -> bool:
+    try:
+        import _ruamel_yaml  # noqa: F401
+    except ImportError:  # CPython >= 3.14, PyPy, or an install without the extension
+        return False
+    return True
+
+
+_RESOLVERS: dict[str | None, list[tuple[str, Any]]] | None = None
+
+
+def _resolvers() -> dict[str | None, list[tuple[str, Any]]]:
+    """ruamel's own YAML 1.2 implicit resolvers, indexed by first character like its resolver."""
+    global _RESOLVERS
+    if _RESOLVERS is None:
+        from ruamel.yaml.resolver import implicit_resolvers
+
+        table: dict[str | None, list[tuple[str, Any]]] = {}
+        for versions, tag, regexp, first in implicit_resolvers:
+            if (1, 2) in versions:
+                for ch in first or [None]:
+                    table.setdefault(ch, []).append((tag, regexp))
+        _RESOLVERS = table
+    return _RESOLVERS
+
+
+def _resolve_plain(value: str) -> str:
+    table = _resolvers()
+    for tag, regexp in table.get(value[:1] if value else "", []) + table.get(None, []):
+        if regexp.match(value):
+            return str(tag)
+    return _STR
+
+
+class EventComposer:
+    """Builds plain data and positions from one text's events (see the module docstring)."""
+
+    def __init__(self, text: str, *, max_depth: int, max_nodes: int,
+                 convert: Callable[[str, str], Any], surrogate: Callable[[str], bool]) -> None:
+        from _ruamel_yaml import CParser
+
+        if _DIVERGENT.search(text):
+            # libyaml counts NEL/LS/PS as line breaks (YAML 1.1), so positions would drift; it
+            # accepts tabs, BOMs and `...` document-end markers where ruamel refuses them.
+            raise Unusual
+        self._lines: list[str] | None = None
+        self._text = text
+        self._next = CParser(text).get_event
+        self.max_depth = max_depth
+        self.budget = max_nodes
+        self.convert = convert  # (tag, text) -> value for int/float, as the pure path does
+        self.surrogate = surrogate
+        self.positions: dict[tuple[Any, ...], tuple[int, int]] = {}
+        self.raw: dict[tuple[Any, ...], str] = {}
+
+    def compose(self) -> tuple[Any, tuple[int, int] | None]:
+        """(data, root position); (None, None) for an empty stream."""
+        try:
+            if type(self._next()) is not StreamStartEvent:
+                raise Unusual
+            event = self._next()
+            if type(event) is StreamEndEvent:
+                return None, None
+            if type(event) is not DocumentStartEvent or event.version is not None or event.tags:
+                raise Unusual  # %YAML / %TAG directives change how the rest is read
+            root = self._next()
+            if type(root) not in (MappingStartEvent, SequenceStartEvent):
+                raise Unusual  # a bare scalar document (never a valid manifest) reads differently
+            data = self._node(root, (), 0)
+            self._next()  # DocumentEndEvent
+            if type(self._next()) is not StreamEndEvent:
+                raise Unusual  # a second document
+        except Unusual:
+            raise
+        except Exception as exc:  # noqa: BLE001 - libyaml's syntax errors: the pure path words them
+            raise Unusual from exc
+        return data, _pos(root)
+
+    def _node(self, event: Any, path: tuple[Any, ...], depth: int) -> Any:
+        self.budget -= 1
+        if self.budget < 0 or event.anchor is not None:
+            raise Unusual  # anchors and aliases (and AliasEvent.anchor) take the careful path
+        kind = type(event)
+        if kind is ScalarEvent:
+            return self._scalar(event, path)
+        if event.tag is not None:
+            raise Unusual
+        if depth >= self.max_depth:
+            raise Unusual
+        if kind is SequenceStartEvent:
+            items = []
+            while type(child := self._next()) is not SequenceEndEvent:
+                key = path + (len(items),)
+                self.positions[key] = _pos(child)
+                items.append(self._node(child, key, depth + 1))
+            return items
+        if kind is MappingStartEvent:
+            result: dict[str, Any] = {}
+            while type(key_event := self._next()) is not MappingEndEvent:
+                if type(key_event) is not ScalarEvent or key_event.anchor is not None:
+                    raise Unusual
+                tag = key_event.tag
+                if tag is None:
+                    tag = _resolve_plain(key_event.value) if key_event.implicit[0] else _STR
+                key = key_event.value
+                if tag != _STR or key in result or self.surrogate(key):
+                    raise Unusual  # merge keys, non-string keys, duplicates: reported by the pure path
+                self.positions[path + (key,)] = _pos(key_event)
+                result[key] = self._node(self._next(), path + (key,), depth + 1)
+            return result
+        raise Unusual  # an alias
+
+    def _scalar(self, event: Any, path: tuple[Any, ...]) -> Any:
+        tag, value = event.tag, event.value
+        if event.style in ("|", ">"):
+            self._check_block_header(event)
+        if tag is None:
+            tag = _resolve_plain(value) if event.implicit[0] else _STR
+        elif tag != _STR:
+            raise Unusual  # explicit tags (even `!`): the pure path checks them
+        if tag == _STR:
+            if self.surrogate(value):
+                raise Unusual
+            return value
+        if tag in _VERBATIM:
+            return value
+        if tag not in (_NULL, _BOOL, _INT, _FLOAT):
+            raise Unusual
+        self.raw[path] = value
+        if tag == _NULL:
+            return None
+        if tag == _BOOL:
+            return value.lower() in ("true", "yes", "on", "y")
+        try:
+            number = self.convert(tag, value)
+        except ValueError:
+            raise Unusual from None
+        if isinstance(number, float) and (math.isnan(number) or math.isinf(number)):
+            raise Unusual
+        return number
+
+
+    def _check_block_header(self, event: Any) -> None:
+        """libyaml takes `|#` (a comment without a space) as a header; ruamel refuses it."""
+        if self._lines is None:
+            self._lines = self._text.split("\n")
+        mark = event.start_mark
+        line = self._lines[mark.line] if mark.line < len(self._lines) else ""
+        if not _BLOCK_HEADER.match(line, mark.column):
+            raise Unusual
+
+
+_BLOCK_HEADER = re.compile(r"[|>]([1-9][+-]?|[+-][1-9]?)?( +#.*| *)\r?$")
+
+
+def _pos(event: Any) -> tuple[int, int]:
+    if type(event) is ScalarEvent and not event.value and event.implicit[0]:
+        raise Unusual  # an empty plain scalar: libyaml and ruamel place it differently
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1)

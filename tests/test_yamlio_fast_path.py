@@ -1,0 +1,128 @@
+"""The libyaml fast path (yamlio/events.py) builds exactly what the pure-Python path builds.
+
+Either it returns the same data, positions and raw scalar texts, or it steps aside (`Unusual`)
+and the pure path decides. It must step aside whenever the pure path refuses a document.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from agentcfg import yamlio
+from agentcfg.yamlio import events
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.skipif(not events.available(), reason="ruamel.yaml.clib is not installed")
+
+
+def both(text: str) -> tuple[Any, Any]:
+    """(fast result or Unusual, pure result or YamlError)."""
+    try:
+        fast: Any = yamlio._compose_events(text, "t.yaml")
+    except events.Unusual:
+        fast = events.Unusual
+    try:
+        pure: Any = yamlio._compose_pure(text, "t.yaml")
+    except yamlio.YamlError as exc:
+        pure = exc
+    return fast, pure
+
+
+def assert_agree(text: str) -> None:
+    fast, pure = both(text)
+    if fast is events.Unusual:
+        return  # the pure path decided alone
+    assert not isinstance(pure, Exception), f"fast path accepted what the pure path refuses: {pure}"
+    assert (fast.data, fast.positions, fast.raw) == (pure.data, pure.positions, pure.raw)
+
+
+CORPUS = sorted(p for p in [*ROOT.glob("examples/**/*.yaml"), *ROOT.glob("tests/fixtures/**/*.yaml"),
+                            *ROOT.glob("tests/fixtures/**/*.json")] if p.is_file())
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_corpus_files_agree(path: Path) -> None:
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        pytest.skip("not UTF-8 (refused before parsing)")
+    assert_agree(text)
+
+
+def test_plain_documents_take_the_fast_path() -> None:
+    text = "name: x\nversion: '1.10'\nn: 3\nf: 1.5\nok: true\nnone: null\nlist: [a, {b: 2}]\n"
+    fast, pure = both(text)
+    assert fast is not events.Unusual
+    assert fast.data == pure.data and fast.positions == pure.positions and fast.raw == pure.raw
+
+
+@pytest.mark.parametrize("text", [
+    "a: &x 1\nb: *x\n",            # anchors and aliases
+    "a: 1\na: 2\n",                # duplicate key
+    "<<: {a: 1}\n",                # merge key
+    "1: a\n",                      # non-string key
+    "a: !!python/object:os.system x\n",
+    "%YAML 1.1\n---\na: on\n",     # a directive changes resolution
+    "a: 1\n---\nb: 2\n",           # two documents
+    "a: [1, 2\n",                  # syntax error
+    "a: .nan\n",
+    "a: \"\\ud800\"\n",            # lone surrogate escape
+    "[" * 300 + "]" * 300,         # deeper than MAX_DEPTH
+])
+def test_unusual_documents_take_the_pure_path(text: str) -> None:
+    fast, _ = both(text)
+    assert fast is events.Unusual
+
+
+def test_very_deep_nesting_is_refused_without_crashing_the_process() -> None:
+    # libyaml's composer recurses on the C stack and segfaults at this depth; its parser does not.
+    code = ("from agentcfg import yamlio\n"
+            "try:\n    yamlio.load(b'[' * 200000 + b']' * 200000, 'deep.yaml')\n"
+            "except yamlio.YamlError as e:\n    print(e.code)\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.strip() == "yaml-too-deep"
+
+
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20),
+    st.sampled_from(["on", "no", "1.10", "0x1F", "0o17", "~", "", "2024-06-01", "1_000", "-.inf", "Yes", "null"]),
+)
+documents = st.recursive(scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=4),
+    st.dictionaries(st.text(max_size=8).filter(lambda k: not k.startswith("<<")), inner, max_size=4)),
+    max_leaves=20)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents, st.sampled_from([False, None, True]))
+def test_generated_documents_agree(value: Any, flow: bool | None) -> None:
+    import io
+
+    from ruamel.yaml import YAML
+
+    y = YAML(typ="safe", pure=True)
+    y.default_flow_style = flow
+    buf = io.StringIO()
+    y.dump(value, buf)
+    assert_agree(buf.getvalue())
+
+
+yaml_bits = st.sampled_from(["a", "b", ":", " ", "  ", "\n", "- ", "[", "]", "{", "}", ",", "'", '"', "#", "&x", "*x",
+                             "!!str ", "!t ", "?", "|", ">", "1", "1.5", "true", "on", "~", "\t", "%", "---", "\\", "é"])
+
+
+@settings(max_examples=int(os.environ.get("FAST_PATH_EXAMPLES", "400")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(yaml_bits, max_size=30).map("".join))
+def test_random_yaml_like_text_agrees(text: str) -> None:
+    assert_agree(text)
