@@ -31,6 +31,11 @@ class ValidationReport:
     def ok(self) -> bool:
         return not self.errors
 
+    @classmethod
+    def from_dict(cls, blob: dict[str, Any]) -> "ValidationReport":
+        """The report that :meth:`to_dict` gave (validatememo.py keeps reports this way)."""
+        return cls(environments=list(blob["environments"]), findings=[Finding(**f) for f in blob["findings"]])
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "format_version": FORMAT_VERSION,
@@ -48,9 +53,25 @@ def validate(root: Path | str = ".", *, env: str | None = None) -> ValidationRep
     Without ``env``, the base manifest and every environment listed in ``environments:`` (with
     its overlay) are checked, and each distinct finding is reported once. With ``env``, only that
     environment is checked, including its policies.
+
+    When no input changed since the last run, the saved report is returned (validatememo.py).
     """
+    from agentcfg import validatememo
+
+    saved = validatememo.fresh_report(root, env)
+    if saved is not None:
+        try:
+            return ValidationReport.from_dict(saved)
+        except (KeyError, TypeError, ValueError):
+            pass  # a memo from a different shape of report: validate for real
+    from agentcfg.lockmemo import InputRecorder, RecordingTree
+
     project = Project.find(root)
-    return validate_tree(project, env=env)
+    recorder = InputRecorder(project.root, project.repo_root)
+    report = validate_tree(project, env=env, tree=RecordingTree(project.worktree(), recorder))
+    if (project.root / "agentcfg.yaml").is_file():
+        validatememo.save(project.root, project.repo_root, env, recorder.files, report.to_dict())
+    return report
 
 
 def validate_tree(project: Project, *, env: str | None = None, tree: Any = None) -> ValidationReport:
