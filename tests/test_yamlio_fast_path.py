@@ -13,13 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agentcfg import yamlio
 from agentcfg.yamlio import events
-
-from conftest import ROOT
 
 pytestmark = pytest.mark.skipif(not events.available(), reason="ruamel.yaml.clib is not installed")
 

@@ -113,15 +113,17 @@ def _finite_float(text: str) -> float:
     return value
 
 
-def atomic_write(path: Path, content: str | bytes) -> None:
+def atomic_write(path: Path, content: str | bytes, *, cache: bool = False) -> None:
     """Write ``content`` to ``path`` so that readers see the old file or the new one, never a torn one.
 
     The temp file lives in the target's folder so ``os.replace`` is a same-filesystem rename.
     A failpoint (AGENTCFG_FAILPOINT) lets the crash tests stop the process at either side of
-    the rename.
+    the rename. ``cache=True`` (files under `.agentcfg/cache/`, which may be lost at no cost)
+    skips the fsyncs and the failpoints, which belong to the files users rely on.
     """
     from agentcfg import failpoints
 
+    durable = not cache
     data = content.encode("utf-8") if isinstance(content, str) else content
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -129,18 +131,22 @@ def atomic_write(path: Path, content: str | bytes) -> None:
         os.fchmod(fd, _mode_for(path))
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        failpoints.hit("before-rename")
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
+        if durable:
+            failpoints.hit("before-rename")
         os.replace(tmp, path)
-        failpoints.hit("after-rename")
+        if durable:
+            failpoints.hit("after-rename")
     except BaseException:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
         raise
-    _fsync_dir(path.parent)
+    if durable:
+        _fsync_dir(path.parent)
 
 
 def _mode_for(path: Path) -> int:

@@ -175,7 +175,7 @@ def read_lock(project: "Project") -> tuple[dict[str, Any] | None, bytes | None]:
 
 def entries_of(loaded: "Loaded", rendered: "Rendered") -> dict[str, dict[str, Any]]:
     """The lock entries of one rendered config: digest plus what each artefact resolved from."""
-    from agentcfg.artefacts.base import SECTIONS
+    from agentcfg.names import SECTIONS
     from agentcfg.pinning import is_pinned
     from agentcfg.resolve import RESOLVED_KEYS, SOURCE_KEYS
 
@@ -200,9 +200,8 @@ def entries_of(loaded: "Loaded", rendered: "Rendered") -> dict[str, dict[str, An
 
 def build_lock(project: "Project", resolver: "Resolver", *, tree: Any = None) -> dict[str, Any]:
     """Render the base manifest and every environment, and assemble the lock (writes nothing)."""
-    from agentcfg.artefacts.base import NAME_RE
     from agentcfg.manifest.loader import load_manifest
-    from agentcfg.manifest.model import OVERLAY_DIR
+    from agentcfg.names import NAME_RE, OVERLAY_DIR
     from agentcfg.render import render_loaded
 
     tree = tree or project.worktree()
@@ -342,7 +341,7 @@ def verify(root: Path | str = ".", env: str | None = None) -> VerifyResult:
 
 
 def _verify_release(project: "Project", env: str) -> VerifyResult:
-    from agentcfg.artefacts.base import NAME_RE
+    from agentcfg.names import NAME_RE
     from agentcfg.release import read_release, release_path
 
     if not NAME_RE.match(env):

@@ -148,7 +148,7 @@ class InputRecorder:
         from agentcfg.canonical import atomic_write
 
         try:
-            atomic_write(state_dir / "cache" / MEMO_NAME, json.dumps(memo, separators=(",", ":")))
+            atomic_write(state_dir / "cache" / MEMO_NAME, json.dumps(memo, separators=(",", ":")), cache=True)
         except OSError:
             pass
 

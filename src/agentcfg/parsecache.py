@@ -60,6 +60,6 @@ class FileParseCache:
         try:
             ensure_state_dir(self.path.parent.parent)
             atomic_write(self.path, json.dumps({"format_version": CACHE_FORMAT, "agentcfg": __version__, "entries": keep},
-                                               separators=(",", ":")))
+                                               separators=(",", ":")), cache=True)
         except OSError:
             pass  # a read-only checkout still works, just slower

@@ -6,7 +6,7 @@ need a diff or an action and are enforced by promotion itself.
 
 from __future__ import annotations
 
-from agentcfg.artefacts.tools import effective_hints
+from agentcfg.artefacts.hints import effective_hints
 from agentcfg.manifest.loader import Loaded
 from agentcfg.pinning import is_pinned
 

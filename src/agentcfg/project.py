@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agentcfg.errors import AgentcfgError
-from agentcfg.manifest.model import MANIFEST_FILE
+from agentcfg.names import MANIFEST_FILE
 
 if TYPE_CHECKING:
     import git

@@ -10,15 +10,17 @@ the same inputs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from agentcfg.artefacts.base import SECTIONS, artefact_id
-from agentcfg.artefacts.code import CodeRef
-from agentcfg.artefacts.data import DataSet
 from agentcfg.canonical import digest_value, normalise_newlines
 from agentcfg.errors import InvalidConfig
-from agentcfg.manifest.loader import Loaded
-from agentcfg.manifest.model import Manifest
+from agentcfg.names import SECTIONS, artefact_id
+
+if TYPE_CHECKING:  # the models pull in pydantic: a cached render must not pay for them
+    from agentcfg.artefacts.code import CodeRef
+    from agentcfg.artefacts.data import DataSet
+    from agentcfg.manifest.loader import Loaded
+    from agentcfg.manifest.model import Manifest
 
 CONFIG_FORMAT = 1
 

@@ -7,12 +7,15 @@ the ``agentcfg.lock`` committed with it, so an old config renders without its da
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agentcfg.errors import AgentcfgError
 from agentcfg.lockfile import LOCK_FILE, parse_lock
 from agentcfg.project import Project
 from agentcfg.render import Rendered
+
+if TYPE_CHECKING:
+    from agentcfg.gitio import GitTree
 
 
 def read_lock_at(project: Project, rev: str | None) -> dict[str, Any] | None:
@@ -39,11 +42,11 @@ def render_at(project: Project, *, env: str | None = None, rev: str | None = Non
     artefact is an error naming it. A commit without a lock is an error when ``pinned`` (what is
     promoted must be locked); otherwise (diff, render) it is resolved from git objects.
     """
-    from agentcfg.manifest.loader import load_manifest
-    from agentcfg.render import render_loaded
-    from agentcfg.resolve import LiveResolver, LockResolver
-
     if rev is None:
+        from agentcfg.manifest.loader import load_manifest
+        from agentcfg.render import render_loaded
+        from agentcfg.resolve import LiveResolver
+
         resolver = LiveResolver(project)
         loaded = load_manifest(project.worktree(), env=env, cache=project.parse_cache)
         try:
@@ -53,7 +56,12 @@ def render_at(project: Project, *, env: str | None = None, rev: str | None = Non
             project.save_caches()
     tree = project.tree_at(rev)
     data = tree.read(LOCK_FILE)
-    if data is None and not pinned:
+    if data is not None:
+        return _render_locked(project, tree, data, env, rev)
+    if not pinned:
+        from agentcfg.manifest.loader import load_manifest
+        from agentcfg.render import render_loaded
+        from agentcfg.resolve import LiveResolver
         from agentcfg.resolve_git import GitObjectResolver
 
         live = LiveResolver(project)
@@ -62,15 +70,30 @@ def render_at(project: Project, *, env: str | None = None, rev: str | None = Non
             return render_loaded(loaded, GitObjectResolver(tree, live))
         finally:
             project.save_caches()
-    if data is None:
-        raise AgentcfgError(
-            f"there is no {LOCK_FILE} at {rev} ({tree.commit_sha[:12]})",
-            hint="a commit's config is pinned by its lock: run `agentcfg lock` and commit it",
-        )
+    raise AgentcfgError(
+        f"there is no {LOCK_FILE} at {rev} ({tree.commit_sha[:12]})",
+        hint="a commit's config is pinned by its lock: run `agentcfg lock` and commit it",
+    )
+
+
+def _render_locked(project: Project, tree: GitTree, data: bytes, env: str | None, rev: str) -> Rendered:
+    """A locked commit renders from its own files only: cached by its tree id (rendercache.py)."""
+    from agentcfg import rendercache
+
+    hit = rendercache.get(project.state_dir, tree.tree_sha, tree.subdir, env)
+    if hit is not None:
+        return hit
     origin = f"{rev}:{LOCK_FILE}"
     lock = parse_lock(data, origin)
+
+    from agentcfg.manifest.loader import load_manifest
+    from agentcfg.render import render_loaded
+    from agentcfg.resolve import LockResolver
+
     loaded = load_manifest(tree, env=env, cache=project.parse_cache)
     try:
-        return render_loaded(loaded, LockResolver(lock, env, origin))
+        rendered = render_loaded(loaded, LockResolver(lock, env, origin))
     finally:
         project.save_caches()
+    rendercache.put(project.state_dir, tree.tree_sha, tree.subdir, rendered)
+    return rendered

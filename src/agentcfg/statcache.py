@@ -99,7 +99,7 @@ class StatCache:
 
         try:
             blob = json.dumps({"format_version": CACHE_FORMAT, "entries": entries}, separators=(",", ":"))
-            atomic_write(self.path, blob)
+            atomic_write(self.path, blob, cache=True)
         except OSError:
             pass
         self._dirty = False

@@ -86,6 +86,6 @@ def save(root: Path, boundary: Path, env: str | None, files: set[str], report: d
     try:
         ensure_state_dir(root / ".agentcfg")
         atomic_write(path, json.dumps({"format_version": MEMO_FORMAT, "agentcfg": __version__, "root": str(root),
-                                       "runs": runs}, separators=(",", ":")))
+                                       "runs": runs}, separators=(",", ":")), cache=True)
     except OSError:
         pass  # a read-only checkout still validates, just without the warm path

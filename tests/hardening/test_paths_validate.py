@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from conftest import build_tree, init_repo
 
 MANIFEST = """name: paths

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import build_tree
+
 from hardening.canaries import CANARIES
 
 BASE = """name: canary

@@ -7,15 +7,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from agentcfg.artefacts.base import Strict
-
-# MCP's documented defaults for absent annotations: a tool with no hints is assumed to write,
-# to be destructive, and to reach the open world. Risk rules compare *effective* values.
-ANNOTATION_DEFAULTS = {
-    "readOnlyHint": False,
-    "destructiveHint": True,
-    "idempotentHint": False,
-    "openWorldHint": True,
-}
+from agentcfg.artefacts.hints import ANNOTATION_DEFAULTS, effective_hints  # noqa: F401 - re-exported
 
 
 class ToolAnnotations(Strict):
@@ -36,12 +28,3 @@ class Tool(Strict):
     annotations: ToolAnnotations | None = None
     approval: Literal["required", "never"] = "never"
     code: str | None = None  # the `code` artefact that implements the tool
-
-
-def effective_hints(annotations: dict[str, Any] | None) -> dict[str, bool]:
-    """Annotation hints with MCP's defaults filled in (a read-only tool is never destructive)."""
-    ann = annotations or {}
-    hints = {k: bool(ann.get(k, v)) if ann.get(k) is not None else v for k, v in ANNOTATION_DEFAULTS.items()}
-    if hints["readOnlyHint"]:
-        hints["destructiveHint"] = False
-    return hints

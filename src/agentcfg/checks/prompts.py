@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from agentcfg.artefacts.prompts import TemplateSyntaxError, template_variables
+from agentcfg.artefacts.template_vars import TemplateSyntaxError, template_variables
 from agentcfg.errors import Finding, Location
 from agentcfg.manifest.loader import Loaded
 

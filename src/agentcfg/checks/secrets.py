@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from agentcfg.artefacts.base import SECTIONS
 from agentcfg.manifest.loader import Loaded
+from agentcfg.names import SECTIONS
 from agentcfg.secrets import find_secrets
 
 

@@ -149,7 +149,13 @@ def progress(description: str, total: int | None) -> Iterator[Any]:
     if not sys.stderr.isatty() or os.environ.get("CI"):
         yield lambda n=1: None
         return
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeRemainingColumn(),
                   console=err(), transient=True) as bar:

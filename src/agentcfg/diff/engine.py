@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from agentcfg.artefacts.base import SECTIONS
 from agentcfg.canonical import digest_value
 from agentcfg.diff.compare import COMPARERS
 from agentcfg.diff.compare.base import Context, Pair, Row, content_key, leaves, row
@@ -21,6 +20,7 @@ from agentcfg.diff.impact import ImpactGraph
 from agentcfg.diff.redaction import display, display_diff, secret_appears
 from agentcfg.diff.result import Change, DiffResult, Side
 from agentcfg.diff.risk import strongest
+from agentcfg.names import SECTIONS
 
 ORDER = (*SECTIONS, "policies")
 """Sections in report order; ``policies`` are keyed by environment."""
@@ -50,15 +50,28 @@ def _find_renames(section: str, old: dict[str, Any], new: dict[str, Any],
 
 
 def diff_configs(old: dict[str, Any] | None, new: dict[str, Any] | None, *,
-                 old_side: Side | None = None, new_side: Side | None = None) -> DiffResult:
+                 old_side: Side | None = None, new_side: Side | None = None,
+                 old_digests: dict[str, str] | None = None, new_digests: dict[str, str] | None = None) -> DiffResult:
     """Semantic diff of two rendered configs (``None`` is an empty config). Pure; never raises
-    for odd content: an unexpected shape is reported as an ``unclassified`` change."""
+    for odd content: an unexpected shape is reported as an ``unclassified`` change.
+
+    ``old_digests``/``new_digests`` (a render's ``artefacts``: id → digest of the rendered entry)
+    spare re-hashing every unchanged artefact (issue 8); data entries are always re-hashed,
+    since a render records their *content* digest there.
+    """
     old, new = old or {}, new or {}
     ctx = Context(old, new)
     plan: list[tuple[str, list[str], list[str], list[str]]] = []
     for section in ORDER:
         a, b = _entries(old, section), _entries(new, section)
-        changed = [n for n in sorted(a.keys() & b.keys()) if digest_value(a[n]) != digest_value(b[n])]
+        known_a = old_digests if old_digests is not None and section != "data" else {}
+        known_b = new_digests if new_digests is not None and section != "data" else {}
+
+        def entry_digest(entries: dict[str, Any], known: dict[str, str], name: str) -> str:
+            return known.get(f"{section}/{name}") or digest_value(entries[name])
+
+        changed = [n for n in sorted(a.keys() & b.keys())
+                   if entry_digest(a, known_a, n) != entry_digest(b, known_b, n)]
         removed, added = sorted(a.keys() - b.keys()), sorted(b.keys() - a.keys())
         ctx.renames[section] = _find_renames(section, a, b, removed, added)
         plan.append((section, changed, removed, added))

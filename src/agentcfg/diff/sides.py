@@ -19,10 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agentcfg.artefacts.base import NAME_RE
 from agentcfg.diff.result import Side
 from agentcfg.errors import AgentcfgError, Location, UsageError
-from agentcfg.manifest.model import MANIFEST_FILE
+from agentcfg.names import MANIFEST_FILE, NAME_RE
 from agentcfg.project import Project
 
 WORKTREE = "."
@@ -36,6 +35,7 @@ class Snapshot:
     side: Side
     config: dict[str, Any] | None = None
     digests: dict[str, str] | None = None
+    entry_digests: dict[str, str] | None = None  # a render's artefact digests, beside its config
 
 
 def load_side(project: Project, spec: str, *, env: str | None = None, base: Path | None = None) -> Snapshot:
@@ -57,7 +57,7 @@ def _worktree(project: Project, env: str | None) -> Snapshot:
     if not (project.root / MANIFEST_FILE).is_file():
         return Snapshot(Side(label, "empty"), {})
     rendered = render_at(project, env=env)
-    return Snapshot(Side(label, "worktree", rendered.digest), rendered.config)
+    return Snapshot(Side(label, "worktree", rendered.digest), rendered.config, entry_digests=rendered.artefacts)
 
 
 def _revision(project: Project, rev: str, env: str | None) -> Snapshot:
@@ -70,7 +70,8 @@ def _revision(project: Project, rev: str, env: str | None) -> Snapshot:
     if tree.read(MANIFEST_FILE) is None:
         return Snapshot(Side(label, "empty", None, tree.commit_sha), {})
     rendered = render_at(project, env=env, rev=tree.commit_sha, pinned=False)
-    return Snapshot(Side(label, "rev", rendered.digest, tree.commit_sha), rendered.config)
+    return Snapshot(Side(label, "rev", rendered.digest, tree.commit_sha), rendered.config,
+                    entry_digests=rendered.artefacts)
 
 
 def _release_of(project: Project, name: str) -> Snapshot:

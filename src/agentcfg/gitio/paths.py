@@ -12,7 +12,6 @@ if TYPE_CHECKING:
 
 from agentcfg.gitio.repo import has_commits
 
-
 # --- release files (issue 5): one file's log, old blobs, commits of exactly one path ---------
 
 # One `git log` with a custom format reads thousands of releases in milliseconds; a GitPython

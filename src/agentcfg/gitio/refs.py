@@ -14,7 +14,6 @@ if TYPE_CHECKING:
 from agentcfg.gitio.args import SHALLOW_HINT, safe_rev, safe_url
 from agentcfg.gitio.repo import _env, has_commits, is_shallow
 
-
 _FULL_SHA = re.compile(r"^[0-9a-f]{40}$|^[0-9a-f]{64}$")
 
 

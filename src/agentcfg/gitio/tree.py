@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator
 
-
 if TYPE_CHECKING:
     import git
 
@@ -27,6 +26,11 @@ class GitTree:
         self.label = commit[:12]
         self._tree = repo.commit(commit).tree
         self._folders: dict[str, dict[str, Any] | None] = {}  # folder -> {entry name: object}, or None
+
+    @property
+    def tree_sha(self) -> str:
+        """The id of the commit's whole file tree: equal ids mean byte-identical files."""
+        return str(self._tree.hexsha)
 
     def _object(self, relpath: str):  # type: ignore[no-untyped-def]
         full = "/".join(p for p in (self.subdir, relpath.strip("/")) if p)

@@ -14,17 +14,10 @@ from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
 
-from agentcfg.artefacts.base import NAME_RE, SECTIONS, artefact_id
 from agentcfg.errors import AgentcfgError, Finding, did_you_mean
-from agentcfg.manifest.model import (
-    FILE_SECTIONS,
-    MANIFEST_FILE,
-    OVERLAY_DIR,
-    OVERLAY_KEYS,
-    SECTION_MODELS,
-    Manifest,
-)
+from agentcfg.manifest.model import FILE_SECTIONS, OVERLAY_KEYS, SECTION_MODELS, Manifest
 from agentcfg.manifest.sources import SourceMap, deep_merge
+from agentcfg.names import MANIFEST_FILE, NAME_RE, OVERLAY_DIR, SECTIONS, artefact_id
 from agentcfg.trees import Tree, check_relpath
 from agentcfg.yamlio import Document, ParseCache, YamlError, load
 

@@ -16,9 +16,7 @@ from agentcfg.artefacts.orchestration import Graph
 from agentcfg.artefacts.policies import Policy
 from agentcfg.artefacts.prompts import Prompt
 from agentcfg.artefacts.tools import Tool
-
-MANIFEST_FILE = "agentcfg.yaml"
-OVERLAY_DIR = "environments"
+from agentcfg.names import MANIFEST_FILE, OVERLAY_DIR  # noqa: F401 - re-exported
 
 SECTION_MODELS: dict[str, type[Strict]] = {
     "code": CodeRef,

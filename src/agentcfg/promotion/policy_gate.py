@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from agentcfg.artefacts.tools import effective_hints
+from agentcfg.artefacts.hints import effective_hints
 from agentcfg.pinning import is_pinned
 from agentcfg.policy import SIDE_EFFECT_HINTS
 from agentcfg.promotion.safety import Refusal

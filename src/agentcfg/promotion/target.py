@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from agentcfg.artefacts.base import NAME_RE
 from agentcfg.errors import UsageError
+from agentcfg.names import NAME_RE
 from agentcfg.project import Project
 from agentcfg.release import ReleaseFile, read_release, release_path
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agentcfg.artefacts.base import NAME_RE
 from agentcfg.errors import AgentcfgError, CheckFailed, Location, did_you_mean
+from agentcfg.names import NAME_RE
 from agentcfg.runtime.model import (
     Agent,
     Code,

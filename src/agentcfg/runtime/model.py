@@ -173,7 +173,7 @@ class Tool(Artefact):
     @property
     def hints(self) -> Mapping[str, bool]:
         """The MCP annotation hints with MCP's defaults filled in (no hints = may write/destroy)."""
-        from agentcfg.artefacts.tools import effective_hints
+        from agentcfg.artefacts.hints import effective_hints
 
         return MappingProxyType(effective_hints(dict(self.annotations)))
 

@@ -63,7 +63,7 @@ def _resolvers() -> dict[str | None, list[tuple[str, Any]]]:
         table: dict[str | None, list[tuple[str, Any]]] = {}
         for versions, tag, regexp, first in implicit_resolvers:
             if (1, 2) in versions:
-                for ch in first or [None]:
+                for ch in (first or [None]):  # type: ignore[list-item]  # None: any first character
                     table.setdefault(ch, []).append((tag, regexp))
         _RESOLVERS = table
     return _RESOLVERS
@@ -133,7 +133,7 @@ class EventComposer:
         if depth >= self.max_depth:
             raise Unusual
         if kind is SequenceStartEvent:
-            items = []
+            items: list[Any] = []
             while type(child := self._next()) is not SequenceEndEvent:
                 key = path + (len(items),)
                 self.positions[key] = _pos(child)

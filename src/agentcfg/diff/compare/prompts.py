@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agentcfg.artefacts.prompts import TemplateSyntaxError, template_variables
+from agentcfg.artefacts.template_vars import TemplateSyntaxError, template_variables
 from agentcfg.diff.compare.base import Pair, Row, generic, row, unified
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agentcfg.artefacts.tools import ANNOTATION_DEFAULTS, effective_hints
+from agentcfg.artefacts.hints import ANNOTATION_DEFAULTS, effective_hints
 from agentcfg.canonical import pretty_json
 from agentcfg.diff.compare.base import MISSING, Pair, Row, generic, row, unified
 from agentcfg.diff.schema_compat import compare_schemas
