@@ -6,9 +6,13 @@ need a diff or an action and are enforced by promotion itself.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from agentcfg.artefacts.hints import effective_hints
-from agentcfg.manifest.loader import Loaded
 from agentcfg.pinning import is_pinned
+
+if TYPE_CHECKING:  # the loader pulls in pydantic; promotion's policy gate only needs the tables here
+    from agentcfg.manifest.loader import Loaded
 
 _HINT_OF = {"write": ("readOnlyHint", False), "destructive": ("destructiveHint", True),
             "open_world": ("openWorldHint", True)}

@@ -79,6 +79,11 @@ def find_secrets(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple
             yield path, kind
 
 
+def may_hold_secret(text: str) -> bool:
+    """False when no secret shape occurs in ``text`` at all (one scan); True means look closer."""
+    return _ANY is None or _ANY.search(text) is not None
+
+
 def redact_text(text: str) -> str:
     """Replace every secret-looking substring with ``<redacted: N chars>``.
 

@@ -97,15 +97,20 @@ def warning(message: str) -> None:
 
 
 def table(columns: list[str], rows: list[list[str]], *, title: str | None = None) -> None:
+    from agentcfg.secrets import may_hold_secret
+
+    # One scan of all cells (joined by newlines, which no secret shape spans) instead of one per
+    # cell: a 5,000-row history has 40,000 cells and almost never a secret.
+    if may_hold_secret("\n".join(cell for r in rows for cell in r if isinstance(cell, str))):
+        rows = [[_clean(cell) for cell in r] for r in rows]
+    if title is None and _plain_table(columns, rows):
+        return
     from rich.table import Table
 
-    cleaned = [[_clean(cell) for cell in r] for r in rows]
-    if title is None and _plain_table(columns, cleaned):
-        return
     t = Table(title=title, show_edge=False, header_style="bold", pad_edge=False, box=None)
     for c in columns:
         t.add_column(c, overflow="fold")
-    for r in cleaned:
+    for r in rows:
         t.add_row(*r)
     out().print(t)
 
@@ -127,13 +132,21 @@ def _plain_table(columns: list[str], rows: list[list[str]]) -> bool:
     except ImportError:  # pragma: no cover - a rich without it: let rich do the work
         return False
     widths = [len(c) for c in columns]
+    colons = []
     for r in rows:
         if len(r) != len(columns):
             return False
         for i, cell in enumerate(r):
-            if not (cell.isascii() and cell.isprintable()) or "[" in cell or (":" in cell and _emoji_replace(cell) != cell):
+            if not (cell.isascii() and cell.isprintable()) or "[" in cell:
                 return False
+            if ":" in cell:
+                colons.append(cell)
             widths[i] = max(widths[i], len(cell))
+    # rich would turn `:name:` into an emoji; its pattern never spans a newline, so one check
+    # of all candidate cells joined by newlines answers for each of them.
+    joined = "\n".join(colons)
+    if colons and _emoji_replace(joined) != joined:
+        return False
     if not all(c.isascii() and c.isprintable() and "[" not in c and ":" not in c for c in columns):
         return False
     if sum(widths) + 2 * (len(widths) - 1) > console.width:

@@ -46,6 +46,32 @@ def _git(repo: "git.Repo", command: str, *args: str, **kwargs: object) -> str:
         raise GitError(f"git {command.replace('_', '-')} failed: {_stderr(exc)}") from None
 
 
+def _git_read(repo: "git.Repo", *args: str) -> str:
+    """Run a read-only git command that prints a lot, and return its stdout.
+
+    GitPython reads stdout and stderr through a poll loop that wakes for every few hundred bytes
+    git writes (~0.1 s for a 5,000-release log, issue 8). With stderr in a temporary file,
+    stdout is the only pipe and is read in one go. Same environment as GitPython's calls.
+    """
+    import os
+    import subprocess
+    import tempfile
+
+    env = {**os.environ, "LANGUAGE": "C", "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"}
+    with tempfile.TemporaryFile() as err:
+        try:
+            proc = subprocess.run([repo.git.GIT_PYTHON_GIT_EXECUTABLE or "git", *args], cwd=repo.working_dir,
+                                  stdout=subprocess.PIPE, stderr=err, env=env, check=False)
+        except OSError as exc:
+            raise GitError(f"git {args[0]} could not run: {exc.strerror}") from None
+        if proc.returncode != 0:
+            err.seek(0)
+            lines = [ln.strip() for ln in err.read().decode("utf-8", "replace").splitlines()
+                     if ln.strip() and not ln.strip().startswith("hint:")]
+            raise GitError(f"git {args[0]} failed: {' '.join(lines[-4:]) or f'exit status {proc.returncode}'}")
+    return proc.stdout.decode("utf-8", "replace")
+
+
 def log_path(repo: "git.Repo", path: str, *, limit: int | None = None) -> list[PathCommit]:
     """Every commit reachable from HEAD that changed ``path`` (repository-relative), newest first."""
     if not has_commits(repo):
@@ -54,7 +80,7 @@ def log_path(repo: "git.Repo", path: str, *, limit: int | None = None) -> list[P
     args = ["--no-show-signature", "--no-follow", "--no-color", f"--format={_LOG_FORMAT}"]
     if limit is not None:
         args.append(f"--max-count={max(int(limit), 0)}")
-    out = _git(repo, "log", *args, "HEAD", "--", _literal(path), strip_newline_in_stdout=False)
+    out = _git_read(repo, "log", *args, "HEAD", "--", _literal(path))
     commits = []
     for record in out.split("\x1e")[1:]:
         sha, author, email, date, ts, trailer_text, subject = record.split("\x1f", 6)

@@ -128,16 +128,25 @@ def _current(target: EnvTarget) -> ReleaseFile | None:
         return None
 
 
+_RECENT = 64
+
+
 def _choose(target: EnvTarget, current: ReleaseFile | None, to: str | None) -> tuple[str, int | None, ReleaseFile]:
     """(commit, history index, verified release) of the release to restore."""
-    rows = read_transitions(target)
     if to is None:
         now = current.digest if current else None
-        for row in rows:
-            if row.digest and row.action not in ("deleted", "invalid") and row.digest != now:
-                return _load(target, row)
+        # The previous distinct release is nearly always among the newest few transitions: read
+        # those first, and the whole history only when they do not hold one (issue 8: 5,000 releases).
+        for limit in (_RECENT, None):
+            rows = read_transitions(target, limit=limit)
+            for row in rows:
+                if row.digest and row.action not in ("deleted", "invalid") and row.digest != now:
+                    return _load(target, row)
+            if limit is not None and len(rows) < limit:
+                break  # that was the whole history
         raise _no_history(target, f"{target.relpath} has no earlier release with a different digest"
                                   f"{f' than {short(now)}' if now else ''}")
+    rows = read_transitions(target)
     spec = to.strip()
     if spec.isdigit() and len(spec) <= _MAX_INDEX_DIGITS:
         n = int(spec)
