@@ -22,6 +22,11 @@ def check(loaded: Loaded) -> None:
             why = check_relpath(rel)
             if why is None and resolve is not None:
                 _, why = resolve(rel)
+            elif why is None and key == "path":
+                # A commit (no `resolve`): big data is usually git-ignored or in DVC, so its absence
+                # from the tree is normal; the lock committed with it pins its digest (and a
+                # commit without a lock fails to resolve it, saying so).
+                pass
             elif why is None and loaded.tree.kind(rel) is None:
                 why = "no such file or folder"
             if why:
