@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agentcfg.canonical import atomic_write, digest_value, pretty_json
-from agentcfg.errors import AgentcfgError, Location
+from agentcfg.errors import AgentcfgError, InvalidConfig, Location
 from agentcfg.hashing import Progress
 from agentcfg.lockcheck import (  # noqa: F401 - re-exported: lockfile.StaleEntry is public API
     ADDED,
@@ -43,9 +43,8 @@ __all__ = [
 # a warm `lock` (nothing changed, see lockmemo.py) must not pay for them (issue 8).
 if TYPE_CHECKING:
     from agentcfg.lockmemo import InputRecorder
-    from agentcfg.manifest.loader import Loaded
     from agentcfg.project import Project
-    from agentcfg.render import Rendered, Resolver
+    from agentcfg.render import Completed, Prepared, Resolver
     from agentcfg.resolve import LiveResolver
 
 
@@ -173,60 +172,96 @@ def read_lock(project: "Project") -> tuple[dict[str, Any] | None, bytes | None]:
 
 # --- building ---------------------------------------------------------------------------------
 
-def entries_of(loaded: "Loaded", rendered: "Rendered") -> dict[str, dict[str, Any]]:
+def entries_of(files: dict[str, str], prepared: "Prepared", done: "Completed") -> dict[str, dict[str, Any]]:
     """The lock entries of one rendered config: digest plus what each artefact resolved from."""
-    from agentcfg.names import SECTIONS
     from agentcfg.pinning import is_pinned
     from agentcfg.resolve import RESOLVED_KEYS, SOURCE_KEYS
 
     out: dict[str, dict[str, Any]] = {}
-    for section in SECTIONS:
-        for name, item in rendered.config[section].items():
-            aid = f"{section}/{name}"
-            entry: dict[str, Any] = {"digest": rendered.artefacts[aid]}
-            if section in SOURCE_KEYS:
-                keys = SOURCE_KEYS[section] + RESOLVED_KEYS[section]
-                entry.update({k: item[k] for k in keys if k in item and k != "digest"})
-            elif section == "models":
-                pinned, _ = is_pinned(item["provider"], item["id"], item.get("pinned"))
-                entry.update({"provider": item["provider"], "id": item["id"], "pinned": pinned})
-            if aid in loaded.files:
-                entry["file"] = loaded.files[aid]
-            out[aid] = entry
-    for env, policy in rendered.config.get("policies", {}).items():
-        out[f"policies/{env}"] = {"digest": digest_value(policy)}
+    for aid in sorted(done.artefacts):
+        section, _, name = aid.partition("/")
+        entry: dict[str, Any] = {"digest": done.artefacts[aid]}
+        if section in SOURCE_KEYS:
+            item = done.resolved[section][name]
+            keys = SOURCE_KEYS[section] + RESOLVED_KEYS[section]
+            entry.update({k: item[k] for k in keys if k in item and k != "digest"})
+        elif section == "models":
+            item = prepared.models[name]
+            pinned, _ = is_pinned(item["provider"], item["id"], item.get("pinned"))
+            entry.update({"provider": item["provider"], "id": item["id"], "pinned": pinned})
+        if aid in files:
+            entry["file"] = files[aid]
+        out[aid] = entry
+    for env, digest in prepared.policies.items():
+        out[f"policies/{env}"] = {"digest": digest}
     return out
 
 
 def build_lock(project: "Project", resolver: "Resolver", *, tree: Any = None) -> dict[str, Any]:
-    """Render the base manifest and every environment, and assemble the lock (writes nothing)."""
-    from agentcfg.manifest.loader import load_manifest
+    """Render the base manifest and every environment, and assemble the lock (writes nothing).
+
+    The manifest work of each (prepared config, manifestmemo.py) is reused while the working
+    tree answers the same; data and code are resolved every time.
+    """
     from agentcfg.names import NAME_RE, OVERLAY_DIR
-    from agentcfg.render import render_loaded
+    from agentcfg.render import complete
 
     tree = tree or project.worktree()
-    cache = project.parse_cache
-    base = load_manifest(tree, cache=cache)
-    prefetch = getattr(resolver, "prefetch", None)
-    if prefetch is not None and base.manifest is not None:
-        prefetch(base.manifest.data)  # hash data while the rest is checked and rendered
-    rendered = render_loaded(base, resolver)
-    artefacts = entries_of(base, rendered)
+    base, base_files = _prepared(project, tree, None, resolver)
+    rendered = complete(base, resolver)
+    artefacts = entries_of(base_files, base, rendered)
     environments: dict[str, Any] = {}
-    assert base.manifest is not None
-    for env in dict.fromkeys(base.manifest.environments):
+    for env in dict.fromkeys(base.environments):
         if NAME_RE.match(env) and tree.read(f"{OVERLAY_DIR}/{env}.yaml") is None:
             # No overlay: the environment renders exactly as the base (render is pure).
             environments[env] = {"digest": rendered.digest, "artefacts": {}}
             continue
-        loaded = load_manifest(tree, env=env, cache=cache)
-        env_rendered = render_loaded(loaded, resolver)
-        entries = entries_of(loaded, env_rendered)
+        prepared, files = _prepared(project, tree, env, resolver)
+        env_rendered = complete(prepared, resolver)
+        entries = entries_of(files, prepared, env_rendered)
         overrides: dict[str, Any] = {aid: e for aid, e in entries.items() if artefacts.get(aid) != e}
         overrides.update({aid: None for aid in artefacts if aid not in entries})  # removed by the overlay
         environments[env] = {"digest": env_rendered.digest, "artefacts": overrides}
     return {"format_version": LOCK_FORMAT, "digest": rendered.digest, "artefacts": artefacts,
             "environments": environments}
+
+
+def _prepared(project: "Project", tree: Any, env: str | None, resolver: "Resolver") -> tuple["Prepared", dict[str, str]]:
+    """(prepared config, referenced files) of ``env``: remembered, or loaded, checked and prepared."""
+    from agentcfg import manifestmemo
+    from agentcfg.names import NAME_RE
+
+    memo_ok = env is None or bool(NAME_RE.match(env))
+    hit = manifestmemo.lookup(project.state_dir, env, tree) if memo_ok else None
+    if hit is None:
+        from agentcfg import checks
+        from agentcfg.manifest.loader import load_manifest
+        from agentcfg.render import prepare
+
+        answering = manifestmemo.AnsweringTree(tree)
+        loaded = load_manifest(answering, env=env, cache=project.parse_cache)
+        if env is None and loaded.manifest is not None:
+            _prefetch(resolver, loaded.manifest.data)  # hash data while the rest is checked
+        checks.run_all(loaded)
+        errors = [f for f in loaded.findings if f.severity == "error"]
+        if errors or loaded.manifest is None:
+            raise InvalidConfig(errors)
+        prepared, _ = prepare(loaded.manifest, environment=env)
+        if memo_ok:
+            manifestmemo.store(project.state_dir, env, answering, prepared, loaded.files)
+        return prepared, dict(loaded.files)
+    prepared, files = hit
+    if env is None:
+        from agentcfg.artefacts.data import DataSet
+
+        _prefetch(resolver, {n: DataSet.model_validate(i) for n, i in prepared.pending["data"].items()})
+    return prepared, files
+
+
+def _prefetch(resolver: "Resolver", datasets: dict[str, Any]) -> None:
+    prefetch = getattr(resolver, "prefetch", None)
+    if prefetch is not None:
+        prefetch(datasets)
 
 
 # --- the public functions ---------------------------------------------------------------------

@@ -54,24 +54,97 @@ def normalise(section: str, model: Any) -> dict[str, Any]:
     return data
 
 
-def render_manifest(manifest: Manifest, resolver: Resolver, *, environment: str | None = None) -> Rendered:
-    """Render a type-checked manifest. Data and code are resolved through ``resolver``."""
+RESOLVED_SECTIONS = ("code", "data")
+"""Sections whose entries a :class:`Resolver` completes; every other part of a config is static."""
+
+
+@dataclass
+class Prepared:
+    """A config rendered up to resolution: everything but data content and code commits.
+
+    The static part is kept as canonical JSON text per top-level key, so a root digest is one
+    join and one sha256 once data and code are resolved: `lock` keeps this between runs
+    (manifestmemo.py) and re-locks changed data without re-rendering 4,000 artefacts (issue 8).
+    """
+
+    environment: str | None
+    static: dict[str, str]  # top-level key -> canonical JSON of its value (all keys but code/data)
+    pending: dict[str, dict[str, dict[str, Any]]]  # "code"/"data" -> name -> normalised entry
+    digests: dict[str, str]  # artefact id -> digest, for artefacts of the static sections
+    models: dict[str, dict[str, Any]]  # the models section (lock entries name provider and id)
+    policies: dict[str, str]  # environment -> digest of its policy
+    environments: list[str] = field(default_factory=list)  # the manifest's promotion path
+
+
+@dataclass
+class Completed:
+    """A prepared config with data and code resolved: its root digest and every artefact's."""
+
+    digest: str
+    artefacts: dict[str, str]
+    resolved: dict[str, dict[str, dict[str, Any]]]  # "code"/"data" -> name -> resolved entry
+
+
+def prepare(manifest: Manifest, *, environment: str | None = None) -> tuple[Prepared, dict[str, Any]]:
+    """(the prepared config, the static config itself as data) of a type-checked manifest."""
+    from agentcfg.canonical import canonical_json
+
     config: dict[str, Any] = {"format_version": CONFIG_FORMAT, "name": manifest.name}
-    artefacts: dict[str, str] = {}
+    digests: dict[str, str] = {}
+    pending: dict[str, dict[str, dict[str, Any]]] = {s: {} for s in RESOLVED_SECTIONS}
     for section in SECTIONS:
         entries: dict[str, Any] = getattr(manifest, section)
         out: dict[str, Any] = {}
         for name in sorted(entries):
             item = normalise(section, entries[name])
-            if section == "code":
-                item.update(resolver.code(name, entries[name]))
-            elif section == "data":
-                item.update(resolver.data(name, entries[name]))
-            out[name] = item
-            artefacts[artefact_id(section, name)] = item["digest"] if section == "data" else digest_value(item)
+            if section in RESOLVED_SECTIONS:
+                pending[section][name] = item
+            else:
+                digests[artefact_id(section, name)] = digest_value(item)
+                out[name] = item
         config[section] = out
     config["policies"] = {env: p.model_dump(mode="json", exclude_none=True) for env, p in sorted(manifest.policies.items())}
-    return Rendered(environment, config, digest_value(config), artefacts)
+    static = {k: canonical_json(v) for k, v in config.items() if k not in RESOLVED_SECTIONS}
+    policies = {env: digest_value(p) for env, p in config["policies"].items()}
+    prepared = Prepared(environment, static, pending, digests, dict(config["models"]), policies,
+                        list(manifest.environments))
+    return prepared, config
+
+
+def complete(prepared: Prepared, resolver: Resolver) -> Completed:
+    """Resolve the pending entries through ``resolver`` and compute every digest."""
+    import json
+
+    from agentcfg.artefacts.code import CodeRef
+    from agentcfg.artefacts.data import DataSet
+    from agentcfg.canonical import canonical_json, digest_bytes
+
+    artefacts = dict(prepared.digests)
+    resolved: dict[str, dict[str, dict[str, Any]]] = {}
+    for section in RESOLVED_SECTIONS:
+        out: dict[str, dict[str, Any]] = {}
+        for name, item in prepared.pending[section].items():
+            if section == "code":
+                done = {**item, **resolver.code(name, CodeRef.model_validate(item))}
+                artefacts[artefact_id(section, name)] = digest_value(done)
+            else:
+                done = {**item, **resolver.data(name, DataSet.model_validate(item))}
+                artefacts[artefact_id(section, name)] = done["digest"]
+            out[name] = done
+        resolved[section] = out
+    # canonical_json(config) == "{" + sorted "key":value pairs + "}": the static values are joined
+    # as the text they already are, only code and data are encoded here.
+    parts = {**prepared.static, **{s: canonical_json(resolved[s]) for s in RESOLVED_SECTIONS}}
+    text = "{" + ",".join(f"{json.dumps(k, ensure_ascii=False)}:{parts[k]}" for k in sorted(parts)) + "}"
+    return Completed(digest_bytes(text.encode("utf-8")), artefacts, resolved)
+
+
+def render_manifest(manifest: Manifest, resolver: Resolver, *, environment: str | None = None) -> Rendered:
+    """Render a type-checked manifest. Data and code are resolved through ``resolver``."""
+    prepared, config = prepare(manifest, environment=environment)
+    done = complete(prepared, resolver)
+    config.update(done.resolved)
+    return Rendered(environment, config, done.digest, done.artefacts)
 
 
 def render_loaded(loaded: Loaded, resolver: Resolver) -> Rendered:

@@ -19,7 +19,6 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Any
 
 from agentcfg.render import Rendered
 

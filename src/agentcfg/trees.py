@@ -49,6 +49,7 @@ class WorkTree:
         self._boundary = str(self.boundary)
         self._resolved: dict[str, tuple[Path | None, str | None]] = {}
         self._read: dict[str, bytes | None] = {}
+        self._folders: dict[str, str] = {}  # lexical folder -> its real path
 
     def resolve(self, relpath: str) -> tuple[Path | None, str | None]:
         """(real path, None) when readable and inside the boundary, else (None, reason)."""
@@ -65,7 +66,7 @@ class WorkTree:
         if not _inside(lexical, self._boundary):
             return None, "the path leaves the repository"
         try:
-            real = os.path.realpath(lexical, strict=True)
+            real = self._realpath(lexical)
         except FileNotFoundError:
             return None, "no such file or folder"
         except (OSError, RuntimeError):  # a symlink loop (ELOOP), or RuntimeError on older Pythons
@@ -73,6 +74,22 @@ class WorkTree:
         if not _inside(real, self._boundary):
             return None, "the path resolves (through a symlink) outside the repository"
         return Path(real), None
+
+    def _realpath(self, lexical: str) -> str:
+        """``os.path.realpath(lexical, strict=True)``, with each folder's real path worked out once.
+
+        realpath walks and lstat()s every component of every path; thousands of files in a few
+        folders repeat the same walk. realpath(folder/name) is realpath(folder)/name unless name
+        is itself a symlink, which one lstat() tells. (``lexical`` is normalised: no `..`.)
+        """
+        folder, name = os.path.split(lexical)
+        real_folder = self._folders.get(folder)
+        if real_folder is None:
+            real_folder = self._folders[folder] = os.path.realpath(folder, strict=True)
+        candidate = os.path.join(real_folder, name)
+        if stat.S_ISLNK(os.lstat(candidate).st_mode):
+            return os.path.realpath(candidate, strict=True)
+        return candidate
 
     def read(self, relpath: str) -> bytes | None:
         if relpath not in self._read:
