@@ -30,8 +30,72 @@ def canonical_json(value: Any) -> str:
 
 
 def pretty_json(value: Any) -> str:
-    """Deterministic human-readable JSON for files we write (sorted, 2-space, final newline)."""
-    return json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    """Deterministic human-readable JSON for files we write (sorted, 2-space, final newline).
+
+    Exactly ``json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)``
+    plus a newline. With ``indent`` the standard library uses its pure-Python generator encoder
+    (its C encoder is compact-only), ~0.12 s for a large release file; :func:`_pretty` builds
+    the same text about twice as fast (issue 8). Anything it does not handle itself (keys that
+    are not strings, non-JSON types) goes to ``json.dumps``, which decides.
+    """
+    out: list[str] = []
+    try:
+        _pretty(value, out, "\n")
+    except _NotPlain:
+        return json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    out.append("\n")
+    return "".join(out)
+
+
+class _NotPlain(Exception):
+    pass
+
+
+_encode_str = json.encoder.encode_basestring  # the C encoder when available, as json.dumps uses
+
+
+def _pretty(value: Any, out: list[str], nl: str) -> None:
+    kind = type(value)
+    if kind is str:
+        out.append(_encode_str(value))
+    elif kind is dict:
+        if not value:
+            out.append("{}")
+            return
+        inner = nl + "  "
+        sep = "{" + inner
+        for key in sorted(value):  # mixed key types raise TypeError, as json.dumps would
+            if type(key) is not str:
+                raise _NotPlain
+            out.append(sep)
+            out.append(_encode_str(key))
+            out.append(": ")
+            _pretty(value[key], out, inner)
+            sep = "," + inner
+        out.append(nl + "}")
+    elif kind is list:
+        if not value:
+            out.append("[]")
+            return
+        inner = nl + "  "
+        sep = "[" + inner
+        for item in value:
+            out.append(sep)
+            _pretty(item, out, inner)
+            sep = "," + inner
+        out.append(nl + "]")
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif kind is int:
+        out.append(int.__repr__(value))
+    elif kind is float and math.isfinite(value):
+        out.append(float.__repr__(value))
+    else:  # NaN/infinity (refused), tuples, subclasses: the standard library's rules apply
+        raise _NotPlain
 
 
 def digest_bytes(data: bytes) -> str:

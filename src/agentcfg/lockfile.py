@@ -230,32 +230,32 @@ def _prepared(project: "Project", tree: Any, env: str | None, resolver: "Resolve
     """(prepared config, referenced files) of ``env``: remembered, or loaded, checked and prepared."""
     from agentcfg import manifestmemo
     from agentcfg.names import NAME_RE
+    from agentcfg.render import EntryView
 
     memo_ok = env is None or bool(NAME_RE.match(env))
-    hit = manifestmemo.lookup(project.state_dir, env, tree) if memo_ok else None
-    if hit is None:
-        from agentcfg import checks
-        from agentcfg.manifest.loader import load_manifest
-        from agentcfg.render import prepare
+    remembered = manifestmemo.recall(project.state_dir, env) if memo_ok else None
+    if remembered is not None:
+        if env is None:  # start hashing now: the data rarely changes along with the manifest
+            _prefetch(resolver, {n: EntryView(i) for n, i in remembered.prepared.pending["data"].items()})
+        if remembered.holds(tree):
+            return remembered.prepared, remembered.files
 
-        answering = manifestmemo.AnsweringTree(tree)
-        loaded = load_manifest(answering, env=env, cache=project.parse_cache)
-        if env is None and loaded.manifest is not None:
-            _prefetch(resolver, loaded.manifest.data)  # hash data while the rest is checked
-        checks.run_all(loaded)
-        errors = [f for f in loaded.findings if f.severity == "error"]
-        if errors or loaded.manifest is None:
-            raise InvalidConfig(errors)
-        prepared, _ = prepare(loaded.manifest, environment=env)
-        if memo_ok:
-            manifestmemo.store(project.state_dir, env, answering, prepared, loaded.files)
-        return prepared, dict(loaded.files)
-    prepared, files = hit
-    if env is None:
-        from agentcfg.artefacts.data import DataSet
+    from agentcfg import checks
+    from agentcfg.manifest.loader import load_manifest
+    from agentcfg.render import prepare
 
-        _prefetch(resolver, {n: DataSet.model_validate(i) for n, i in prepared.pending["data"].items()})
-    return prepared, files
+    answering = manifestmemo.AnsweringTree(tree)
+    loaded = load_manifest(answering, env=env, cache=project.parse_cache)
+    if env is None and loaded.manifest is not None:
+        _prefetch(resolver, loaded.manifest.data)  # hash data while the rest is checked
+    checks.run_all(loaded)
+    errors = [f for f in loaded.findings if f.severity == "error"]
+    if errors or loaded.manifest is None:
+        raise InvalidConfig(errors)
+    prepared, _ = prepare(loaded.manifest, environment=env)
+    if memo_ok:
+        manifestmemo.store(project.state_dir, env, answering, prepared, loaded.files)
+    return prepared, dict(loaded.files)
 
 
 def _prefetch(resolver: "Resolver", datasets: dict[str, Any]) -> None:

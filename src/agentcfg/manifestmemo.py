@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -66,30 +67,42 @@ def _path(state_dir: Path, env: str | None) -> Path:
     return state_dir / "cache" / "manifest" / f"{'@base' if env is None else env}.json"
 
 
-def lookup(state_dir: Path, env: str | None, tree: Any) -> tuple[Prepared, dict[str, str]] | None:
-    """(prepared config, artefact id -> referenced file) when every recorded answer still holds."""
+@dataclass
+class Remembered:
+    """A remembered render: usable once :meth:`holds` confirmed every answer."""
+
+    prepared: Prepared
+    files: dict[str, str]  # artefact id -> referenced file
+    answers: dict[str, Any]
+
+    def holds(self, tree: Any) -> bool:
+        """Whether ``tree`` still gives every recorded answer (asked in the order recorded)."""
+        for key, expected in self.answers.items():
+            op, _, relpath = key.partition("\0")
+            if op not in ("read", "resolve", "kind"):
+                return False
+            if _fingerprint(op, getattr(tree, op)(relpath)) != expected:
+                return False
+        return True
+
+
+def recall(state_dir: Path, env: str | None) -> Remembered | None:
+    """The remembered render of ``env``, not yet checked against the tree (see :meth:`holds`)."""
     from agentcfg import __version__
 
     try:
         memo = json.loads(_path(state_dir, env).read_bytes())
         if memo["format_version"] != MEMO_FORMAT or memo["agentcfg"] != __version__ or memo["env"] != env:
             return None
-        answers = memo["answers"]
         p = memo["prepared"]
         prepared = Prepared(env, p["static"], p["pending"], p["digests"], p["models"], p["policies"],
                             p["environments"])
-        files = memo["files"]
+        remembered = Remembered(prepared, memo["files"], memo["answers"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if not isinstance(answers, dict) or not isinstance(files, dict):
+    if not isinstance(remembered.answers, dict) or not isinstance(remembered.files, dict):
         return None
-    for key, expected in answers.items():
-        op, _, relpath = key.partition("\0")
-        if op not in ("read", "resolve", "kind"):
-            return None
-        if _fingerprint(op, getattr(tree, op)(relpath)) != expected:
-            return None
-    return prepared, files
+    return remembered
 
 
 def store(state_dir: Path, env: str | None, tree: AnsweringTree, prepared: Prepared, files: dict[str, str]) -> None:

@@ -10,7 +10,7 @@ the same inputs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from agentcfg.canonical import digest_value, normalise_newlines
 from agentcfg.errors import InvalidConfig
@@ -85,6 +85,23 @@ class Completed:
     resolved: dict[str, dict[str, dict[str, Any]]]  # "code"/"data" -> name -> resolved entry
 
 
+class EntryView:
+    """A normalised code or data entry read the way a :class:`Resolver` reads its model.
+
+    Resolvers only read attributes (``ref.repo``, ``ds.path``), and a normalised entry is the
+    model's dump without its unset keys, so a missing key reads as None, its default. This spares
+    rebuilding pydantic models (and importing pydantic) when `lock` reuses a prepared config.
+    """
+
+    __slots__ = ("_item",)
+
+    def __init__(self, item: dict[str, Any]) -> None:
+        self._item = item
+
+    def __getattr__(self, name: str) -> Any:
+        return self._item.get(name)
+
+
 def prepare(manifest: Manifest, *, environment: str | None = None) -> tuple[Prepared, dict[str, Any]]:
     """(the prepared config, the static config itself as data) of a type-checked manifest."""
     from agentcfg.canonical import canonical_json
@@ -115,8 +132,6 @@ def complete(prepared: Prepared, resolver: Resolver) -> Completed:
     """Resolve the pending entries through ``resolver`` and compute every digest."""
     import json
 
-    from agentcfg.artefacts.code import CodeRef
-    from agentcfg.artefacts.data import DataSet
     from agentcfg.canonical import canonical_json, digest_bytes
 
     artefacts = dict(prepared.digests)
@@ -125,10 +140,10 @@ def complete(prepared: Prepared, resolver: Resolver) -> Completed:
         out: dict[str, dict[str, Any]] = {}
         for name, item in prepared.pending[section].items():
             if section == "code":
-                done = {**item, **resolver.code(name, CodeRef.model_validate(item))}
+                done = {**item, **resolver.code(name, cast("CodeRef", EntryView(item)))}
                 artefacts[artefact_id(section, name)] = digest_value(done)
             else:
-                done = {**item, **resolver.data(name, DataSet.model_validate(item))}
+                done = {**item, **resolver.data(name, cast("DataSet", EntryView(item)))}
                 artefacts[artefact_id(section, name)] = done["digest"]
             out[name] = done
         resolved[section] = out

@@ -19,12 +19,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agentcfg.artefacts.code import CodeRef
-from agentcfg.artefacts.data import DataSet
 from agentcfg.errors import AgentcfgError, CheckFailed, GitError, Location
 from agentcfg.hashing import Progress, hash_data
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # resolvers only read attributes: no pydantic on lock's warm-manifest path
+    from agentcfg.artefacts.code import CodeRef
+    from agentcfg.artefacts.data import DataSet
     from agentcfg.lockmemo import InputRecorder
     from agentcfg.project import Project
     from agentcfg.statcache import StatCache

@@ -43,7 +43,25 @@ class RollbackResult:
     release_path: str
     commit: str | None = None
     warnings: list[str] = field(default_factory=list)  # changes config cannot undo, and other cautions
-    diff: Any = None  # agentcfg.diff.DiffResult from the current release to the restored one
+    configs: tuple[dict[str, Any] | None, dict[str, Any]] | None = field(default=None, repr=False)
+    _diff: Any = field(default=None, repr=False)
+
+    @property
+    def diff(self) -> Any:
+        """The :class:`~agentcfg.diff.DiffResult` from the current release to the restored one.
+
+        Computed when first asked for (`--dry-run`, `--format json`): an incident rollback
+        needs only the warnings, which look at the few sections where a change can be
+        irreversible (issue 8: rollback of a large config ≤ 400 ms).
+        """
+        if self._diff is None and self.configs is not None:
+            try:
+                from agentcfg.diff import diff_configs
+
+                self._diff = diff_configs(*self.configs)
+            except Exception:  # noqa: BLE001 - the rollback is done; a diff bug must not undo the report
+                self.configs = None
+        return self._diff
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -88,7 +106,8 @@ def rollback(env: str, *, root: Path | str = ".", to: str | None = None, reason:
         if current is not None and current.digest == old.digest:
             result.outcome = "unchanged"
             return result
-        result.diff, result.warnings = _crossing(current, old)
+        result.configs = (current.config if current else None, old.config)
+        result.warnings = _crossing(current, old)
         if dry_run:
             return result
         release = ReleaseFile(environment=env, digest=old.digest, source=old.source, action="rollback",
@@ -208,18 +227,24 @@ def _no_history(target: EnvTarget, message: str) -> AgentcfgError:
     return AgentcfgError(message, hint=hint)
 
 
-def _crossing(current: ReleaseFile | None, old: ReleaseFile) -> tuple[Any, list[str]]:
-    """The diff back to ``old`` and a warning for each change config alone cannot undo."""
+# Where the diff engine marks a change irreversible (memory embedder/dims/schema, embedding
+# models, data migrations, graph state schema): the warnings need only these sections.
+_IRREVERSIBLE_SECTIONS = ("data", "memory", "models", "orchestration")
+
+
+def _crossing(current: ReleaseFile | None, old: ReleaseFile) -> list[str]:
+    """A warning for each change on the way back to ``old`` that config alone cannot undo."""
+    def only(config: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in config.items() if k in _IRREVERSIBLE_SECTIONS}
+
     try:
         from agentcfg.diff import diff_configs
 
-        diff = diff_configs(current.config if current else None, old.config)
+        diff = diff_configs(only(current.config) if current else None, only(old.config))
     except Exception as exc:  # noqa: BLE001 - an incident rollback must not fail on a diff bug
         why = f"{type(exc).__name__}: {redact_text(str(exc))[:200]}"
-        warning = (f"could not compute the diff to check for irreversible changes ({why}); "
-                   "check memory, data and graph state by hand")
-        return None, [warning]
+        return [f"could not compute the diff to check for irreversible changes ({why}); "
+                "check memory, data and graph state by hand"]
     cannot = ("config cannot undo this: stored data, vectors or graph state written since may not match "
               "the restored config")
-    warnings = [f"{c.artefact}: {c.path or 'the artefact'}: {c.reason} ({cannot})" for c in diff.irreversible]
-    return diff, warnings
+    return [f"{c.artefact}: {c.path or 'the artefact'}: {c.reason} ({cannot})" for c in diff.irreversible]
