@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+from test_lock_memo import _age_everything
 
 from agentcfg.manifest import loader
 
@@ -19,7 +20,9 @@ LOCK_INPUTS = Path(".agentcfg/cache/lock-inputs.json")
 
 @pytest.fixture
 def project(example_repo: Path, cli: Callable[..., Any]) -> Path:
+    """The example, locked, with files old enough for their stat signatures to be trusted."""
     root = example_repo
+    _age_everything(root)
     assert cli("lock").exit_code == 0
     assert (root / MEMO / "@base.json").is_file()
     return root
@@ -52,6 +55,21 @@ def test_data_change_is_locked_without_loading_the_manifest(project: Path, cli: 
     _cold_lock_memo(project)
     assert cli("lock").exit_code == 0
     assert (project / "agentcfg.lock").read_bytes() == with_memo  # the memo changes nothing
+
+
+def test_unchanged_files_are_not_even_read(project: Path, cli: Callable[..., Any],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from agentcfg import manifestmemo
+
+    _cold_lock_memo(project)
+    hashed: list[int] = []
+    real = manifestmemo._fingerprint
+    monkeypatch.setattr(manifestmemo, "_fingerprint",
+                        lambda op, answer: (hashed.append(1) if op == "read" else None, real(op, answer))[1])
+    with monkeypatch.context() as m:
+        _forbid_loading(m)
+        assert cli("lock", "--check").exit_code == 0
+    assert not hashed  # every file's stat signature vouched for it
 
 
 def test_same_size_edit_with_the_old_mtime_is_noticed(project: Path, cli: Callable[..., Any]) -> None:

@@ -31,7 +31,7 @@ from agentcfg.statcache import StatCache, now_ns, signature
 Progress = Callable[[str, int, int], None]
 """``progress(artefact_id, files_done, files_total)``, called from the calling thread."""
 
-_WORKERS = max(1, min(4, os.cpu_count() or 1))
+_WORKERS = max(1, min(4, (os.cpu_count() or 1) - 1))  # leave a core to the rendering thread
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 
