@@ -183,7 +183,6 @@ def history(
     """Every release of ENV, newest first: index (for `rollback --to N`), date, author, action,
     digest, source commit, from and reason. Read from `git log` of releases/ENV.json.
     """
-    from agentcfg import gitio
     from agentcfg.cli import ui
     from agentcfg.promotion import history as do_history
     from agentcfg.promotion.target import EnvTarget
@@ -197,7 +196,7 @@ def history(
     ui.table(["#", "date", "author", "action", "digest", "source", "from", "reason"], [
         [str(r.index), r.date[:19].replace("T", " "), r.author, r.action, short(r.digest), short(r.source),
          _short_ref(r.from_), _clip(r.reason or "", 100)] for r in rows])
-    if gitio.is_shallow(EnvTarget.open(env, ".").repo):
+    if EnvTarget.open(env, ".").paths.shallow:
         ui.warning("this is a shallow clone: older releases may be missing; fetch them with `git fetch --unshallow` "
                    "(in GitHub Actions: actions/checkout with `fetch-depth: 0`)")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from contextlib import contextmanager
 from functools import lru_cache
@@ -105,6 +106,10 @@ def table(columns: list[str], rows: list[list[str]], *, title: str | None = None
         rows = [[_clean(cell) for cell in r] for r in rows]
     if title is None and _plain_table(columns, rows):
         return
+    _rich_table(columns, rows, title)
+
+
+def _rich_table(columns: list[str], rows: list[list[str]], title: str | None = None) -> None:
     from rich.table import Table
 
     t = Table(title=title, show_edge=False, header_style="bold", pad_edge=False, box=None)
@@ -113,6 +118,9 @@ def table(columns: list[str], rows: list[list[str]], *, title: str | None = None
     for r in rows:
         t.add_row(*r)
     out().print(t)
+
+
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f]")  # a newline only ever separates the joined cells
 
 
 def _plain_table(columns: list[str], rows: list[list[str]]) -> bool:
@@ -131,27 +139,25 @@ def _plain_table(columns: list[str], rows: list[list[str]]) -> bool:
         from rich._emoji_replace import _emoji_replace
     except ImportError:  # pragma: no cover - a rich without it: let rich do the work
         return False
-    widths = [len(c) for c in columns]
-    colons = []
-    for r in rows:
-        if len(r) != len(columns):
-            return False
-        for i, cell in enumerate(r):
-            if not (cell.isascii() and cell.isprintable()) or "[" in cell:
-                return False
-            if ":" in cell:
-                colons.append(cell)
-            widths[i] = max(widths[i], len(cell))
-    # rich would turn `:name:` into an emoji; its pattern never spans a newline, so one check
-    # of all candidate cells joined by newlines answers for each of them.
-    joined = "\n".join(colons)
-    if colons and _emoji_replace(joined) != joined:
+    if any(len(r) != len(columns) for r in rows):
         return False
-    if not all(c.isascii() and c.isprintable() and "[" not in c and ":" not in c for c in columns):
+    cells = [cell for r in rows for cell in r]
+    if not all(isinstance(cell, str) for cell in cells):
         return False
+    # One scan of all cells joined by newlines (none of the checks can span a newline): plain
+    # printable ASCII without markup, and no `:name:` emoji code rich would replace.
+    joined = "\n".join([*columns, *cells])
+    if joined.count("\n") != len(columns) + len(cells) - 1:
+        return False  # a cell of several lines
+    if not joined.isascii() or _CONTROL.search(joined) or "[" in joined:
+        return False
+    if ":" in joined and _emoji_replace(joined) != joined:
+        return False
+    widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
     if sum(widths) + 2 * (len(widths) - 1) > console.width:
         return False  # rich would shrink and fold columns
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)) for r in (columns, *rows)]
+    line = "  ".join(f"{{:<{w}}}" for w in widths).format
+    lines = [line(*r) for r in (columns, *rows)]
     sys.stdout.write("\n".join(lines) + "\n")
     return True
 

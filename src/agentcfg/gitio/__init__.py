@@ -27,8 +27,11 @@ from agentcfg.gitio.paths import (
 )
 from agentcfg.gitio.refs import last_commit_touching, ls_remote, object_id, resolve_local_ref
 from agentcfg.gitio.repo import (
+    RepoPaths,
     has_commits,
     is_shallow,
+    locate,
+    not_a_repository,
     open_repo,
     require_repo,
     resolve_commit,
@@ -42,6 +45,6 @@ __all__ = [
     "PathCommit", "commit_path", "count_commits", "is_ignored", "log_path", "path_status", "read_blob",
     "staged_paths", "unstage_path",
     "last_commit_touching", "ls_remote", "object_id", "resolve_local_ref",
-    "has_commits", "is_shallow", "open_repo", "require_repo", "resolve_commit", "subdir_of", "toplevel",
+    "RepoPaths", "has_commits", "is_shallow", "locate", "not_a_repository", "open_repo", "require_repo", "resolve_commit", "subdir_of", "toplevel",
     "GitTree", "TreeEntry",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agentcfg.errors import GitError
@@ -46,7 +47,7 @@ def _git(repo: "git.Repo", command: str, *args: str, **kwargs: object) -> str:
         raise GitError(f"git {command.replace('_', '-')} failed: {_stderr(exc)}") from None
 
 
-def _git_read(repo: "git.Repo", *args: str) -> str:
+def _git_read(repo: "git.Repo | Path", *args: str) -> str:
     """Run a read-only git command that prints a lot, and return its stdout.
 
     GitPython reads stdout and stderr through a poll loop that wakes for every few hundred bytes
@@ -60,7 +61,8 @@ def _git_read(repo: "git.Repo", *args: str) -> str:
     env = {**os.environ, "LANGUAGE": "C", "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"}
     with tempfile.TemporaryFile() as err:
         try:
-            proc = subprocess.run([repo.git.GIT_PYTHON_GIT_EXECUTABLE or "git", *args], cwd=repo.working_dir,
+            cwd = repo if isinstance(repo, Path) else repo.working_dir
+            proc = subprocess.run(["git", *args], cwd=cwd,
                                   stdout=subprocess.PIPE, stderr=err, env=env, check=False)
         except OSError as exc:
             raise GitError(f"git {args[0]} could not run: {exc.strerror}") from None
@@ -72,9 +74,17 @@ def _git_read(repo: "git.Repo", *args: str) -> str:
     return proc.stdout.decode("utf-8", "replace")
 
 
-def log_path(repo: "git.Repo", path: str, *, limit: int | None = None) -> list[PathCommit]:
-    """Every commit reachable from HEAD that changed ``path`` (repository-relative), newest first."""
-    if not has_commits(repo):
+def log_path(repo: "git.Repo | Path", path: str, *, limit: int | None = None) -> list[PathCommit]:
+    """Every commit reachable from HEAD that changed ``path`` (repository-relative), newest first.
+
+    ``repo`` may be the repository's top folder (no GitPython needed, see ``repo.locate``).
+    """
+    if isinstance(repo, Path):
+        try:
+            _git_read(repo, "rev-parse", "--quiet", "--verify", "HEAD^{commit}")
+        except GitError:
+            return []  # no commits yet
+    elif not has_commits(repo):
         return []
     # User config (log.showSignature, log.follow) must not change what we parse.
     args = ["--no-show-signature", "--no-follow", "--no-color", f"--format={_LOG_FORMAT}"]

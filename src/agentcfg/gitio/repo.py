@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,14 +31,48 @@ def open_repo(path: Path) -> "git.Repo | None":
         return None
 
 
+@dataclass(frozen=True)
+class RepoPaths:
+    """Where a repository lives: its working-tree top and its git directory."""
+
+    top: Path
+    git_dir: Path
+
+    @property
+    def shallow(self) -> bool:
+        return (self.git_dir / "shallow").exists()
+
+
+def locate(path: Path) -> RepoPaths | None:
+    """The repository around ``path`` from one `git rev-parse`, or None outside any.
+
+    Read-only commands on the incident path (`history`) need no more than this, and importing
+    GitPython and opening a ``Repo`` costs ~70 ms of a 400 ms budget (issue 8).
+    """
+    import subprocess
+
+    _env()
+    try:
+        out = subprocess.run(["git", "rev-parse", "--show-toplevel", "--absolute-git-dir"], cwd=path,
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, check=False)
+    except OSError:
+        return None
+    lines = out.stdout.splitlines()
+    if out.returncode != 0 or len(lines) != 2:
+        return None
+    return RepoPaths(Path(lines[0]).resolve(), Path(lines[1]))
+
+
 def require_repo(path: Path) -> "git.Repo":
     repo = open_repo(path)
     if repo is None:
-        raise GitError(
-            f"{path} is not inside a git repository",
-            hint="agentcfg keeps environments in git: run `git init` (and commit) first",
-        )
+        raise not_a_repository(path)
     return repo
+
+
+def not_a_repository(path: Path) -> GitError:
+    return GitError(f"{path} is not inside a git repository",
+                    hint="agentcfg keeps environments in git: run `git init` (and commit) first")
 
 
 def toplevel(repo: "git.Repo") -> Path:

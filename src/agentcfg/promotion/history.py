@@ -51,7 +51,7 @@ def history(env: str, *, root: Path | str = ".", limit: int | None = None) -> li
         known = known_environments(target)
         hint = (f"environments with releases: {', '.join(known)}" if known
                 else "promote a revision to it first: `agentcfg promote HEAD <env>`")
-        if gitio.is_shallow(target.repo):
+        if target.paths.shallow:
             hint = gitio.SHALLOW_HINT
         raise AgentcfgError(f"environment '{env}' has no releases ({target.relpath} is not in git history)"
                             f"{did_you_mean(env, known)}", hint=hint)
@@ -59,9 +59,8 @@ def history(env: str, *, root: Path | str = ".", limit: int | None = None) -> li
 
 
 def read_transitions(target: EnvTarget, *, limit: int | None = None) -> list[Transition]:
-    repo = target.repo
     rows = []
-    for i, pc in enumerate(gitio.log_path(repo, target.repo_path, limit=limit)):
+    for i, pc in enumerate(gitio.log_path(target.paths.top, target.repo_path, limit=limit)):
         row = _from_trailers(i, pc, target.env)
         rows.append(row if row is not None else _from_file(i, pc, target))
     return rows

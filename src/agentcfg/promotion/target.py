@@ -7,6 +7,7 @@ may have broken `agentcfg.yaml`, and the git history of `releases/<env>.json` is
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,8 @@ from agentcfg.release import ReleaseFile, read_release, release_path
 
 if TYPE_CHECKING:
     import git
+
+    from agentcfg.gitio import RepoPaths
 
 
 def is_env_name(name: str) -> bool:
@@ -46,6 +49,16 @@ class EnvTarget:
     def repo(self) -> git.Repo:
         return self.project.require_repo()
 
+    @cached_property
+    def paths(self) -> RepoPaths:
+        """The repository's top and git folder, without GitPython (see ``gitio.locate``)."""
+        from agentcfg import gitio
+
+        found = gitio.locate(self.project.root)
+        if found is None:
+            raise gitio.not_a_repository(self.project.root)
+        return found
+
     @property
     def relpath(self) -> str:
         """The release file relative to the manifest folder (`releases/production.json`)."""
@@ -58,8 +71,8 @@ class EnvTarget:
     @property
     def repo_path(self) -> str:
         """The release file relative to the repository root (what git commands take)."""
-        sub = self.project.subdir
-        return f"{sub}/{self.relpath}" if sub else self.relpath
+        rel = self.project.root.resolve().relative_to(self.paths.top).as_posix()
+        return self.relpath if rel == "." else f"{rel}/{self.relpath}"
 
     def current(self) -> ReleaseFile | None:
         """The release on disk (verified against its digest), or None when there is none yet."""
