@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from agentcfg.errors import GitError
 
@@ -37,8 +37,16 @@ def _literal(path: str) -> str:
     return f":(literal){path}"  # a folder named with '*' or '?' must not become a glob
 
 
-def _git(repo: "git.Repo", command: str, *args: str, **kwargs: object) -> str:
-    """Run one git command; its failure becomes a GitError in git's own words."""
+def _git(repo: "git.Repo | Path", command: str, *args: str, **kwargs: object) -> str:
+    """Run one git command; its failure becomes a GitError in git's own words.
+
+    ``repo`` is a GitPython ``Repo``, or the repository's top folder: then git runs directly,
+    and commands on the incident path (rollback) never import GitPython (~70 ms, issue 8).
+    Either way stdout loses one trailing newline, as GitPython returns it.
+    """
+    if isinstance(repo, Path):
+        out = str(_run(repo, command.replace("_", "-"), *args))
+        return out[:-1] if out.endswith("\n") else out
     import git
 
     try:
@@ -47,13 +55,9 @@ def _git(repo: "git.Repo", command: str, *args: str, **kwargs: object) -> str:
         raise GitError(f"git {command.replace('_', '-')} failed: {_stderr(exc)}") from None
 
 
-def _git_read(repo: "git.Repo | Path", *args: str) -> str:
-    """Run a read-only git command that prints a lot, and return its stdout.
-
-    GitPython reads stdout and stderr through a poll loop that wakes for every few hundred bytes
-    git writes (~0.1 s for a 5,000-release log, issue 8). With stderr in a temporary file,
-    stdout is the only pipe and is read in one go. Same environment as GitPython's calls.
-    """
+def _run(top: Path, *args: str, binary: bool = False) -> Any:
+    """git ``args`` in ``top``; stdout (text, or bytes with ``binary``). stderr goes to a file,
+    so stdout is the only pipe and is read in one go, however much git prints."""
     import os
     import subprocess
     import tempfile
@@ -61,9 +65,7 @@ def _git_read(repo: "git.Repo | Path", *args: str) -> str:
     env = {**os.environ, "LANGUAGE": "C", "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"}
     with tempfile.TemporaryFile() as err:
         try:
-            cwd = repo if isinstance(repo, Path) else repo.working_dir
-            proc = subprocess.run(["git", *args], cwd=cwd,
-                                  stdout=subprocess.PIPE, stderr=err, env=env, check=False)
+            proc = subprocess.run(["git", *args], cwd=top, stdout=subprocess.PIPE, stderr=err, env=env, check=False)
         except OSError as exc:
             raise GitError(f"git {args[0]} could not run: {exc.strerror}") from None
         if proc.returncode != 0:
@@ -71,7 +73,12 @@ def _git_read(repo: "git.Repo | Path", *args: str) -> str:
             lines = [ln.strip() for ln in err.read().decode("utf-8", "replace").splitlines()
                      if ln.strip() and not ln.strip().startswith("hint:")]
             raise GitError(f"git {args[0]} failed: {' '.join(lines[-4:]) or f'exit status {proc.returncode}'}")
-    return proc.stdout.decode("utf-8", "replace")
+    return proc.stdout if binary else proc.stdout.decode("utf-8", "replace")
+
+
+def _git_read(repo: "git.Repo | Path", *args: str) -> str:
+    """A read-only git command that may print a lot (see :func:`_run`); its stdout."""
+    return str(_run(repo if isinstance(repo, Path) else Path(repo.working_dir), *args))
 
 
 def log_path(repo: "git.Repo | Path", path: str, *, limit: int | None = None) -> list[PathCommit]:
@@ -103,8 +110,16 @@ def log_path(repo: "git.Repo | Path", path: str, *, limit: int | None = None) ->
     return commits
 
 
-def read_blob(repo: "git.Repo", commit: str, path: str) -> bytes | None:
-    """The bytes of ``path`` at ``commit`` (through git's persistent `cat-file --batch`), or None."""
+def read_blob(repo: "git.Repo | Path", commit: str, path: str) -> bytes | None:
+    """The bytes of ``path`` at ``commit``, or None when it is not a file there.
+
+    With a GitPython ``Repo``, through git's persistent `cat-file --batch` (many reads); with the
+    repository's top folder, one `git cat-file` (no GitPython)."""
+    if isinstance(repo, Path):
+        try:
+            return bytes(_run(repo, "cat-file", "blob", f"{commit}:{path}", binary=True))
+        except GitError:
+            return None
     try:
         _, kind, _, data = repo.git.get_object_data(f"{commit}:{path}")
     except ValueError:  # "<name> missing"
@@ -112,19 +127,19 @@ def read_blob(repo: "git.Repo", commit: str, path: str) -> bytes | None:
     return bytes(data) if kind in (b"blob", "blob") else None
 
 
-def path_status(repo: "git.Repo", path: str) -> str:
+def path_status(repo: "git.Repo | Path", path: str) -> str:
     """git's two-letter status of ``path`` (' M', 'M ', '??', ' D', ...); '' when clean."""
     out = _git(repo, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignored=no", "--",
                _literal(path))
     return out[:2] if out else ""
 
 
-def staged_paths(repo: "git.Repo") -> list[str]:
+def staged_paths(repo: "git.Repo | Path") -> list[str]:
     """Paths whose staged content differs from HEAD (what `git commit` would commit)."""
     return [p for p in _git(repo, "diff", "--cached", "--name-only", "--no-renames", "-z").split("\x00") if p]
 
 
-def commit_path(repo: "git.Repo", path: str, message: str) -> str:
+def commit_path(repo: "git.Repo | Path", path: str, message: str) -> str:
     """Commit exactly ``path`` as it is on disk, with ``message``; returns the new commit's SHA.
 
     git itself makes the commit, so the repository's hooks run and signing follows the user's
@@ -139,11 +154,11 @@ def commit_path(repo: "git.Repo", path: str, message: str) -> str:
     return _git(repo, "rev_parse", "--verify", "HEAD")
 
 
-def unstage_path(repo: "git.Repo", path: str) -> None:
+def unstage_path(repo: "git.Repo | Path", path: str) -> None:
     _git(repo, "rm", "--cached", "--quiet", "--ignore-unmatch", "--", _literal(path))
 
 
-def count_commits(repo: "git.Repo", since: str, until: str = "HEAD", *, under: str = "",
+def count_commits(repo: "git.Repo | Path", since: str, until: str = "HEAD", *, under: str = "",
                   exclude: str | None = None) -> int | None:
     """Commits ``until`` has that ``since`` lacks, touching ``under`` but not only ``exclude``."""
     specs = [_literal(under or ".")] + ([f":(exclude,literal){exclude}"] if exclude else [])
@@ -153,7 +168,7 @@ def count_commits(repo: "git.Repo", since: str, until: str = "HEAD", *, under: s
         return None
 
 
-def is_ignored(repo: "git.Repo", path: str) -> bool:
+def is_ignored(repo: "git.Repo | Path", path: str) -> bool:
     """Whether git ignores ``path`` (`git check-ignore`; a tracked file never counts as ignored)."""
     try:
         _git(repo, "check_ignore", "-q", "--", path)  # takes no pathspec magic

@@ -79,7 +79,15 @@ def toplevel(repo: "git.Repo") -> Path:
     return Path(repo.working_tree_dir or ".").resolve()
 
 
-def has_commits(repo: "git.Repo") -> bool:
+def has_commits(repo: "git.Repo | Path") -> bool:
+    if isinstance(repo, Path):
+        from agentcfg.gitio.paths import _run
+
+        try:
+            _run(repo, "rev-parse", "--quiet", "--verify", "HEAD^{commit}")
+        except GitError:
+            return False
+        return True
     try:
         repo.head.commit
     except ValueError:

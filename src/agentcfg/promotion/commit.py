@@ -30,7 +30,7 @@ def write_release(target: EnvTarget, release: ReleaseFile, *, message: str, comm
     atomic_write(path, data)
     if not commit:
         return None
-    repo = target.repo
+    repo = target.paths.top  # git itself, not GitPython: see gitio.paths._git
     try:
         failpoints.hit("before-commit")
         sha = gitio.commit_path(repo, target.repo_path, message)
@@ -56,7 +56,7 @@ def _restore(target: EnvTarget, previous: bytes | None) -> None:
             target.path.unlink()
         except FileNotFoundError:
             pass
-        gitio.unstage_path(target.repo, target.repo_path)
+        gitio.unstage_path(target.paths.top, target.repo_path)
     else:
         atomic_write(target.path, previous)
 

@@ -68,7 +68,7 @@ def read_transitions(target: EnvTarget, *, limit: int | None = None) -> list[Tra
 
 def read_release_at(target: EnvTarget, commit: str) -> ReleaseFile | None:
     """The release file as it was at ``commit`` (verified), or None when it did not exist there."""
-    data = gitio.read_blob(target.repo, commit, target.repo_path)
+    data = gitio.read_blob(target.paths.top, commit, target.repo_path)
     if data is None:
         return None
     return parse_release(data, f"{target.relpath}@{commit[:12]}")

@@ -222,7 +222,7 @@ def _from_rev(target: EnvTarget, spec: str, rows: list[Transition]) -> tuple[str
 
 def _no_history(target: EnvTarget, message: str) -> AgentcfgError:
     hint = safety.shallow_hint(target, f"see `agentcfg history {target.env}`")
-    if gitio.is_shallow(target.repo):
+    if target.paths.shallow:
         return GitError(f"{message} in this shallow clone", hint=hint)
     return AgentcfgError(message, hint=hint)
 

@@ -56,14 +56,14 @@ def raise_refusals(refusals: list[Refusal]) -> None:
 
 
 def require_history(target: EnvTarget) -> None:
-    if not gitio.has_commits(target.repo):
+    if not gitio.has_commits(target.paths.top):
         raise GitError("the repository has no commits yet",
                        hint="commit your manifest first: agentcfg releases point at commits")
 
 
 def check_release_file_clean(target: EnvTarget) -> None:
     """Refuse to overwrite uncommitted work on the release file itself."""
-    xy = gitio.path_status(target.repo, target.repo_path)
+    xy = gitio.path_status(target.paths.top, target.repo_path)
     if not xy:
         return
     code = xy[1] if xy[1] != " " else xy[0]
@@ -77,14 +77,14 @@ def check_release_file_clean(target: EnvTarget) -> None:
 
 def check_not_ignored(target: EnvTarget) -> None:
     """A release file git ignores could never be committed: say so before writing anything."""
-    if gitio.is_ignored(target.repo, target.repo_path):
+    if gitio.is_ignored(target.paths.top, target.repo_path):
         raise AgentcfgError(f"{target.relpath} is ignored by a .gitignore rule; release files belong in git",
                             hint=f"see `git check-ignore -v {target.repo_path}` and remove that rule")
 
 
 def check_index_clean(target: EnvTarget) -> None:
     """Refuse while other changes are staged: the user is in the middle of their own commit."""
-    staged = gitio.staged_paths(target.repo)
+    staged = gitio.staged_paths(target.paths.top)
     if not staged:
         return
     shown = ", ".join(staged[:5]) + (f" and {len(staged) - 5} more" if len(staged) > 5 else "")
@@ -98,9 +98,8 @@ def check_index_clean(target: EnvTarget) -> None:
 def check_git_index_unlocked(target: EnvTarget) -> None:
     """Refuse up front while `.git/index.lock` exists: the commit would fail after the release
     file was written, with git's message cut short (another git running, or one that crashed)."""
-    from pathlib import Path
 
-    lock = Path(target.repo.git_dir) / "index.lock"
+    lock = target.paths.git_dir / "index.lock"
     if lock.exists():
         raise GitError(
             f"git's index is locked ({lock} exists): another git process is running in this repository, "
@@ -111,7 +110,7 @@ def check_git_index_unlocked(target: EnvTarget) -> None:
 
 def shallow_hint(target: EnvTarget, fallback: str | None = None) -> str | None:
     """The `fetch-depth: 0` hint in a shallow clone, else ``fallback``."""
-    return gitio.SHALLOW_HINT if gitio.is_shallow(target.repo) else fallback
+    return gitio.SHALLOW_HINT if target.paths.shallow else fallback
 
 
 @contextmanager

@@ -69,7 +69,7 @@ def head_manifest(project: Project, env: str) -> Manifest:
 
 def committed_release(target: EnvTarget) -> ReleaseFile | None:
     """``target``'s release as committed on HEAD (what it runs), verified; None if it has none."""
-    data = gitio.read_blob(target.repo, "HEAD", target.repo_path)
+    data = gitio.read_blob(target.paths.top, "HEAD", target.repo_path)
     return None if data is None else parse_release(data, f"HEAD:{target.relpath}")
 
 
