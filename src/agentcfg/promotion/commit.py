@@ -17,15 +17,17 @@ from agentcfg.promotion.target import EnvTarget
 from agentcfg.release import ReleaseFile
 
 
-def write_release(target: EnvTarget, release: ReleaseFile, *, message: str, commit: bool = True) -> str | None:
+def write_release(target: EnvTarget, release: ReleaseFile, *, message: str, commit: bool = True,
+                  text: str | None = None) -> str | None:
     """Write ``release`` to the environment's file and (unless ``commit`` is False) commit it.
 
     Returns the new commit's SHA, or None with ``commit=False``. The caller holds the writer
-    lock and has checked that the file has no uncommitted changes.
+    lock and has checked that the file has no uncommitted changes. ``text`` is the release's
+    serialisation when the caller already has it (see ``ReleaseFile.dumps_reusing``).
     """
     path = target.path
     previous = path.read_bytes() if path.exists() else None
-    data = release.dumps().encode("utf-8")
+    data = (text if text is not None else release.dumps()).encode("utf-8")
     _remove_orphaned_temp_files(path)
     atomic_write(path, data)
     if not commit:

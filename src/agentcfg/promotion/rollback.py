@@ -114,7 +114,9 @@ def rollback(env: str, *, root: Path | str = ".", to: str | None = None, reason:
                               from_=restored_commit, reason=clean_reason, hold=True, config=old.config)
         message = tr.commit_message(action="rollback", env=env, digest=old.digest, source=old.source,
                                     from_=restored_commit, reason=clean_reason)
-        result.commit = write_release(target, release, message=message)
+        old_bytes = gitio.read_blob(target.paths.top, restored_commit, target.repo_path)
+        text = release.dumps_reusing(old_bytes.decode("utf-8"), old) if old_bytes is not None else None
+        result.commit = write_release(target, release, message=message, text=text)
         return result
 
 
