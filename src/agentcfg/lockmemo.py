@@ -52,6 +52,25 @@ def file_signature(path: Path | str) -> list[int] | None:
     return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev]
 
 
+def trusted_signatures(root: Path, rels: set[str], created: int) -> dict[str, list[int] | None] | None:
+    """The signature of each of ``rels`` (under ``root``), or None when one was modified within
+    :data:`~agentcfg.statcache.RACY_NS` of ``created``: a same-tick edit could keep its signature."""
+    signatures: dict[str, list[int] | None] = {}
+    prefix = str(root) + os.sep  # string joins: thousands of Path objects cost tens of ms here
+    for rel in sorted(rels):
+        sig = file_signature(prefix + rel)
+        if sig is not None and sig[1] >= created - RACY_NS:
+            return None
+        signatures[rel] = sig
+    return signatures
+
+
+def signatures_hold(root: Path, signatures: Any) -> bool:
+    """Whether every recorded signature (from :func:`trusted_signatures`) is unchanged."""
+    prefix = str(root) + os.sep
+    return isinstance(signatures, dict) and all(file_signature(prefix + rel) == sig for rel, sig in signatures.items())
+
+
 def listing_fingerprint(entries: list[tuple[str, int, int, int]]) -> str:
     """A digest of a data folder's (relative path, size, mtime_ns, inode) listing."""
     blob = json.dumps(sorted(entries), separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass")
@@ -127,12 +146,9 @@ class InputRecorder:
         if not self.usable:
             return
         created = now_ns()
-        files: dict[str, list[int] | None] = {}
-        for rel in sorted(self.files):
-            sig = file_signature(self.root / rel)
-            if sig is not None and sig[1] >= created - RACY_NS:
-                return  # modified moments ago: a same-tick edit could keep this signature
-            files[rel] = sig
+        files = trusted_signatures(self.root, self.files, created)
+        if files is None:
+            return
         if any(newest >= created - RACY_NS for _, newest in self.data.values()):
             return
         memo = {
@@ -182,9 +198,7 @@ def fresh_lock(start: Path | str) -> tuple[dict[str, Any], Path] | None:
         return None
     if memo.get("lock_sha256") != hashlib.sha256(lock_bytes).hexdigest():
         return None
-    files = memo.get("files")
-    prefix = str(root) + os.sep  # string joins: thousands of Path objects cost tens of ms here
-    if not isinstance(files, dict) or any(file_signature(prefix + rel) != sig for rel, sig in files.items()):
+    if not signatures_hold(root, memo.get("files")):
         return None
     data = memo.get("data")
     boundary = Path(str(memo.get("boundary")))

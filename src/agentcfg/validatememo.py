@@ -16,12 +16,11 @@ version means the full validation runs. This module imports nothing heavy.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
-from agentcfg.lockmemo import file_signature, find_root
-from agentcfg.statcache import RACY_NS, now_ns
+from agentcfg.lockmemo import find_root, signatures_hold, trusted_signatures
+from agentcfg.statcache import now_ns
 
 MEMO_FORMAT = 1
 MEMO_NAME = "validate-inputs.json"
@@ -51,9 +50,7 @@ def fresh_report(start: Path | str, env: str | None) -> dict[str, Any] | None:
         return None
     if memo.get("root") != str(root) or entry.get("boundary") != str(repo_boundary(root)):
         return None
-    files = entry.get("files")
-    prefix = str(root) + os.sep  # string joins: thousands of Path objects cost tens of ms here
-    if not isinstance(files, dict) or any(file_signature(prefix + rel) != sig for rel, sig in files.items()):
+    if not signatures_hold(root, entry.get("files")):
         return None
     report = entry.get("report")
     return report if isinstance(report, dict) else None
@@ -67,14 +64,9 @@ def save(root: Path, boundary: Path, env: str | None, files: set[str], report: d
 
     if boundary != repo_boundary(root):
         return  # git places the repository elsewhere (GIT_DIR?): the fast check could not vouch
-    created = now_ns()
-    signatures: dict[str, list[int] | None] = {}
-    prefix = str(root) + os.sep
-    for rel in sorted(files):
-        sig = file_signature(prefix + rel)
-        if sig is not None and sig[1] >= created - RACY_NS:
-            return  # modified moments ago: a same-tick edit could keep this signature
-        signatures[rel] = sig
+    signatures = trusted_signatures(root, files, now_ns())
+    if signatures is None:
+        return  # modified moments ago: a same-tick edit could keep its signature
     path = root / ".agentcfg" / "cache" / MEMO_NAME
     try:
         memo = json.loads(path.read_bytes())
