@@ -28,3 +28,23 @@ def test_generated_projects_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     if scale == "M":
         assert sum(a.startswith("tools/") for a in lock["artefacts"]) == 20
     assert cli("lock", "--check").exit_code == 0
+
+
+def test_one_percent_change_and_bulk_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             cli: Callable[..., Any]) -> None:
+    """The diff and history rows' inputs: change_artefacts edits what `diff` then reports, and
+    fast_history writes releases that `history` and `rollback` read like real ones."""
+    root = generate.generate(tmp_path / "M", "M", factor=0.05)
+    monkeypatch.chdir(root)
+    assert cli("lock").exit_code == 0
+    generate.commit_all(root, "lock")
+    changed = generate.change_artefacts(root, every=10)
+    assert changed and cli("lock").exit_code == 0
+    generate.commit_all(root, "change")
+    r = cli("diff", "HEAD~1", "HEAD", "--format", "json")
+    assert r.exit_code == 0, r
+    assert all(aid in r.stdout for aid in changed)
+    digests = generate.fast_history(root, "production", 30)
+    rows = json.loads(cli("history", "production", "--format", "json").stdout)
+    assert [row["digest"] for row in rows] == digests[::-1]
+    assert cli("rollback", "production", "--reason", "bench").exit_code == 0
