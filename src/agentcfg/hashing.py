@@ -32,6 +32,10 @@ Progress = Callable[[str, int, int], None]
 """``progress(artefact_id, files_done, files_total)``, called from the calling thread."""
 
 _WORKERS = max(1, min(4, (os.cpu_count() or 1) - 1))  # leave a core to the rendering thread
+# Above this many bytes to hash, worker *processes* hash in parallel: threads do not (measured on
+# 2 cores: 1 GiB in 1.1 s with one thread or two, 0.6 s with two processes), and starting a
+# process (~0.1 s) is only worth it for a large cold data set (issue 8: cold lock on L).
+PROCESS_MIN_BYTES = 64 << 20
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 
@@ -164,6 +168,60 @@ class Cancelled(AgentcfgError):
 
 def _hash_many(todo: list[_File], cache: StatCache, artefact: str,
                cancel: threading.Event | None) -> Iterator[tuple[str, str]]:
+    if (os.cpu_count() or 1) >= 2 and len(todo) >= 2 and sum(f.st.st_size for f in todo) >= PROCESS_MIN_BYTES:
+        yield from _hash_in_processes(todo, cache, artefact, cancel)
+        return
+    yield from _hash_in_threads(todo, cache, artefact, cancel)
+
+
+def _hash_in_processes(todo: list[_File], cache: StatCache, artefact: str,
+                       cancel: threading.Event | None) -> Iterator[tuple[str, str]]:
+    """Hash ``todo`` in worker processes; check and cache each result here, in order."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = min(os.cpu_count() or 1, 8)
+    n_chunks = min(len(todo), workers * 8)  # small enough to balance, big enough to amortise
+    chunks = [todo[i::n_chunks] for i in range(n_chunks)]
+    # "spawn", never fork: the caller may be a background thread, and forking a process that has
+    # threads can copy a held lock into the child.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(hash_chunk, [(f.real, f.key) for f in chunk]) for chunk in chunks]
+        try:
+            for chunk, future in zip(chunks, futures):
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled("hashing cancelled", artefact=artefact)
+                for f, (digest, sig, started, error) in zip(chunk, future.result()):
+                    if error is not None:
+                        raise AgentcfgError(error[0], artefact=artefact, hint=error[1])
+                    if tuple(sig) != signature(f.st):
+                        raise AgentcfgError(f"'{f.key}' changed while the data set was being hashed",
+                                            artefact=artefact,
+                                            hint="re-run `agentcfg lock` when nothing is writing to the data set")
+                    cache.put(f.key, signature(f.st), digest, started)
+                    yield f.rel, digest
+        finally:
+            for future in futures:
+                future.cancel()
+
+
+def hash_chunk(files: list[tuple[str, str]]) -> list[tuple[str, tuple[int, int, int], int, tuple[str, str | None] | None]]:
+    """Worker-process side of :func:`_hash_in_processes`: (digest, signature, started_ns, error)
+    per (real path, shown name); stops at the first error, which the parent raises."""
+    out: list[tuple[str, tuple[int, int, int], int, tuple[str, str | None] | None]] = []
+    for real, shown in files:
+        started = now_ns()
+        try:
+            digest, st = file_digest(real, shown=shown)
+        except AgentcfgError as exc:  # exceptions do not pickle their keyword arguments: send the words
+            out.append(("", (0, 0, 0), started, (exc.message, exc.hint)))
+            break
+        out.append((digest, signature(st), started, None))
+    return out
+
+
+def _hash_in_threads(todo: list[_File], cache: StatCache, artefact: str,
+                     cancel: threading.Event | None) -> Iterator[tuple[str, str]]:
     def one(f: _File) -> str:
         if cancel is not None and cancel.is_set():
             raise Cancelled("hashing cancelled", artefact=artefact)
