@@ -81,8 +81,10 @@ def _git_read(repo: "git.Repo | Path", *args: str) -> str:
     return str(_run(repo if isinstance(repo, Path) else Path(repo.working_dir), *args))
 
 
-def log_path(repo: "git.Repo | Path", path: str, *, limit: int | None = None) -> list[PathCommit]:
-    """Every commit reachable from HEAD that changed ``path`` (repository-relative), newest first.
+def log_path(repo: "git.Repo | Path", path: str, *, limit: int | None = None,
+             revs: str = "HEAD") -> list[PathCommit]:
+    """Every commit in ``revs`` (default: reachable from HEAD) that changed ``path``
+    (repository-relative), newest first.
 
     ``repo`` may be the repository's top folder (no GitPython needed, see ``repo.locate``).
     """
@@ -97,7 +99,7 @@ def log_path(repo: "git.Repo | Path", path: str, *, limit: int | None = None) ->
     args = ["--no-show-signature", "--no-follow", "--no-color", f"--format={_LOG_FORMAT}"]
     if limit is not None:
         args.append(f"--max-count={max(int(limit), 0)}")
-    out = _git_read(repo, "log", *args, "HEAD", "--", _literal(path))
+    out = _git_read(repo, "log", *args, "--end-of-options", revs, "--", _literal(path))
     commits = []
     for record in out.split("\x1e")[1:]:
         sha, author, email, date, ts, trailer_text, subject = record.split("\x1f", 6)

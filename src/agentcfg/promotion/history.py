@@ -59,8 +59,14 @@ def history(env: str, *, root: Path | str = ".", limit: int | None = None) -> li
 
 
 def read_transitions(target: EnvTarget, *, limit: int | None = None) -> list[Transition]:
+    if limit is None:  # the whole history: kept between runs (logcache.py)
+        from agentcfg.promotion.logcache import cached_log
+
+        commits = cached_log(target.project.state_dir, target.paths.top, target.env, target.repo_path)
+    else:
+        commits = gitio.log_path(target.paths.top, target.repo_path, limit=limit)
     rows = []
-    for i, pc in enumerate(gitio.log_path(target.paths.top, target.repo_path, limit=limit)):
+    for i, pc in enumerate(commits):
         row = _from_trailers(i, pc, target.env)
         rows.append(row if row is not None else _from_file(i, pc, target))
     return rows
