@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from agentcfg import gitio
-from agentcfg.canonical import digest_matches, parse_digest_ref, short
+from agentcfg.canonical import canonical_json, digest_matches, parse_digest_ref, short
 from agentcfg.errors import AgentcfgError, GitError, UsageError
 from agentcfg.promotion import safety
 from agentcfg.promotion import trailers as tr
@@ -239,10 +239,13 @@ def _crossing(current: ReleaseFile | None, old: ReleaseFile) -> list[str]:
     def only(config: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in config.items() if k in _IRREVERSIBLE_SECTIONS}
 
+    before, after = (only(current.config) if current else None), only(old.config)
+    if before is not None and canonical_json(before) == canonical_json(after):
+        return []  # nothing there changes (the usual rollback of prompts and tools): no diff needed
     try:
         from agentcfg.diff import diff_configs
 
-        diff = diff_configs(only(current.config) if current else None, only(old.config))
+        diff = diff_configs(before, after)
     except Exception as exc:  # noqa: BLE001 - an incident rollback must not fail on a diff bug
         why = f"{type(exc).__name__}: {redact_text(str(exc))[:200]}"
         return [f"could not compute the diff to check for irreversible changes ({why}); "
