@@ -77,7 +77,15 @@ def diff_configs(old: dict[str, Any] | None, new: dict[str, Any] | None, *,
         plan.append((section, changed, removed, added))
 
     impact = ImpactGraph(old, new)
-    old_users, new_users = ImpactGraph(old), ImpactGraph(new)
+    # The graphs of each side alone are needed only for removed or added artefacts (who used
+    # them): built on first use, they cost nothing on the usual pull request (issue 8).
+    users: dict[str, ImpactGraph] = {}
+
+    def side_users(which: str) -> ImpactGraph:
+        if which not in users:
+            users[which] = ImpactGraph(old if which == "old" else new)
+        return users[which]
+
     changes: list[Change] = []
     for key in sorted((set(old) | set(new)) - set(ORDER)):
         if digest_value(old.get(key)) != digest_value(new.get(key)):
@@ -98,10 +106,10 @@ def diff_configs(old: dict[str, Any] | None, new: dict[str, Any] | None, *,
             rows_by_name.append((new_name, aid, [Row("", old_name, new_name, [rule], "renamed")], both))
         for name in (n for n in removed if n not in renames):
             aid = f"{section}/{name}"
-            rows_by_name.append((name, aid, [_removed(section, aid, a[name], old_users)], impact.impact(aid)))
+            rows_by_name.append((name, aid, [_removed(section, aid, a[name], side_users("old"))], impact.impact(aid)))
         for name in (n for n in added if n not in renames.values()):
             aid = f"{section}/{name}"
-            rows_by_name.append((name, aid, [_added(section, aid, b[name], new_users)], impact.impact(aid)))
+            rows_by_name.append((name, aid, [_added(section, aid, b[name], side_users("new"))], impact.impact(aid)))
         for _, aid, rows, hit in sorted(rows_by_name, key=lambda t: t[0]):
             scope = () if section == "policies" else hit
             changes.extend(_finish(aid, r, list(scope)) for r in rows)
