@@ -26,6 +26,7 @@ def test_processes_and_threads_give_the_same_digest(tmp_path: Path, monkeypatch:
     folder = _data(tmp_path)
     threads = hashing.hash_data(folder, boundary=tmp_path, artefact="data/x")
     monkeypatch.setattr(hashing, "PROCESS_MIN_BYTES", 1)
+    monkeypatch.setattr(hashing, "_processes_allowed", lambda: True)
     cache = StatCache(None)
     processes = hashing.hash_data(folder, boundary=tmp_path, artefact="data/x", cache=cache)
     assert (processes.digest, processes.size, processes.files) == (threads.digest, threads.size, threads.files)
@@ -35,6 +36,7 @@ def test_processes_and_threads_give_the_same_digest(tmp_path: Path, monkeypatch:
 def test_a_file_that_vanishes_is_reported_from_a_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = _data(tmp_path)
     monkeypatch.setattr(hashing, "PROCESS_MIN_BYTES", 1)
+    monkeypatch.setattr(hashing, "_processes_allowed", lambda: True)
     real_walk = hashing._walk
 
     def walk_then_delete(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -46,3 +48,19 @@ def test_a_file_that_vanishes_is_reported_from_a_worker(tmp_path: Path, monkeypa
     with pytest.raises(AgentcfgError) as err:
         hashing.hash_data(folder, boundary=tmp_path, artefact="data/x")
     assert "vanished" in err.value.message and err.value.artefact == "data/x"
+
+
+def test_library_callers_hash_with_threads() -> None:
+    # Under pytest (or any other program) __main__ is not agentcfg's: a spawned worker would
+    # re-import it, so worker processes are reserved for the agentcfg command line.
+    assert hashing._processes_allowed() is False
+
+
+def test_the_command_line_hashes_large_data_in_processes(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    script = tmp_path / "agentcfg"
+    script.write_text("from agentcfg import hashing\nif __name__ == '__main__':\n    print(hashing._processes_allowed())\n")
+    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=False)
+    assert r.stdout.strip() == "True"  # a console script named agentcfg

@@ -168,10 +168,28 @@ class Cancelled(AgentcfgError):
 
 def _hash_many(todo: list[_File], cache: StatCache, artefact: str,
                cancel: threading.Event | None) -> Iterator[tuple[str, str]]:
-    if (os.cpu_count() or 1) >= 2 and len(todo) >= 2 and sum(f.st.st_size for f in todo) >= PROCESS_MIN_BYTES:
+    if (_processes_allowed() and (os.cpu_count() or 1) >= 2 and len(todo) >= 2
+            and sum(f.st.st_size for f in todo) >= PROCESS_MIN_BYTES):
         yield from _hash_in_processes(todo, cache, artefact, cancel)
         return
     yield from _hash_in_threads(todo, cache, artefact, cancel)
+
+
+def _processes_allowed() -> bool:
+    """Whether worker processes may be started: only under agentcfg's own command line.
+
+    A "spawn" worker imports the program's ``__main__`` module again; agentcfg's entry points
+    guard their code with ``if __name__ == "__main__"``, but a script that calls
+    ``agentcfg.lock()`` at its top level would run again in every worker. Library callers
+    therefore hash with threads.
+    """
+    import sys
+
+    main = sys.modules.get("__main__")
+    spec = getattr(main, "__spec__", None)
+    if spec is not None and getattr(spec, "name", "") == "agentcfg.__main__":
+        return True  # python -m agentcfg
+    return os.path.basename(str(getattr(main, "__file__", "") or "")) == "agentcfg"  # the console script
 
 
 def _hash_in_processes(todo: list[_File], cache: StatCache, artefact: str,
