@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from agentcfg import yamlio
 from agentcfg.yamlio import events
+from agentcfg.yamlio import pure as pure_path
 
 pytestmark = pytest.mark.skipif(not events.available(), reason="ruamel.yaml.clib is not installed")
 
@@ -26,11 +27,11 @@ pytestmark = pytest.mark.skipif(not events.available(), reason="ruamel.yaml.clib
 def both(text: str) -> tuple[Any, Any]:
     """(fast result or Unusual, pure result or YamlError)."""
     try:
-        fast: Any = yamlio._compose_events(text, "t.yaml")
+        fast: Any = events.compose(text, "t.yaml")
     except events.Unusual:
         fast = events.Unusual
     try:
-        pure: Any = yamlio._compose_pure(text, "t.yaml")
+        pure: Any = pure_path.compose(text, "t.yaml")
     except yamlio.YamlError as exc:
         pure = exc
     return fast, pure

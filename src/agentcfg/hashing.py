@@ -213,9 +213,7 @@ def _hash_in_processes(todo: list[_File], cache: StatCache, artefact: str,
                     if error is not None:
                         raise AgentcfgError(error[0], artefact=artefact, hint=error[1])
                     if tuple(sig) != signature(f.st):
-                        raise AgentcfgError(f"'{f.key}' changed while the data set was being hashed",
-                                            artefact=artefact,
-                                            hint="re-run `agentcfg lock` when nothing is writing to the data set")
+                        raise _changed_while_hashing(f, artefact)
                     cache.put(f.key, signature(f.st), digest, started)
                     yield f.rel, digest
         finally:
@@ -269,11 +267,16 @@ def _cached_or_hash(f: _File, cache: StatCache, artefact: str) -> str:
 def _hash_and_store(f: _File, cache: StatCache, artefact: str) -> str:
     started = now_ns()
     digest, st = file_digest(f.real, artefact=artefact, shown=f.key)
-    if (st.st_size, st.st_mtime_ns, st.st_ino) != (f.st.st_size, f.st.st_mtime_ns, f.st.st_ino):
-        raise AgentcfgError(f"'{f.key}' changed while the data set was being hashed", artefact=artefact,
-                            hint="re-run `agentcfg lock` when nothing is writing to the data set")
+    if signature(st) != signature(f.st):
+        raise _changed_while_hashing(f, artefact)
     cache.put(f.key, signature(st), digest, started)
     return digest
+
+
+def _changed_while_hashing(f: _File, artefact: str) -> AgentcfgError:
+    """The file's stat signature moved between listing the folder and reading it."""
+    return AgentcfgError(f"'{f.key}' changed while the data set was being hashed", artefact=artefact,
+                         hint="re-run `agentcfg lock` when nothing is writing to the data set")
 
 
 def _stat(path: str, artefact: str, shown: str) -> os.stat_result:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from agentcfg.errors import Finding
+from agentcfg.names import MANIFEST_FILE
 from agentcfg.project import Project
 
 FORMAT_VERSION = 1
@@ -69,7 +70,7 @@ def validate(root: Path | str = ".", *, env: str | None = None) -> ValidationRep
     project = Project.find(root)
     recorder = InputRecorder(project.root, project.repo_root)
     report = validate_tree(project, env=env, tree=RecordingTree(project.worktree(), recorder))
-    if (project.root / "agentcfg.yaml").is_file():
+    if (project.root / MANIFEST_FILE).is_file():
         validatememo.save(project.root, project.repo_root, env, recorder.files, report.to_dict())
     return report
 

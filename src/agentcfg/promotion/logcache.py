@@ -43,7 +43,7 @@ def cached_log(state_dir: Path, top: Path, env: str, path: str) -> list[gitio.Pa
         rows = gitio.log_path(top, path, revs=f"{cached[0]}..{head}") + cached[1]
     else:
         rows = gitio.log_path(top, path, revs=head)
-    _save(file, {"format_version": CACHE_FORMAT, "agentcfg": __version__, "path": path, "head": head,
+    _save(state_dir, file, {"format_version": CACHE_FORMAT, "agentcfg": __version__, "path": path, "head": head,
                  "rows": [asdict(r) for r in rows]})
     return rows
 
@@ -69,12 +69,12 @@ def _load(file: Path, path: str, version: str) -> tuple[str, list[gitio.PathComm
         return None
 
 
-def _save(file: Path, blob: dict[str, object]) -> None:
+def _save(state_dir: Path, file: Path, blob: dict[str, object]) -> None:
     from agentcfg.canonical import atomic_write
     from agentcfg.project import ensure_state_dir
 
     try:
-        ensure_state_dir(file.parent.parent.parent)
+        ensure_state_dir(state_dir)
         atomic_write(file, json.dumps(blob, separators=(",", ":"), ensure_ascii=False), cache=True)
     except OSError:
         pass

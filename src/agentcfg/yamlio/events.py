@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Callable
+from typing import Any
 
 from ruamel.yaml.events import (
     DocumentStartEvent,
@@ -30,6 +30,8 @@ from ruamel.yaml.events import (
     StreamEndEvent,
     StreamStartEvent,
 )
+
+from agentcfg.yamlio import MAX_DEPTH, MAX_NODES, Document, pure
 
 STD = "tag:yaml.org,2002:"
 _STR, _NULL, _BOOL, _INT, _FLOAT = (f"{STD}{t}" for t in ("str", "null", "bool", "int", "float"))
@@ -80,8 +82,7 @@ def _resolve_plain(value: str) -> str:
 class EventComposer:
     """Builds plain data and positions from one text's events (see the module docstring)."""
 
-    def __init__(self, text: str, *, max_depth: int, max_nodes: int,
-                 convert: Callable[[str, str], Any], surrogate: Callable[[str], bool]) -> None:
+    def __init__(self, text: str, *, max_depth: int, max_nodes: int) -> None:
         from _ruamel_yaml import CParser
 
         if _DIVERGENT.search(text):
@@ -93,8 +94,6 @@ class EventComposer:
         self._next = CParser(text).get_event
         self.max_depth = max_depth
         self.budget = max_nodes
-        self.convert = convert  # (tag, text) -> value for int/float, as the pure path does
-        self.surrogate = surrogate
         self.positions: dict[tuple[Any, ...], tuple[int, int]] = {}
         self.raw: dict[tuple[Any, ...], str] = {}
 
@@ -148,7 +147,7 @@ class EventComposer:
                 if tag is None:
                     tag = _resolve_plain(key_event.value) if key_event.implicit[0] else _STR
                 key = key_event.value
-                if tag != _STR or key in result or self.surrogate(key):
+                if tag != _STR or key in result or _surrogate(key):
                     raise Unusual  # merge keys, non-string keys, duplicates: reported by the pure path
                 self.positions[path + (key,)] = _pos(key_event)
                 result[key] = self._node(self._next(), path + (key,), depth + 1)
@@ -164,7 +163,7 @@ class EventComposer:
         elif tag != _STR:
             raise Unusual  # explicit tags (even `!`): the pure path checks them
         if tag == _STR:
-            if self.surrogate(value):
+            if _surrogate(value):
                 raise Unusual
             return value
         if tag in _VERBATIM:
@@ -177,7 +176,7 @@ class EventComposer:
         if tag == _BOOL:
             return value.lower() in ("true", "yes", "on", "y")
         try:
-            number = self.convert(tag, value)
+            number = pure.number(tag, value)
         except ValueError:
             raise Unusual from None
         if isinstance(number, float) and (math.isnan(number) or math.isinf(number)):
@@ -198,8 +197,21 @@ class EventComposer:
 _BLOCK_HEADER = re.compile(r"[|>]([1-9][+-]?|[+-][1-9]?)?( +#.*| *)\r?$")
 
 
+def _surrogate(text: str) -> bool:
+    return pure.SURROGATE.search(text) is not None
+
+
 def _pos(event: Any) -> tuple[int, int]:
     if type(event) is ScalarEvent and not event.value and event.implicit[0]:
         raise Unusual  # an empty plain scalar: libyaml and ruamel place it differently
     mark = event.start_mark
     return (mark.line + 1, mark.column + 1)
+
+
+def compose(text: str, origin: str) -> Document:
+    """The document, or :class:`Unusual` when the pure-Python path must decide."""
+    composer = EventComposer(text, max_depth=MAX_DEPTH, max_nodes=MAX_NODES)
+    data, root = composer.compose()
+    doc = Document(origin=origin, data=data, positions=composer.positions, raw=composer.raw)
+    doc.positions.setdefault((), root or (1, 1))
+    return doc
