@@ -69,3 +69,50 @@ def test_diff_of_cached_commits_shows_the_same_changes(locked: Path, cli: Callab
     second = cli("diff", "HEAD~1", "HEAD", "--format", "json")
     assert first.exit_code == second.exit_code == 0
     assert first.stdout == second.stdout and "prompts/triage" in first.stdout
+
+
+# --- the way to the cache without GitPython (gitio.commit_folder) -------------------------------
+
+def test_a_cached_diff_does_not_import_gitpython(locked: Path, cli: Callable[..., Any]) -> None:
+    """`diff A B` of two locked commits seen before reads only the render cache: GitPython
+    (~70 ms to import) is never loaded."""
+    import subprocess
+    import sys
+
+    (locked / "prompts").mkdir(exist_ok=True)
+    assert cli("diff", "HEAD", "HEAD").exit_code == 0  # renders HEAD once: now it is cached
+    code = ("import sys\nfrom agentcfg.diff import diff\nr = diff('HEAD', 'HEAD')\n"
+            "print(r.empty, 'git' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=locked, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "False"]
+
+
+def test_commit_folder_sees_what_gittree_sees(locked: Path) -> None:
+    from conftest import git
+
+    (locked / "sub").mkdir()
+    (locked / "sub" / "agentcfg.yaml").symlink_to("../agentcfg.yaml")  # a link is not the manifest
+    (locked / "sub" / "notes.md").write_text("x")
+    (locked / "sub" / "inner").mkdir()
+    (locked / "sub" / "inner" / "f").write_text("y")
+    commit_all(locked, "a folder with a symlinked manifest")
+    project = Project.find(locked)
+    top = project.commit_folder("HEAD")
+    assert top.commit_sha == git(locked, "rev-parse", "HEAD").strip()
+    assert top.tree_sha == git(locked, "rev-parse", "HEAD^{tree}").strip()
+    assert top.subdir == "" and top.has_file("agentcfg.yaml") and top.has_file("agentcfg.lock")
+    tree = project.tree_at("HEAD")
+    assert top.tree_sha == tree.tree_sha
+    sub = Project(locked / "sub").commit_folder("HEAD")
+    assert sub.subdir == "sub" and sub.files == {"notes.md"}  # not the symlink, not the folder
+    (locked / "new").mkdir()  # on disk, not in the commit
+    assert Project(locked / "new").commit_folder("HEAD").files == frozenset()
+
+
+def test_commit_folder_names_a_missing_revision(locked: Path) -> None:
+    from agentcfg.errors import GitError
+
+    with pytest.raises(GitError, match="git revision 'no-such-branch' not found"):
+        Project.find(locked).commit_folder("no-such-branch")
+    with pytest.raises(Exception, match="not"):
+        Project.find(locked).commit_folder("--output=/tmp/x")  # never a git option (safe_rev)

@@ -13,7 +13,7 @@ from agentcfg.names import MANIFEST_FILE
 if TYPE_CHECKING:
     import git
 
-    from agentcfg.gitio import GitTree
+    from agentcfg.gitio import CommitFolder, GitTree, RepoPaths
     from agentcfg.parsecache import FileParseCache
     from agentcfg.trees import WorkTree
 
@@ -108,6 +108,29 @@ class Project:
 
         repo = self.require_repo()
         return GitTree(repo, resolve_commit(repo, rev), self.subdir)
+
+    @cached_property
+    def paths(self) -> "RepoPaths":
+        """The repository's top and git folder from one `git rev-parse` (no GitPython)."""
+        from agentcfg import gitio
+
+        found = gitio.locate(self.root)
+        if found is None:
+            raise gitio.not_a_repository(self.root)
+        return found
+
+    def commit_folder(self, rev: str) -> "CommitFolder":
+        """``rev`` resolved, with its tree id and the manifest folder's files, without GitPython.
+
+        Enough to find a cached render (see ``gitio.CommitFolder``). A clear error when ``rev``
+        does not exist.
+        """
+        from agentcfg import gitio
+
+        top = self.paths.top
+        rel = self.root.resolve().relative_to(top).as_posix()
+        commit = gitio.resolve_commit(top, rev)
+        return gitio.commit_folder(top, commit, "" if rel == "." else rel)
 
     def relpath(self, path: Path) -> str:
         try:

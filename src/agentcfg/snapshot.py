@@ -15,7 +15,7 @@ from agentcfg.project import Project
 from agentcfg.render import Rendered
 
 if TYPE_CHECKING:
-    from agentcfg.gitio import GitTree
+    from agentcfg.gitio import CommitFolder, GitTree
 
 
 def read_lock_at(project: Project, rev: str | None) -> dict[str, Any] | None:
@@ -34,13 +34,14 @@ def read_lock_at(project: Project, rev: str | None) -> dict[str, Any] | None:
 
 
 def render_at(project: Project, *, env: str | None = None, rev: str | None = None,
-              pinned: bool = True) -> Rendered:
+              pinned: bool = True, folder: CommitFolder | None = None) -> Rendered:
     """Render ``env`` (None: the base manifest) from the working tree or from commit ``rev``.
 
     The working tree is resolved live (data hashed through the stat cache, refs asked of git);
     a commit is resolved from the lock committed with it, and a lock that is stale for an
     artefact is an error naming it. A commit without a lock is an error when ``pinned`` (what is
     promoted must be locked); otherwise (diff, render) it is resolved from git objects.
+    ``folder``: what :meth:`Project.commit_folder` said of ``rev``, when the caller asked already.
     """
     if rev is None:
         from agentcfg.manifest.loader import load_manifest
@@ -54,7 +55,16 @@ def render_at(project: Project, *, env: str | None = None, rev: str | None = Non
         finally:
             resolver.save_cache()
             project.save_caches()
-    tree = project.tree_at(rev)
+    # A locked commit seen before is in the render cache: look there before opening the
+    # repository with GitPython (see gitio.CommitFolder).
+    folder = folder or project.commit_folder(rev)
+    if folder.has_file(LOCK_FILE):
+        from agentcfg import rendercache
+
+        hit = rendercache.get(project.state_dir, folder.tree_sha, folder.subdir, env)
+        if hit is not None:
+            return hit
+    tree = project.tree_at(folder.commit_sha)
     data = tree.read(LOCK_FILE)
     if data is not None:
         return _render_locked(project, tree, data, env, rev)

@@ -27,12 +27,13 @@ def big_diff(tmp_path: Path) -> Path:
     return repo
 
 
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown"])
 @pytest.mark.parametrize("stderr", ["merged", "separate"], ids=["2>&1 | head", "| head"])
-def test_reader_leaving_early_is_not_a_failure(big_diff: Path, stderr: str) -> None:
+def test_reader_leaving_early_is_not_a_failure(big_diff: Path, stderr: str, fmt: str) -> None:
     """Input: `agentcfg diff | head -c 100` (the pipe closes while agentcfg is still writing).
     Expect exit 0 and no traceback: a reader that left is not "the check found something" (1)."""
-    proc = subprocess.Popen([sys.executable, "-m", "agentcfg", "diff"], cwd=big_diff, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT if stderr == "merged" else subprocess.PIPE)
+    proc = subprocess.Popen([sys.executable, "-m", "agentcfg", "diff", "--format", fmt], cwd=big_diff,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT if stderr == "merged" else subprocess.PIPE)
     assert proc.stdout is not None
     assert proc.stdout.read(100)
     proc.stdout.close()

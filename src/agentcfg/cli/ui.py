@@ -46,6 +46,15 @@ def err() -> "Console":
     return _pipe_safe(Console(stderr=True, highlight=False, soft_wrap=True, width=_width(sys.stderr)))
 
 
+def _write(stream: Any, text: str) -> None:
+    try:
+        stream.write(text)
+    except BrokenPipeError:
+        # The reader left (`agentcfg diff | head`). click would turn the EPIPE into exit 1;
+        # a bare BrokenPipeError reaches cli.app.main, which treats it as success.
+        raise BrokenPipeError from None
+
+
 def _pipe_safe(console: "Console") -> "Console":
     # rich answers a closed pipe with SystemExit(1), which would read as "the check found
     # something" (`agentcfg history 2>&1 | head`). Let the error reach cli.app.main, which
@@ -58,10 +67,13 @@ def _pipe_safe(console: "Console") -> "Console":
     return console
 
 
-def escape(text: str) -> str:
-    from rich.markup import escape as _escape
+_ESCAPE = re.compile(r"(\\*)(\[[a-z#/@][^[]*?])")
 
-    return _escape(text)
+
+def escape(text: str) -> str:
+    """rich.markup.escape, without importing rich (tests/test_ui_plain.py checks they agree)."""
+    text = _ESCAPE.sub(lambda m: f"{m[1]}{m[1]}\\{m[2]}", text)
+    return text + "\\" if text.endswith("\\") and not text.endswith("\\\\") else text
 
 
 def _clean(text: Any) -> Any:
@@ -73,28 +85,123 @@ def _clean(text: Any) -> Any:
 def print_json(data: Any) -> None:
     from agentcfg.secrets import redact
 
-    sys.stdout.write(json.dumps(redact(data), indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    _write(sys.stdout, json.dumps(redact(data), indent=2, sort_keys=True, ensure_ascii=False) + "\n")
 
 
 def print_raw(text: str) -> None:
     text = _clean(text)
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    _write(sys.stdout, text if text.endswith("\n") else text + "\n")
 
 
 def line(markup: str = "") -> None:
-    out().print(_clean(markup))
+    markup = _clean(markup)
+    if not _write_plain(sys.stdout, markup):
+        out().print(markup)
 
 
 def note(markup: str) -> None:
-    err().print(_clean(markup))
+    markup = _clean(markup)
+    if not _write_plain(sys.stderr, markup):
+        err().print(markup)
 
 
 def error(message: str) -> None:
-    err().print(f"[bold red]error:[/] {escape(_clean(message))}")
+    note(f"[bold red]error:[/] {escape(_clean(message))}")
 
 
 def warning(message: str) -> None:
-    err().print(f"[yellow]warning:[/] {escape(_clean(message))}")
+    note(f"[yellow]warning:[/] {escape(_clean(message))}")
+
+
+# --- plain output without rich ---------------------------------------------------------------
+#
+# Without colour (a pipe, a CI log, a file) rich prints a line of markup as its text with the
+# tags removed. Importing rich and rendering through it costs ~20 ms plus ~0.2 ms per line (a
+# 400-line diff: ~100 ms of a 500 ms budget, issue 8), so the common case is written directly:
+# well-formed markup made of the styles agentcfg uses, printable text, no emoji codes. Anything
+# else goes through rich, and tests/test_ui_plain.py checks both give the same bytes.
+
+_TAGS = re.compile(r"((\\*)\[([a-z#/@][^[]*?)])")  # rich.markup.RE_TAGS
+_EMOJI = re.compile(r":\S*?:")  # could be an emoji code (rich replaces `:smile:`): let rich decide
+_UNPRINTABLE = re.compile("[\x00-\x09\x0b-\x1f\x7f]")  # rich strips or expands some of these
+_STYLE_WORDS = frozenset({"bold", "dim", "italic", "underline", "red", "green", "yellow", "cyan", "blue",
+                          "magenta"})
+
+
+def _plain_stream(stream: Any) -> bool:
+    """True when rich would print to ``stream`` without colour or other escape codes.
+
+    rich's own rule (Console.is_terminal): TTY_COMPATIBLE=1 and a non-empty FORCE_COLOR mean a
+    terminal; otherwise ask ``isatty``. Jupyter and anything unusual is left to rich.
+    """
+    environ = os.environ
+    if environ.get("TTY_COMPATIBLE") == "1" or environ.get("FORCE_COLOR") or "IPython" in sys.modules:
+        return False
+    if environ.get("TTY_COMPATIBLE") == "0" or "FORCE_COLOR" in environ:
+        return True
+    try:
+        return not stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _plain_text(markup: str) -> str | None:
+    """The text rich prints for ``markup`` without colour, or None when rich must render it.
+
+    A port of rich.markup's parser for the cases above: ``\\[`` escapes, pairs of
+    backslashes, style tags opened and closed (``[/]`` or ``[/name]``).
+    """
+    pieces: list[str] = []
+    stack: list[str] = []
+    position = 0
+    for match in _TAGS.finditer(markup):
+        full, escapes, tag = match.groups()
+        start, end = match.span()
+        if start > position:
+            pieces.append(markup[position:start])
+        position = end
+        if escapes:
+            backslashes, escaped = divmod(len(escapes), 2)
+            pieces.append("\\" * backslashes)
+            if escaped:
+                pieces.append(full[len(escapes):])
+                continue
+        if tag.startswith("/"):
+            name = " ".join(tag[1:].split())
+            if not name:
+                if not stack:
+                    return None  # rich: "closing tag '[/]' has nothing to close"
+                stack.pop()
+            elif name in stack:
+                stack.reverse()
+                stack.remove(name)
+                stack.reverse()
+            else:
+                return None
+            continue
+        words = tag.split()
+        if not words or not _STYLE_WORDS.issuperset(words):
+            return None  # a link, a handler, a colour we do not use: rich knows
+        stack.append(" ".join(words))
+    if position < len(markup):
+        pieces.append(markup[position:])
+    text_parts = [p.replace("\\[", "[") for p in pieces]
+    if any(":" in p and _EMOJI.search(p) for p in text_parts):
+        return None
+    text = "".join(text_parts)
+    return None if _UNPRINTABLE.search(text) else text
+
+
+def _write_plain(stream: Any, markup: str) -> bool:
+    """Write ``markup`` and a newline to ``stream`` the way rich would without colour; False
+    (nothing written) when that needs rich."""
+    if not _plain_stream(stream):
+        return False
+    plain = _plain_text(markup)
+    if plain is None:
+        return False
+    _write(stream, plain + "\n")
+    return True
 
 
 def table(columns: list[str], rows: list[list[str]], *, title: str | None = None) -> None:
@@ -132,9 +239,12 @@ def _plain_table(columns: list[str], rows: list[list[str]]) -> bool:
     columns and none at the table's edges, so it is written directly. Anything else (styles,
     markup, emoji codes, wide characters, folding) goes through rich.
     """
-    console = out()
-    if console.color_system is not None or not rows:
+    if not rows or not _plain_stream(sys.stdout):
         return False
+    columns_env = os.environ.get("COLUMNS")
+    if columns_env is not None and not columns_env.isdigit():
+        return False  # rich would fall back to the terminal's size: let it
+    width = int(columns_env) if columns_env else 160  # see _width
     try:
         from rich._emoji_replace import _emoji_replace
     except ImportError:  # pragma: no cover - a rich without it: let rich do the work
@@ -154,11 +264,11 @@ def _plain_table(columns: list[str], rows: list[list[str]]) -> bool:
     if ":" in joined and _emoji_replace(joined) != joined:
         return False
     widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
-    if sum(widths) + 2 * (len(widths) - 1) > console.width:
+    if sum(widths) + 2 * (len(widths) - 1) > width:
         return False  # rich would shrink and fold columns
     line = "  ".join(f"{{:<{w}}}" for w in widths).format
     lines = [line(*r) for r in (columns, *rows)]
-    sys.stdout.write("\n".join(lines) + "\n")
+    _write(sys.stdout, "\n".join(lines) + "\n")
     return True
 
 

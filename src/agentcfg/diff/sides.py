@@ -65,12 +65,12 @@ def _revision(project: Project, rev: str, env: str | None) -> Snapshot:
     from agentcfg.snapshot import render_at
 
     safe_rev(rev)
-    tree = project.tree_at(rev)  # resolves the commit; a clear error when it does not exist
+    folder = project.commit_folder(rev)  # resolves the commit; a clear error when it does not exist
     label = rev + (f" ({env})" if env else "")
-    if tree.read(MANIFEST_FILE) is None:
-        return Snapshot(Side(label, "empty", None, tree.commit_sha), {})
-    rendered = render_at(project, env=env, rev=tree.commit_sha, pinned=False)
-    return Snapshot(Side(label, "rev", rendered.digest, tree.commit_sha), rendered.config,
+    if not folder.has_file(MANIFEST_FILE):
+        return Snapshot(Side(label, "empty", None, folder.commit_sha), {})
+    rendered = render_at(project, env=env, rev=folder.commit_sha, pinned=False, folder=folder)
+    return Snapshot(Side(label, "rev", rendered.digest, folder.commit_sha), rendered.config,
                     entry_digests=rendered.artefacts)
 
 

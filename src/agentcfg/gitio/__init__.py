@@ -38,7 +38,7 @@ from agentcfg.gitio.repo import (
     subdir_of,
     toplevel,
 )
-from agentcfg.gitio.tree import GitTree, TreeEntry
+from agentcfg.gitio.tree import CommitFolder, GitTree, TreeEntry, commit_folder
 
 __all__ = [
     "SHALLOW_HINT", "safe_rev", "safe_url",
@@ -46,5 +46,5 @@ __all__ = [
     "staged_paths", "unstage_path",
     "last_commit_touching", "ls_remote", "object_id", "resolve_local_ref",
     "RepoPaths", "has_commits", "is_shallow", "locate", "not_a_repository", "open_repo", "require_repo", "resolve_commit", "subdir_of", "toplevel",
-    "GitTree", "TreeEntry",
+    "CommitFolder", "GitTree", "TreeEntry", "commit_folder",
 ]

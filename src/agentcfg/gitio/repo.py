@@ -99,11 +99,25 @@ def is_shallow(repo: "git.Repo") -> bool:
     return (Path(repo.git_dir) / "shallow").exists()
 
 
-def resolve_commit(repo: "git.Repo", rev: str) -> str:
-    """Full SHA of ``rev``; a clear error (mentioning shallow clones) when it does not exist."""
+def resolve_commit(repo: "git.Repo | Path", rev: str) -> str:
+    """Full SHA of ``rev``; a clear error (mentioning shallow clones) when it does not exist.
+
+    ``repo`` may be the repository's top folder: git then runs directly (no GitPython).
+    """
+    safe_rev(rev)
+    if isinstance(repo, Path):
+        from agentcfg.gitio.paths import _run
+
+        try:
+            return str(_run(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")).strip()
+        except GitError:
+            if not has_commits(repo):
+                raise GitError("the repository has no commits yet", hint="commit your manifest first") from None
+            shallow = RepoPaths(repo, Path(str(_run(repo, "rev-parse", "--absolute-git-dir")).strip())).shallow
+            raise GitError(f"git revision '{_printable(rev)}' not found",
+                           hint=SHALLOW_HINT if shallow else "check the name with `git log --oneline`") from None
     import git
 
-    safe_rev(rev)
     if not has_commits(repo):
         raise GitError("the repository has no commits yet", hint="commit your manifest first")
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
 if TYPE_CHECKING:
@@ -14,6 +15,46 @@ class TreeEntry:
     path: str  # relative to the tree's base folder
     kind: str  # "blob", "tree", "link" (symlink), "commit" (submodule)
     size: int
+
+
+@dataclass(frozen=True)
+class CommitFolder:
+    """One folder of a commit as listed by git itself: enough to find a cached render.
+
+    ``diff`` and ``promote`` of locked commits usually hit the render cache (rendercache.py),
+    which needs only the commit's tree id and whether the manifest and lock are there;
+    :func:`commit_folder` answers that with two `git` runs instead of importing GitPython and
+    opening the repository (~70 ms, issue 8). :class:`GitTree` does every other read.
+    """
+
+    commit_sha: str
+    tree_sha: str
+    subdir: str  # the folder, relative to the repository's top ('' at the top)
+    files: frozenset[str]  # names of its regular files (not symlinks, folders, submodules); empty when it is absent
+
+    def has_file(self, name: str) -> bool:
+        return name in self.files
+
+
+def commit_folder(top: Path, commit: str, subdir: str) -> CommitFolder:
+    """The tree id of ``commit`` and the regular files directly in its folder ``subdir``."""
+    from agentcfg.errors import GitError
+    from agentcfg.gitio.paths import _run
+
+    subdir = subdir.strip("/")
+    tree_sha = str(_run(top, "rev-parse", "--verify", "--quiet", f"{commit}^{{tree}}")).strip()
+    try:
+        # `<commit>:<path>` names the folder literally (no pathspec globbing); -z: raw names.
+        listing = str(_run(top, "ls-tree", "-z", "--end-of-options", f"{commit}:{subdir}"))
+    except GitError:
+        listing = ""  # the folder does not exist at that commit (or is not a folder)
+    files = set()
+    for record in listing.split("\0"):
+        meta, tab, name = record.partition("\t")
+        mode, _, kind = meta.partition(" ")
+        if tab and kind.startswith("blob") and mode in ("100644", "100755"):
+            files.add(name)
+    return CommitFolder(commit, tree_sha, subdir, frozenset(files))
 
 
 class GitTree:

@@ -20,9 +20,9 @@ from agentcfg.errors import AgentcfgError, GitError, UsageError
 from agentcfg.promotion import safety
 from agentcfg.promotion import trailers as tr
 from agentcfg.promotion.commit import write_release
-from agentcfg.promotion.history import Transition, read_release_at, read_transitions
+from agentcfg.promotion.history import Transition, read_transitions
 from agentcfg.promotion.target import EnvTarget
-from agentcfg.release import ReleaseFile, read_release
+from agentcfg.release import ReleaseFile, parse_release, read_release
 from agentcfg.secrets import redact_text
 
 _MAX_INDEX_DIGITS = 6  # `--to 12` is a history index; 7+ hex digits are a digest or commit prefix
@@ -94,11 +94,12 @@ def rollback(env: str, *, root: Path | str = ".", to: str | None = None, reason:
     git revision; default: the newest earlier release whose digest differs from the current one.
     """
     target = EnvTarget.open(env, root)
-    safety.require_history(target)
+    if dry_run:
+        safety.require_history(target)  # (safety.writing checks it too)
     guard = contextlib.nullcontext() if dry_run else safety.writing(target)
     with guard:
         current = _current(target)
-        restored_commit, index, old = _choose(target, current, to)
+        restored_commit, index, old, old_bytes = _choose(target, current, to)
         clean_reason = redact_text(reason.strip()) if reason and reason.strip() else None
         result = RollbackResult(env, "dry-run" if dry_run else "rolled-back", old.digest,
                                 current.digest if current else None, restored_commit, index, old.source,
@@ -114,8 +115,7 @@ def rollback(env: str, *, root: Path | str = ".", to: str | None = None, reason:
                               from_=restored_commit, reason=clean_reason, hold=True, config=old.config)
         message = tr.commit_message(action="rollback", env=env, digest=old.digest, source=old.source,
                                     from_=restored_commit, reason=clean_reason)
-        old_bytes = gitio.read_blob(target.paths.top, restored_commit, target.repo_path)
-        text = release.dumps_reusing(old_bytes.decode("utf-8"), old) if old_bytes is not None else None
+        text = release.dumps_reusing(old_bytes.decode("utf-8"), old)
         result.commit = write_release(target, release, message=message, text=text)
         return result
 
@@ -152,8 +152,11 @@ def _current(target: EnvTarget) -> ReleaseFile | None:
 _RECENT = 64
 
 
-def _choose(target: EnvTarget, current: ReleaseFile | None, to: str | None) -> tuple[str, int | None, ReleaseFile]:
-    """(commit, history index, verified release) of the release to restore."""
+_Chosen = tuple[str, "int | None", ReleaseFile, bytes]
+
+
+def _choose(target: EnvTarget, current: ReleaseFile | None, to: str | None) -> _Chosen:
+    """(commit, history index, verified release, its file's bytes) of the release to restore."""
     if to is None:
         now = current.digest if current else None
         # The previous distinct release is nearly always among the newest few transitions: read
@@ -198,28 +201,37 @@ def _as_digest(spec: str) -> str | None:
         return None
 
 
-def _load(target: EnvTarget, row: Transition) -> tuple[str, int | None, ReleaseFile]:
-    release = read_release_at(target, row.commit)
-    if release is None:
+def _read_at(target: EnvTarget, commit: str) -> tuple[ReleaseFile, bytes] | None:
+    """The verified release at ``commit`` and its bytes (kept: the new file copies its text)."""
+    data = gitio.read_blob(target.paths.top, commit, target.repo_path)
+    if data is None:
+        return None
+    return parse_release(data, f"{target.relpath}@{commit[:12]}"), data
+
+
+def _load(target: EnvTarget, row: Transition) -> _Chosen:
+    found = _read_at(target, row.commit)
+    if found is None:
         raise AgentcfgError(f"{target.relpath} is missing at commit {row.commit[:12]}")
+    release, data = found
     if release.digest != row.digest:  # the commit's trailers and its file disagree: trust neither
         raise AgentcfgError(f"commit {row.commit[:12]} says it released {row.digest} but its {target.relpath} "
                             f"holds {release.digest}", hint="pick the release with `--to REV` explicitly")
-    return row.commit, row.index, release
+    return row.commit, row.index, release, data
 
 
-def _from_rev(target: EnvTarget, spec: str, rows: list[Transition]) -> tuple[str, int | None, ReleaseFile]:
+def _from_rev(target: EnvTarget, spec: str, rows: list[Transition]) -> _Chosen:
     try:
         commit = gitio.resolve_commit(target.repo, spec)
     except GitError as exc:
         raise GitError(f"'{spec}' is neither a history index, a digest in {target.env}'s history, "
                        f"nor a git revision", hint=exc.hint) from None
-    release = read_release_at(target, commit)
-    if release is None:
+    found = _read_at(target, commit)
+    if found is None:
         raise AgentcfgError(f"{target.relpath} does not exist at {spec} ({commit[:12]})",
                             hint=f"pick a release from `agentcfg history {target.env}`")
     index = next((r.index for r in rows if r.commit == commit), None)
-    return commit, index, release
+    return commit, index, *found
 
 
 def _no_history(target: EnvTarget, message: str) -> AgentcfgError:
