@@ -38,3 +38,35 @@ def test_findings_point_at_file_and_line(tmp_path: Path, cli, monkeypatch) -> No
     r = cli("validate")
     assert r.exit_code == 1
     assert "agentcfg.yaml:6:5: models/m: unknown key 'knd' (did you mean 'kind'?) [unknown-key]" in r.stdout
+
+
+def _run_whole_app(capsys, *args: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
+    """The app with every command built (what main does only for other argument lists)."""
+    from agentcfg.cli.app import _register_commands, app
+
+    _register_commands()
+    try:
+        app(args=list(args), prog_name="agentcfg")
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_building_only_the_named_command_changes_nothing(cli, capsys, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """main() lets typer build only the command the arguments start with (cli/app.py,
+    _only_the_command): its help, usage errors and exit codes are those of the whole app."""
+    from agentcfg.cli.app import _command_name, _register_commands, app
+
+    monkeypatch.chdir(tmp_path)
+    _register_commands()
+    names = [_command_name(c) for c in app.registered_commands]
+    assert {"validate", "lock", "diff", "promote", "rollback", "history"} <= set(names)
+    for name in names:
+        for args in ([name, "--help"], [name, "--no-such-option"]):
+            r = cli(*args)
+            assert (r.exit_code, r.stdout, r.stderr) == _run_whole_app(capsys, *args), args
+    assert len(app.registered_commands) == len(names) and app.registered_groups  # restored
+    r = cli("rollbak", "production")  # a typo still gets the whole app's suggestion
+    assert r.exit_code == 2 and "rollback" in r.stderr

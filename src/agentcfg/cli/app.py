@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from typing import Any, Optional
 
@@ -86,7 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         # Standalone mode: typer itself reports usage errors (exit 2) and --help; everything
         # else that escapes a command is ours to map.
-        app(args=argv, prog_name="agentcfg")
+        with _only_the_command(argv):
+            app(args=argv, prog_name="agentcfg")
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 2)
@@ -113,6 +116,39 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
         return _crash(exc)
     return 0
+
+
+@contextmanager
+def _only_the_command(argv: list[str] | None) -> Iterator[None]:
+    """Let typer build only the command ``argv`` starts with.
+
+    typer turns every registered command into a click command (signatures, annotations,
+    parameters) before it looks at the arguments: ~10 ms of a rollback or history that must
+    take under 400 ms (issue 8). When the first argument is a command's exact name, the others
+    cannot be reached, so they are left out while the app runs. Anything else (global options
+    first, `--help`, a group, a typo that deserves "did you mean", shell completion) sees the
+    whole app.
+    """
+    words = argv if argv is not None else sys.argv[1:]
+    if not words or any(name.startswith("_") and name.endswith("_COMPLETE") for name in os.environ):
+        yield
+        return
+    wanted = [c for c in app.registered_commands if _command_name(c) == words[0]]
+    if len(wanted) != 1:
+        yield
+        return
+    commands, groups = app.registered_commands, app.registered_groups
+    app.registered_commands, app.registered_groups = wanted, []
+    try:
+        yield
+    finally:
+        app.registered_commands, app.registered_groups = commands, groups
+
+
+def _command_name(info: Any) -> str:
+    # typer's own rule (typer.main.get_command_name): the given name, else the function's
+    # name with underscores as dashes.
+    return str(info.name or info.callback.__name__.lower().replace("_", "-"))
 
 
 def _crash(exc: BaseException) -> int:
