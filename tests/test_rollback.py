@@ -223,3 +223,58 @@ def test_promote_then_rollback_restores_the_same_bytes(repo: Path, texts: list[s
             json.loads(before)["config"], sort_keys=True)
         assert json.loads(after)["digest"] == json.loads(before)["digest"]
         unhold("staging")
+
+
+# --- releasememo: the current release is known by its bytes, not parsed -------------------------
+
+def _parsed_origins(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    import sys
+
+    module = sys.modules["agentcfg.promotion.rollback"]
+    seen: list[str] = []
+    real = module.parse_release
+
+    def spy(data: bytes, origin: str, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(origin)
+        return real(data, origin, **kwargs)
+
+    monkeypatch.setattr(module, "parse_release", spy)
+    return seen
+
+
+def test_a_release_agentcfg_wrote_is_not_parsed_again(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The current file's digest and sections come from releasememo (it was written by promote):
+    only the release being restored is parsed (and verified)."""
+    seen = _parsed_origins(monkeypatch)
+    v2 = release(repo, "production")["digest"]
+    r = rollback("production", reason="incident")
+    assert r.previous_digest == v2 and r.warnings == []
+    assert len(seen) == 1 and seen[0].startswith("releases/production.json@"), seen
+    assert r.diff is not None and r.diff.changes  # the full diff still reads the current config when asked
+
+
+def test_memo_hit_still_warns_about_irreversible_changes(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    edit(repo, 'schema_version: "1"', 'schema_version: "2"', "memory schema v2")
+    promote("HEAD", "staging")
+    promote("staging", "production", approve="schema migration planned")
+    seen = _parsed_origins(monkeypatch)
+    r = rollback("production")
+    assert any("memory/notes" in w for w in r.warnings), r.warnings
+    assert "current release" in seen  # the sections differ: the current config was read for the diff
+
+
+@pytest.mark.parametrize("damage", ["hand-edit", "memo-garbage", "memo-gone"])
+def test_unknown_bytes_or_a_broken_memo_fall_back_to_parsing(repo: Path, damage: str) -> None:
+    path = repo / "releases/production.json"
+    memo = repo / ".agentcfg/cache/releases.json"
+    assert memo.is_file()
+    if damage == "hand-edit":  # same content, other layout: bytes agentcfg never wrote
+        path.write_text(json.dumps(json.loads(path.read_text()), indent=1) + "\n")
+        git(repo, "commit", "-qam", "reformat the release by hand")
+    elif damage == "memo-garbage":
+        memo.write_text('{"format_version": 1, "agentcfg": "x", "entries": [1, 2]')
+    else:
+        memo.unlink()
+    v2 = release(repo, "production")["digest"]
+    r = rollback("production")
+    assert r.outcome == "rolled-back" and r.previous_digest == v2 and r.digest != v2

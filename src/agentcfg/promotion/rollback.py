@@ -12,12 +12,12 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from agentcfg import gitio
-from agentcfg.canonical import canonical_json, digest_matches, parse_digest_ref, short
+from agentcfg.canonical import digest_matches, parse_digest_ref, short
 from agentcfg.errors import AgentcfgError, GitError, UsageError
-from agentcfg.promotion import safety
+from agentcfg.promotion import releasememo, safety
 from agentcfg.promotion import trailers as tr
 from agentcfg.promotion.commit import write_release
 from agentcfg.promotion.history import Transition, read_transitions
@@ -43,7 +43,8 @@ class RollbackResult:
     release_path: str
     commit: str | None = None
     warnings: list[str] = field(default_factory=list)  # changes config cannot undo, and other cautions
-    configs: tuple[dict[str, Any] | None, dict[str, Any]] | None = field(default=None, repr=False)
+    # (current config, restored config), read when the diff is first asked for
+    configs: Callable[[], tuple[dict[str, Any] | None, dict[str, Any]]] | None = field(default=None, repr=False)
     _diff: Any = field(default=None, repr=False)
 
     @property
@@ -58,7 +59,7 @@ class RollbackResult:
             try:
                 from agentcfg.diff import diff_configs
 
-                self._diff = diff_configs(*self.configs)
+                self._diff = diff_configs(*self.configs())
             except Exception:  # noqa: BLE001 - the rollback is done; a diff bug must not undo the report
                 self.configs = None
         return self._diff
@@ -107,7 +108,7 @@ def rollback(env: str, *, root: Path | str = ".", to: str | None = None, reason:
         if current is not None and current.digest == old.digest:
             result.outcome = "unchanged"
             return result
-        result.configs = (current.config if current else None, old.config)
+        result.configs = lambda: (current.config if current else None, old.config)
         result.warnings = _crossing(current, old)
         if dry_run:
             return result
@@ -124,7 +125,7 @@ def unhold(env: str, *, root: Path | str = ".", reason: str | None = None) -> Un
     """Lift the hold a rollback put on ``env``: a commit that copies its release with ``hold: false``."""
     target = EnvTarget.open(env, root)
     with safety.writing(target):
-        current = _current(target)
+        current = _current_release(target)
         if current is None:
             raise AgentcfgError(f"environment '{env}' has no release ({target.relpath} does not exist)")
         clean_reason = redact_text(reason.strip()) if reason and reason.strip() else None
@@ -140,7 +141,7 @@ def unhold(env: str, *, root: Path | str = ".", reason: str | None = None) -> Un
         return result
 
 
-def _current(target: EnvTarget) -> ReleaseFile | None:
+def _current_release(target: EnvTarget) -> ReleaseFile | None:
     # Not verified against its digest: a rollback must work even when the current file is the
     # damaged one. Its `digest` only tells which earlier release counts as "different".
     try:
@@ -149,13 +150,48 @@ def _current(target: EnvTarget) -> ReleaseFile | None:
         return None
 
 
+@dataclass
+class _Current:
+    """What a rollback needs of the release on disk: its digest and its sections' key, from
+    releasememo when agentcfg wrote these bytes; the config only when a diff needs it."""
+
+    digest: str
+    sections: str
+    data: bytes
+    release: ReleaseFile | None = None
+
+    @property
+    def config(self) -> dict[str, Any] | None:
+        if self.release is None:
+            try:
+                self.release = parse_release(self.data, "current release", verify=False)
+            except AgentcfgError:
+                return None
+        return self.release.config
+
+
+def _current(target: EnvTarget) -> _Current | None:
+    try:
+        data = target.path.read_bytes()
+    except OSError:
+        return None
+    known = releasememo.recall(target.project.state_dir, data)
+    if known is not None:
+        return _Current(*known, data)
+    try:
+        release = parse_release(data, target.relpath, verify=False)
+    except AgentcfgError:
+        return None
+    return _Current(release.digest, releasememo.sections_key(release.config), data, release)
+
+
 _RECENT = 64
 
 
 _Chosen = tuple[str, "int | None", ReleaseFile, bytes]
 
 
-def _choose(target: EnvTarget, current: ReleaseFile | None, to: str | None) -> _Chosen:
+def _choose(target: EnvTarget, current: _Current | None, to: str | None) -> _Chosen:
     """(commit, history index, verified release, its file's bytes) of the release to restore."""
     if to is None:
         now = current.digest if current else None
@@ -241,19 +277,20 @@ def _no_history(target: EnvTarget, message: str) -> AgentcfgError:
     return AgentcfgError(message, hint=hint)
 
 
-# Where the diff engine marks a change irreversible (memory embedder/dims/schema, embedding
-# models, data migrations, graph state schema): the warnings need only these sections.
-_IRREVERSIBLE_SECTIONS = ("data", "memory", "models", "orchestration")
+def _crossing(current: _Current | None, old: ReleaseFile) -> list[str]:
+    """A warning for each change on the way back to ``old`` that config alone cannot undo.
 
-
-def _crossing(current: ReleaseFile | None, old: ReleaseFile) -> list[str]:
-    """A warning for each change on the way back to ``old`` that config alone cannot undo."""
+    Only the sections where the diff engine marks changes irreversible can hold one
+    (releasememo.IRREVERSIBLE_SECTIONS); the usual rollback of prompts and tools leaves them
+    equal, which their keys tell without a diff or even parsing the current file.
+    """
     def only(config: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in config.items() if k in _IRREVERSIBLE_SECTIONS}
+        return {k: v for k, v in config.items() if k in releasememo.IRREVERSIBLE_SECTIONS}
 
-    before, after = (only(current.config) if current else None), only(old.config)
-    if before is not None and canonical_json(before) == canonical_json(after):
-        return []  # nothing there changes (the usual rollback of prompts and tools): no diff needed
+    if current is not None and current.sections == releasememo.sections_key(old.config):
+        return []
+    current_config = current.config if current else None
+    before, after = (only(current_config) if current_config is not None else None), only(old.config)
     try:
         from agentcfg.diff import diff_configs
 
