@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-import socket
+import platform
 import sys
 import time
 from contextlib import contextmanager
@@ -40,7 +40,7 @@ def writer_lock(state_dir: Path, command: str | None = None) -> Iterator[None]:
     path = state_dir / LOCK_NAME
     owner = {
         "pid": os.getpid(),
-        "host": socket.gethostname(),
+        "host": platform.node(),
         "command": command or " ".join(["agentcfg", *sys.argv[1:]])[:200],
         "since": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
@@ -83,4 +83,4 @@ def _read(path: Path) -> dict | None:  # type: ignore[type-arg]
 
 def _stale(held: dict) -> bool:  # type: ignore[type-arg]
     pid = held.get("pid")
-    return held.get("host") == socket.gethostname() and isinstance(pid, int) and not _alive(pid)
+    return held.get("host") == platform.node() and isinstance(pid, int) and not _alive(pid)
