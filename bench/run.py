@@ -337,12 +337,19 @@ def memory_row(rows: list[Row], scale: str) -> Row:
                ok=(peak <= 300) if is_l else None, peak_mb=peak)
 
 
-def run_suites(bench: Bench, suites: list[Callable[[Bench], list[Row]]]) -> list[Row]:
-    rows = []
+def run_suites(benches: list[Bench], suites: list[Callable[[Bench], list[Row]]]) -> list[list[Row]]:
+    """Each suite on each project in turn (half size, then full size), one list of rows per project.
+
+    Interleaved so that the two figures of a growth ratio are measured seconds apart, not
+    minutes: this machine's speed drifts by 20-40% over minutes, which a ratio of two runs far
+    apart would report as non-linear growth.
+    """
+    rows: list[list[Row]] = [[] for _ in benches]
     for suite in suites:
-        started = time.perf_counter()
-        rows += suite(bench)
-        print(f"  {suite.__name__} ({bench.label}): {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        for bench, out in zip(benches, rows):
+            started = time.perf_counter()
+            out += suite(bench)
+            print(f"  {suite.__name__} ({bench.label}): {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return rows
 
 
@@ -393,13 +400,13 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     try:
         half_rows: dict[str, Row] = {}
+        bench = Bench(args.scale, workdir, args.repeat)
         if args.scale != "S" and not args.no_scaling:
             half = Bench(args.scale, workdir, args.repeat, factor=0.5)
-            half_rows = {r.key: r for r in run_suites(half, suites)}
-            if not args.keep:
-                shutil.rmtree(half.root, ignore_errors=True)
-        bench = Bench(args.scale, workdir, args.repeat)
-        rows = run_suites(bench, suites)
+            half_list, rows = run_suites([half, bench], suites)
+            half_rows = {r.key: r for r in half_list}
+        else:
+            (rows,) = run_suites([bench], suites)
         for r in rows:
             if r.key in half_rows and r.key not in ("version", "help"):
                 r.half_s = half_rows[r.key].value_s
