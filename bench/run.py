@@ -25,7 +25,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Generator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate  # noqa: E402
@@ -85,6 +85,32 @@ class State:
     changed: list[str] = field(default_factory=list)
 
 
+@dataclass
+class Measure:
+    """One figure a suite asks for; :func:`run_suites` takes its samples."""
+
+    bench: Bench
+    argv: list[str] | Callable[[], list[str]]
+    before: Callable[[], None] | None = None
+    cwd: Path | None = None
+    expect: int | None = 0
+
+    def sample(self) -> Run:
+        if self.before is not None:
+            self.before()
+        command = self.argv() if callable(self.argv) else self.argv
+        r = self.bench.run(command, cwd=self.cwd)
+        if self.expect is not None and r.returncode != self.expect:
+            raise SystemExit(f"{' '.join(command)} exited {r.returncode}, expected {self.expect}:\n"
+                             f"{r.stdout[-1000:]}{r.stderr[-2000:]}")
+        return r
+
+
+# A suite is a generator: it prepares its project, yields a Measure for each figure (receiving
+# its median and peak back) and returns its rows.
+Suite = Callable[["Bench"], Generator[Measure, tuple[float, float], list["Row"]]]
+
+
 class Bench:
     """A generated project plus helpers to time commands in it."""
 
@@ -126,24 +152,14 @@ class Bench:
             raise SystemExit(f"{' '.join(argv)} failed ({result.returncode}):\n{result.stderr[-2000:]}")
         return result
 
-    def median(self, argv: list[str] | Callable[[], list[str]], *, before: Callable[[], None] | None = None,
-               cwd: Path | None = None, expect: int | None = 0) -> tuple[float, float]:
-        """(median seconds, max peak MB) over ``repeat`` runs, calling ``before`` ahead of each.
+    def measure(self, argv: list[str] | Callable[[], list[str]], *, before: Callable[[], None] | None = None,
+                cwd: Path | None = None, expect: int | None = 0) -> Measure:
+        """A measurement for a suite to ``yield``: it receives (median seconds, max peak MB) of
+        ``repeat`` runs, ``before`` called ahead of each (see :func:`run_suites`).
 
         ``argv`` may be a function giving each run's command (for commands that alternate).
         """
-        times, peaks = [], []
-        for _ in range(self.repeat):
-            if before is not None:
-                before()
-            command = argv() if callable(argv) else argv
-            r = self.run(command, cwd=cwd)
-            if expect is not None and r.returncode != expect:
-                raise SystemExit(f"{' '.join(command)} exited {r.returncode}, expected {expect}:\n"
-                                 f"{r.stdout[-1000:]}{r.stderr[-2000:]}")
-            times.append(r.seconds)
-            peaks.append(r.peak_mb)
-        return statistics.median(times), max(peaks)
+        return Measure(self, argv, before, cwd, expect)
 
     def agentcfg(self, *args: str) -> list[str]:
         return [AGENTCFG, *args]
@@ -190,11 +206,11 @@ hash_data(p, boundary=p.parent, artefact="data/big")
 """
 
 
-def startup_rows(b: Bench) -> list[Row]:
+def startup_rows(b: Bench) -> Generator[Measure, tuple[float, float], list[Row]]:
     """`--version` and `--help` against the interpreter's own start-up."""
-    pyrun, _ = b.median(b.python("pass"))
-    version, v_peak = b.median(b.agentcfg("--version"))
-    helps, h_peak = b.median(b.agentcfg("--help"))
+    pyrun, _ = yield b.measure(b.python("pass"))
+    version, v_peak = yield b.measure(b.agentcfg("--version"))
+    helps, h_peak = yield b.measure(b.agentcfg("--help"))
     return [
         Row("version", "agentcfg --version", version, "python -c pass", pyrun, "<= 3x python -c pass",
             version <= 3 * pyrun, v_peak),
@@ -202,14 +218,14 @@ def startup_rows(b: Bench) -> list[Row]:
     ]
 
 
-def validate_rows(b: Bench) -> list[Row]:
+def validate_rows(b: Bench) -> Generator[Measure, tuple[float, float], list[Row]]:
     """`validate` with no caches at all (every YAML file parsed) and with nothing changed."""
-    cold, cold_peak = b.median(b.agentcfg("validate"), before=b.clear_caches)
+    cold, cold_peak = yield b.measure(b.agentcfg("validate"), before=b.clear_caches)
     b.run(b.agentcfg("validate"))
     time.sleep(2.1)  # files written by the generator age past the racy window of the memo
     b.run(b.agentcfg("validate"))
-    warm, warm_peak = b.median(b.agentcfg("validate"))
-    full, full_peak = b.median(b.agentcfg("validate"), before=lambda: b.clear_caches("validate-inputs.json"))
+    warm, warm_peak = yield b.measure(b.agentcfg("validate"))
+    full, full_peak = yield b.measure(b.agentcfg("validate"), before=lambda: b.clear_caches("validate-inputs.json"))
     t = b.targets
     return [
         Row("validate-cold", f"validate cold, no caches ({b.label})", cold, target="<= 4 s" if t else "",
@@ -220,7 +236,7 @@ def validate_rows(b: Bench) -> list[Row]:
     ]
 
 
-def lock_rows(b: Bench) -> list[Row]:
+def lock_rows(b: Bench) -> Generator[Measure, tuple[float, float], list[Row]]:
     """`lock` cold and warm, `lock --check`, and the data-hashing engine against its baselines."""
     rows: list[Row] = []
     is_l = b.scale == "L"
@@ -230,9 +246,9 @@ def lock_rows(b: Bench) -> list[Row]:
 
     # Cold: the data was never hashed (stat cache and lock memo removed). The YAML parse cache
     # is kept, so the row measures locking, not validate's cold parse, which has its own row.
-    cold, cold_peak = b.median(b.agentcfg("lock"), before=lambda: b.clear_caches("stat.json", "lock-inputs.json"))
+    cold, cold_peak = yield b.measure(b.agentcfg("lock"), before=lambda: b.clear_caches("stat.json", "lock-inputs.json"))
     if data.is_dir():
-        base, _ = b.median(b.python(HASHLIB_LOOP, str(data)))
+        base, _ = yield b.measure(b.python(HASHLIB_LOOP, str(data)))
         rows.append(Row("lock-cold", f"lock cold, data never hashed ({b.label})", cold, "hashlib loop", base,
                         "<= 1.3x hashlib loop" if is_l else "", (cold <= 1.3 * base) if is_l else None, cold_peak))
     else:
@@ -241,32 +257,33 @@ def lock_rows(b: Bench) -> list[Row]:
     b.run(b.agentcfg("lock"))
     time.sleep(2.1)  # let the files just written age past the stat cache's racy window
     b.run(b.agentcfg("lock"))
-    warm, warm_peak = b.median(b.agentcfg("lock"))
-    pyrun, _ = b.median(b.python("pass"))
+    warm, warm_peak = yield b.measure(b.agentcfg("lock"))
+    pyrun, _ = yield b.measure(b.python("pass"))
     rows.append(Row("lock-warm", f"lock warm, nothing changed ({b.label})", warm, "python -c pass", pyrun,
                     "<= 250 ms" if is_l else "", (warm <= 0.25) if is_l else None, warm_peak))
-    check, check_peak = b.median(b.agentcfg("lock", "--check"))
+    check, check_peak = yield b.measure(b.agentcfg("lock", "--check"))
     rows.append(Row("lock-check", f"lock --check, fresh ({b.label})", check, peak_mb=check_peak))
 
     if is_l:
-        engine, engine_peak = b.median(b.python(HASH_DATA, str(data)), before=lambda: b.clear_caches("stat.json"))
+        engine, engine_peak = yield b.measure(b.python(HASH_DATA, str(data)), before=lambda: b.clear_caches("stat.json"))
         sha256sum = shutil.which("sha256sum")
         if sha256sum:
             files = [str(p) for p in generate.data_files(b.root)]
             listing = b.workdir / "files.txt"
             listing.write_text("\0".join(files))
             cmd = ["sh", "-c", f"xargs -0 {sha256sum} < {listing} > /dev/null"]
-            base, _ = b.median(cmd)
+            base, _ = yield b.measure(cmd)
             rows.append(Row("hash-engine", "hash engine cold (hash_data)", engine, "sha256sum", base,
                             "<= 1.5x sha256sum", engine <= 1.5 * base, engine_peak))
     return rows
 
 
-def diff_rows(b: Bench) -> list[Row]:
+def diff_rows(b: Bench) -> Generator[Measure, tuple[float, float], list[Row]]:
     """`diff HEAD~1 HEAD` where 1% of the artefacts changed (each side rendered from git).
 
     "First run" has no cached renders (removed before each run): both commits are rendered from
-    git objects. The plain row is every later run, which loads them from the render cache.
+    git objects (their YAML files are in the parse cache from `lock`, as on a developer's
+    machine). The plain row is every later run, which loads both from the render cache.
     """
     b.state.before = b.commit("bench: lock")
     b.state.changed = generate.change_artefacts(b.root)
@@ -277,9 +294,9 @@ def diff_rows(b: Bench) -> list[Row]:
     missing = [aid for aid in b.state.changed if aid not in out]
     if missing:
         raise SystemExit(f"diff HEAD~1 HEAD does not show {missing[:5]}:\n{out[-2000:]}")
-    first, first_peak = b.median(b.agentcfg("diff", "HEAD~1", "HEAD"), before=lambda: b.clear_caches("renders"))
+    first, first_peak = yield b.measure(b.agentcfg("diff", "HEAD~1", "HEAD"), before=lambda: b.clear_caches("renders"))
     b.run(b.agentcfg("diff", "HEAD~1", "HEAD"))  # the renders are cached again
-    warm, peak = b.median(b.agentcfg("diff", "HEAD~1", "HEAD"))
+    warm, peak = yield b.measure(b.agentcfg("diff", "HEAD~1", "HEAD"))
     t = b.targets
     return [
         Row("diff-first", f"diff HEAD~1 HEAD, first run ({n} changed, {b.label})", first,
@@ -289,7 +306,7 @@ def diff_rows(b: Bench) -> list[Row]:
     ]
 
 
-def promote_rows(b: Bench) -> list[Row]:
+def promote_rows(b: Bench) -> Generator[Measure, tuple[float, float], list[Row]]:
     """`promote REV staging`, alternating between the two commits (each run is a real promotion)."""
     b.run(b.agentcfg("promote", b.state.before, "staging"))
     revs = [b.state.after, b.state.before]
@@ -298,23 +315,23 @@ def promote_rows(b: Bench) -> list[Row]:
     def next_promote() -> list[str]:
         return b.agentcfg("promote", revs[next(turn) % 2], "staging")
 
-    seconds, peak = b.median(next_promote)
+    seconds, peak = yield b.measure(next_promote)
     return [Row("promote", f"promote REV staging (1% changed, {b.label})", seconds, peak_mb=peak)]
 
 
-def history_rows(b: Bench) -> list[Row]:
+def history_rows(b: Bench) -> Generator[Measure, tuple[float, float], list[Row]]:
     """`history` and `rollback` of an environment with 5,000 earlier releases."""
     n = max(10, int(HISTORY_RELEASES * b.factor))
     generate.fast_history(b.root, "production", n)
     for rev in (b.state.before, b.state.after):  # two real releases on top of the bulk ones
         b.run(b.agentcfg("promote", rev, "production", "--skip-path", "--approve", "bench"))
     git_log = ["git", "log", "--", "releases/production.json"]
-    base, _ = b.median(git_log)
+    base, _ = yield b.measure(git_log)
     out = b.run(b.agentcfg("history", "production")).stdout
     if out.count("\n") < n:
         raise SystemExit(f"history shows {out.count(chr(10))} lines for {n + 2} releases")
-    hist, hist_peak = b.median(b.agentcfg("history", "production"))
-    roll, roll_peak = b.median(b.agentcfg("rollback", "production", "--reason", "bench"))
+    hist, hist_peak = yield b.measure(b.agentcfg("history", "production"))
+    roll, roll_peak = yield b.measure(b.agentcfg("rollback", "production", "--reason", "bench"))
     label = f"{n:,} earlier releases, {b.label}"
     return [
         Row("history", f"history production ({label})", hist, "git log -- FILE", base, "<= 400 ms",
@@ -324,8 +341,7 @@ def history_rows(b: Bench) -> list[Row]:
     ]
 
 
-SUITES: list[Callable[[Bench], list[Row]]] = [startup_rows, validate_rows, lock_rows, diff_rows, promote_rows,
-                                               history_rows]
+SUITES: list[Suite] = [startup_rows, validate_rows, lock_rows, diff_rows, promote_rows, history_rows]
 
 
 def memory_row(rows: list[Row], scale: str) -> Row:
@@ -337,20 +353,43 @@ def memory_row(rows: list[Row], scale: str) -> Row:
                ok=(peak <= 300) if is_l else None, peak_mb=peak)
 
 
-def run_suites(benches: list[Bench], suites: list[Callable[[Bench], list[Row]]]) -> list[list[Row]]:
-    """Each suite on each project in turn (half size, then full size), one list of rows per project.
+def run_suites(benches: list[Bench], suites: list[Suite]) -> list[list[Row]]:
+    """Each suite on each project (half size, full size), one list of rows per project.
 
-    Interleaved so that the two figures of a growth ratio are measured seconds apart, not
-    minutes: this machine's speed drifts by 20-40% over minutes, which a ratio of two runs far
-    apart would report as non-linear growth.
+    The suites run side by side: every figure of the half-size project is sampled in turn with
+    the same figure of the full-size one (half, full, half, full, ...), so the two medians of a
+    growth ratio come from the same seconds of this machine, whose speed drifts by 20-40% over
+    minutes; a ratio of runs far apart would report that drift as non-linear growth.
     """
     rows: list[list[Row]] = [[] for _ in benches]
     for suite in suites:
-        for bench, out in zip(benches, rows):
-            started = time.perf_counter()
-            out += suite(bench)
-            print(f"  {suite.__name__} ({bench.label}): {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        started = time.perf_counter()
+        runs = [suite(b) for b in benches]
+        answers: list[tuple[float, float] | None] = [None] * len(runs)
+        while True:
+            asked: list[Measure] = []
+            for i, run in enumerate(runs):
+                try:
+                    asked.append(run.send(answers[i]))  # type: ignore[arg-type]  # None starts it
+                except StopIteration as done:
+                    rows[i] += done.value
+            if not asked:
+                break
+            if len(asked) != len(runs):
+                raise SystemExit(f"{suite.__name__} asked for a different number of figures per project")
+            answers = list(_sample_together(asked))
+        label = ", ".join(b.label for b in benches)
+        print(f"  {suite.__name__} ({label}): {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return rows
+
+
+def _sample_together(asked: list[Measure]) -> list[tuple[float, float]]:
+    """(median seconds, max peak MB) of each measurement, their runs interleaved."""
+    runs: list[list[Run]] = [[] for _ in asked]
+    for _ in range(asked[0].bench.repeat):
+        for m, out in zip(asked, runs):
+            out.append(m.sample())
+    return [(statistics.median(r.seconds for r in out), max(r.peak_mb for r in out)) for out in runs]
 
 
 def print_table(rows: list[Row], title: str) -> None:
@@ -379,7 +418,8 @@ def compile_installed() -> None:
 
     import agentcfg
 
-    compileall.compile_dir(Path(agentcfg.__file__).parent, quiet=1)
+    if not compileall.compile_dir(Path(agentcfg.__file__).parent, quiet=1):
+        print("warning: some agentcfg modules did not compile; figures include compiling them", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -260,7 +260,7 @@ def test_memo_hit_still_warns_about_irreversible_changes(repo: Path, monkeypatch
     seen = _parsed_origins(monkeypatch)
     r = rollback("production")
     assert any("memory/notes" in w for w in r.warnings), r.warnings
-    assert "current release" in seen  # the sections differ: the current config was read for the diff
+    assert "releases/production.json" in seen  # the sections differ: the current config was read for the diff
 
 
 @pytest.mark.parametrize("damage", ["hand-edit", "memo-garbage", "memo-gone"])
@@ -278,3 +278,19 @@ def test_unknown_bytes_or_a_broken_memo_fall_back_to_parsing(repo: Path, damage:
     v2 = release(repo, "production")["digest"]
     r = rollback("production")
     assert r.outcome == "rolled-back" and r.previous_digest == v2 and r.digest != v2
+
+
+def test_an_edited_memo_cannot_make_a_rollback_a_silent_no_op(repo: Path) -> None:
+    """releases.json claims the current file holds the release asked for: the file is read
+    before the rollback is skipped as "unchanged"."""
+    import hashlib
+
+    rows = history("production")
+    v1 = rows[1].digest
+    memo = repo / ".agentcfg/cache/releases.json"
+    blob = json.loads(memo.read_text())
+    current = hashlib.sha256((repo / "releases/production.json").read_bytes()).hexdigest()
+    blob["entries"][current][0] = v1
+    memo.write_text(json.dumps(blob))
+    r = rollback("production", to="1")
+    assert r.outcome == "rolled-back" and r.digest == v1 and release(repo, "production")["hold"] is True

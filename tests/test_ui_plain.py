@@ -101,3 +101,39 @@ def test_line_note_error_write_plain_to_a_pipe(capsys: pytest.CaptureFixture[str
     captured = capsys.readouterr()
     assert captured.out == "a b\n"
     assert captured.err == "n\n" + rich_plain(f"[bold red]error:[/] {escape('bad [thing] :smile:')}") + "warning: careful\n"
+
+
+class _Stream(io.StringIO):
+    def __init__(self, tty: bool = False) -> None:
+        super().__init__()
+        self.tty, self.flushes = tty, 0
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def flush(self) -> None:
+        self.flushes += 1
+
+
+def test_each_plain_line_is_flushed_like_rich_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With `2>&1` stdout and stderr lines must keep their order, and a closed pipe must be seen
+    while agentcfg runs, not in the flush at interpreter exit (exit 120)."""
+    out, err = _Stream(), _Stream()
+    monkeypatch.setattr("sys.stdout", out)
+    monkeypatch.setattr("sys.stderr", err)
+    ui.line("[bold]a[/]")
+    ui.note("b")
+    ui.print_raw("c")
+    assert (out.getvalue(), err.getvalue()) == ("a\nc\n", "b\n")
+    assert out.flushes == 2 and err.flushes == 1
+
+
+def test_plain_table_leaves_a_terminal_without_colour_to_rich(monkeypatch: pytest.MonkeyPatch) -> None:
+    """TTY_COMPATIBLE=0 on a terminal: no colour, but rich fits the table to the terminal's width."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.setenv("TTY_COMPATIBLE", "0")
+    monkeypatch.setattr("sys.stdout", _Stream(tty=True))
+    assert ui._plain_stream(ui.sys.stdout)
+    assert ui._plain_table(["a", "b"], [["1", "2"]]) is False
+    monkeypatch.setattr("sys.stdout", _Stream(tty=False))
+    assert ui._plain_table(["a", "b"], [["1", "2"]]) is True

@@ -18,6 +18,16 @@ from typing import Iterator
 
 from agentcfg.errors import BusyError
 
+
+def _host() -> str:
+    # platform is imported by typer already; socket only when it cannot tell.
+    name = platform.node()
+    if not name:
+        import socket
+
+        name = socket.gethostname()
+    return name
+
 LOCK_NAME = "writer.lock"
 
 
@@ -40,7 +50,7 @@ def writer_lock(state_dir: Path, command: str | None = None) -> Iterator[None]:
     path = state_dir / LOCK_NAME
     owner = {
         "pid": os.getpid(),
-        "host": platform.node(),
+        "host": _host(),
         "command": command or " ".join(["agentcfg", *sys.argv[1:]])[:200],
         "since": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
@@ -83,4 +93,4 @@ def _read(path: Path) -> dict | None:  # type: ignore[type-arg]
 
 def _stale(held: dict) -> bool:  # type: ignore[type-arg]
     pid = held.get("pid")
-    return held.get("host") == platform.node() and isinstance(pid, int) and not _alive(pid)
+    return held.get("host") == _host() and isinstance(pid, int) and not _alive(pid)

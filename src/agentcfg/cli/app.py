@@ -6,10 +6,9 @@ agentcfg lazily, so ``agentcfg --help`` and ``--version`` stay fast.
 
 from __future__ import annotations
 
+import copy
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import Enum
 from typing import Any, Optional
 
@@ -88,8 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         # Standalone mode: typer itself reports usage errors (exit 2) and --help; everything
         # else that escapes a command is ours to map.
-        with _only_the_command(argv):
-            app(args=argv, prog_name="agentcfg")
+        _only_the_command(argv)(args=argv, prog_name="agentcfg")
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 2)
@@ -118,31 +116,25 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-@contextmanager
-def _only_the_command(argv: list[str] | None) -> Iterator[None]:
-    """Let typer build only the command ``argv`` starts with.
+def _only_the_command(argv: list[str] | None) -> typer.Typer:
+    """The app, with only the command ``argv`` starts with for typer to build.
 
     typer turns every registered command into a click command (signatures, annotations,
     parameters) before it looks at the arguments: ~10 ms of a rollback or history that must
     take under 400 ms (issue 8). When the first argument is a command's exact name, the others
-    cannot be reached, so they are left out while the app runs. Anything else (global options
-    first, `--help`, a group, a typo that deserves "did you mean", shell completion) sees the
+    cannot be reached, so a copy of the app without them runs. Anything else (global options
+    first, `--help`, a group, a typo that deserves "did you mean", shell completion) gets the
     whole app.
     """
     words = argv if argv is not None else sys.argv[1:]
     if not words or any(name.startswith("_") and name.endswith("_COMPLETE") for name in os.environ):
-        yield
-        return
+        return app
     wanted = [c for c in app.registered_commands if _command_name(c) == words[0]]
-    if len(wanted) != 1:
-        yield
-        return
-    commands, groups = app.registered_commands, app.registered_groups
-    app.registered_commands, app.registered_groups = wanted, []
-    try:
-        yield
-    finally:
-        app.registered_commands, app.registered_groups = commands, groups
+    if len(wanted) != 1 or any(g.name == words[0] for g in app.registered_groups):
+        return app  # (a group of that name would win in the whole app)
+    only = copy.copy(app)  # the shared app is never changed: main() may run in several threads
+    only.registered_commands, only.registered_groups = wanted, []
+    return only
 
 
 def _command_name(info: Any) -> str:

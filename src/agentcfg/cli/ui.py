@@ -47,8 +47,11 @@ def err() -> "Console":
 
 
 def _write(stream: Any, text: str) -> None:
+    # Flushed at once, as rich does: with `2>&1` lines keep their order between the two
+    # streams, and a reader that left is noticed here, not in the flush at interpreter exit.
     try:
         stream.write(text)
+        stream.flush()
     except BrokenPipeError:
         # The reader left (`agentcfg diff | head`). click would turn the EPIPE into exit 1;
         # a bare BrokenPipeError reaches cli.app.main, which treats it as success.
@@ -244,6 +247,8 @@ def _plain_table(columns: list[str], rows: list[list[str]]) -> bool:
     columns_env = os.environ.get("COLUMNS")
     if columns_env is not None and not columns_env.isdigit():
         return False  # rich would fall back to the terminal's size: let it
+    if not columns_env and _width(sys.stdout) is None:
+        return False  # a terminal without colour (TTY_COMPATIBLE=0): rich fits its width
     width = int(columns_env) if columns_env else 160  # see _width
     try:
         from rich._emoji_replace import _emoji_replace

@@ -105,7 +105,7 @@ def rollback(env: str, *, root: Path | str = ".", to: str | None = None, reason:
         result = RollbackResult(env, "dry-run" if dry_run else "rolled-back", old.digest,
                                 current.digest if current else None, restored_commit, index, old.source,
                                 clean_reason, target.relpath)
-        if current is not None and current.digest == old.digest:
+        if current is not None and current.digest == old.digest and current.confirm_digest() == old.digest:
             result.outcome = "unchanged"
             return result
         result.configs = lambda: (current.config if current else None, old.config)
@@ -158,16 +158,22 @@ class _Current:
     digest: str
     sections: str
     data: bytes
+    origin: str
     release: ReleaseFile | None = None
 
     @property
     def config(self) -> dict[str, Any] | None:
         if self.release is None:
             try:
-                self.release = parse_release(self.data, "current release", verify=False)
+                self.release = parse_release(self.data, self.origin, verify=False)
             except AgentcfgError:
                 return None
         return self.release.config
+
+    def confirm_digest(self) -> str:
+        """The digest the file itself states. Before a rollback is reported as not needed
+        ("unchanged": nothing written, no hold), the file is read rather than trusting the memo."""
+        return self.release.digest if self.config is not None and self.release is not None else self.digest
 
 
 def _current(target: EnvTarget) -> _Current | None:
@@ -177,12 +183,12 @@ def _current(target: EnvTarget) -> _Current | None:
         return None
     known = releasememo.recall(target.project.state_dir, data)
     if known is not None:
-        return _Current(*known, data)
+        return _Current(*known, data, target.relpath)
     try:
         release = parse_release(data, target.relpath, verify=False)
     except AgentcfgError:
         return None
-    return _Current(release.digest, releasememo.sections_key(release.config), data, release)
+    return _Current(release.digest, releasememo.sections_key(release.config), data, target.relpath, release)
 
 
 _RECENT = 64
