@@ -10,7 +10,10 @@ At scale M and L every row is also measured on a project of half the size (``--n
 skips it) and the growth factor is printed: 2.0 is linear, less is better than linear.
 
 Rows come from the functions in :data:`SUITES`, run in order on one project (later suites build
-on the state earlier ones leave: a committed lock, a 1% change, releases).
+on the state earlier ones leave: a committed lock, a 1% change, releases). This shared machine's
+speed drifts by 20-40% over minutes, so every ratio the bench judges compares runs taken in
+turn, never minutes apart: a figure and its baseline (``--version`` and ``python -c pass``,
+``lock`` and the hashlib loop), and the half- and full-size projects (see :func:`run_suites`).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Generator
+from typing import Any, Callable, Generator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate  # noqa: E402
@@ -107,8 +110,10 @@ class Measure:
 
 
 # A suite is a generator: it prepares its project, yields a Measure for each figure (receiving
-# its median and peak back) and returns its rows.
-Suite = Callable[["Bench"], Generator[Measure, tuple[float, float], list["Row"]]]
+# its median and peak back), or a tuple of Measures whose runs are taken in turn (a figure and
+# its baseline: receiving a tuple of results), and returns its rows.
+Ask = Measure | tuple[Measure, ...]
+Suite = Callable[["Bench"], Generator[Ask, Any, list["Row"]]]
 
 
 class Bench:
@@ -126,6 +131,7 @@ class Bench:
         generate.generate(self.root, scale, factor=factor, data_files=files,
                           data_bytes=int(generate.L_BYTES * factor))
         self.generate_s = time.perf_counter() - started
+        os.sync()  # the generator's writes reach the disk now, not during the first measurements
 
     @property
     def label(self) -> str:
@@ -206,11 +212,10 @@ hash_data(p, boundary=p.parent, artefact="data/big")
 """
 
 
-def startup_rows(b: Bench) -> Generator[Measure, tuple[float, float], list[Row]]:
-    """`--version` and `--help` against the interpreter's own start-up."""
-    pyrun, _ = yield b.measure(b.python("pass"))
-    version, v_peak = yield b.measure(b.agentcfg("--version"))
-    helps, h_peak = yield b.measure(b.agentcfg("--help"))
+def startup_rows(b: Bench) -> Generator[Ask, Any, list[Row]]:
+    """`--version` and `--help` against the interpreter's own start-up (runs taken in turn)."""
+    (pyrun, _), (version, v_peak), (helps, h_peak) = yield (
+        b.measure(b.python("pass")), b.measure(b.agentcfg("--version")), b.measure(b.agentcfg("--help")))
     return [
         Row("version", "agentcfg --version", version, "python -c pass", pyrun, "<= 3x python -c pass",
             version <= 3 * pyrun, v_peak),
@@ -218,7 +223,7 @@ def startup_rows(b: Bench) -> Generator[Measure, tuple[float, float], list[Row]]
     ]
 
 
-def validate_rows(b: Bench) -> Generator[Measure, tuple[float, float], list[Row]]:
+def validate_rows(b: Bench) -> Generator[Ask, Any, list[Row]]:
     """`validate` with no caches at all (every YAML file parsed) and with nothing changed."""
     cold, cold_peak = yield b.measure(b.agentcfg("validate"), before=b.clear_caches)
     b.run(b.agentcfg("validate"))
@@ -236,7 +241,7 @@ def validate_rows(b: Bench) -> Generator[Measure, tuple[float, float], list[Row]
     ]
 
 
-def lock_rows(b: Bench) -> Generator[Measure, tuple[float, float], list[Row]]:
+def lock_rows(b: Bench) -> Generator[Ask, Any, list[Row]]:
     """`lock` cold and warm, `lock --check`, and the data-hashing engine against its baselines."""
     rows: list[Row] = []
     is_l = b.scale == "L"
@@ -246,39 +251,38 @@ def lock_rows(b: Bench) -> Generator[Measure, tuple[float, float], list[Row]]:
 
     # Cold: the data was never hashed (stat cache and lock memo removed). The YAML parse cache
     # is kept, so the row measures locking, not validate's cold parse, which has its own row.
-    cold, cold_peak = yield b.measure(b.agentcfg("lock"), before=lambda: b.clear_caches("stat.json", "lock-inputs.json"))
+    cold_lock = b.measure(b.agentcfg("lock"), before=lambda: b.clear_caches("stat.json", "lock-inputs.json"))
     if data.is_dir():
-        base, _ = yield b.measure(b.python(HASHLIB_LOOP, str(data)))
+        (cold, cold_peak), (base, _) = yield (cold_lock, b.measure(b.python(HASHLIB_LOOP, str(data))))
         rows.append(Row("lock-cold", f"lock cold, data never hashed ({b.label})", cold, "hashlib loop", base,
                         "<= 1.3x hashlib loop" if is_l else "", (cold <= 1.3 * base) if is_l else None, cold_peak))
     else:
+        cold, cold_peak = yield cold_lock
         rows.append(Row("lock-cold", f"lock cold ({b.label})", cold, peak_mb=cold_peak))
 
     b.run(b.agentcfg("lock"))
     time.sleep(2.1)  # let the files just written age past the stat cache's racy window
     b.run(b.agentcfg("lock"))
-    warm, warm_peak = yield b.measure(b.agentcfg("lock"))
-    pyrun, _ = yield b.measure(b.python("pass"))
+    (warm, warm_peak), (pyrun, _) = yield (b.measure(b.agentcfg("lock")), b.measure(b.python("pass")))
     rows.append(Row("lock-warm", f"lock warm, nothing changed ({b.label})", warm, "python -c pass", pyrun,
                     "<= 250 ms" if is_l else "", (warm <= 0.25) if is_l else None, warm_peak))
     check, check_peak = yield b.measure(b.agentcfg("lock", "--check"))
     rows.append(Row("lock-check", f"lock --check, fresh ({b.label})", check, peak_mb=check_peak))
 
-    if is_l:
-        engine, engine_peak = yield b.measure(b.python(HASH_DATA, str(data)), before=lambda: b.clear_caches("stat.json"))
-        sha256sum = shutil.which("sha256sum")
-        if sha256sum:
-            files = [str(p) for p in generate.data_files(b.root)]
-            listing = b.workdir / "files.txt"
-            listing.write_text("\0".join(files))
-            cmd = ["sh", "-c", f"xargs -0 {sha256sum} < {listing} > /dev/null"]
-            base, _ = yield b.measure(cmd)
-            rows.append(Row("hash-engine", "hash engine cold (hash_data)", engine, "sha256sum", base,
-                            "<= 1.5x sha256sum", engine <= 1.5 * base, engine_peak))
+    sha256sum = shutil.which("sha256sum")
+    if is_l and sha256sum:
+        files = [str(p) for p in generate.data_files(b.root)]
+        listing = b.root.with_name(b.root.name + "-files.txt")  # one per project: both run side by side
+        listing.write_text("\0".join(files))
+        cmd = ["sh", "-c", f"xargs -0 {sha256sum} < {listing} > /dev/null"]
+        (engine, engine_peak), (base, _) = yield (
+            b.measure(b.python(HASH_DATA, str(data)), before=lambda: b.clear_caches("stat.json")), b.measure(cmd))
+        rows.append(Row("hash-engine", "hash engine cold (hash_data)", engine, "sha256sum", base,
+                        "<= 1.5x sha256sum", engine <= 1.5 * base, engine_peak))
     return rows
 
 
-def diff_rows(b: Bench) -> Generator[Measure, tuple[float, float], list[Row]]:
+def diff_rows(b: Bench) -> Generator[Ask, Any, list[Row]]:
     """`diff HEAD~1 HEAD` where 1% of the artefacts changed (each side rendered from git).
 
     "First run" has no cached renders (removed before each run): both commits are rendered from
@@ -306,7 +310,7 @@ def diff_rows(b: Bench) -> Generator[Measure, tuple[float, float], list[Row]]:
     ]
 
 
-def promote_rows(b: Bench) -> Generator[Measure, tuple[float, float], list[Row]]:
+def promote_rows(b: Bench) -> Generator[Ask, Any, list[Row]]:
     """`promote REV staging`, alternating between the two commits (each run is a real promotion)."""
     b.run(b.agentcfg("promote", b.state.before, "staging"))
     revs = [b.state.after, b.state.before]
@@ -319,18 +323,17 @@ def promote_rows(b: Bench) -> Generator[Measure, tuple[float, float], list[Row]]
     return [Row("promote", f"promote REV staging (1% changed, {b.label})", seconds, peak_mb=peak)]
 
 
-def history_rows(b: Bench) -> Generator[Measure, tuple[float, float], list[Row]]:
+def history_rows(b: Bench) -> Generator[Ask, Any, list[Row]]:
     """`history` and `rollback` of an environment with 5,000 earlier releases."""
     n = max(10, int(HISTORY_RELEASES * b.factor))
     generate.fast_history(b.root, "production", n)
     for rev in (b.state.before, b.state.after):  # two real releases on top of the bulk ones
         b.run(b.agentcfg("promote", rev, "production", "--skip-path", "--approve", "bench"))
     git_log = ["git", "log", "--", "releases/production.json"]
-    base, _ = yield b.measure(git_log)
     out = b.run(b.agentcfg("history", "production")).stdout
     if out.count("\n") < n:
         raise SystemExit(f"history shows {out.count(chr(10))} lines for {n + 2} releases")
-    hist, hist_peak = yield b.measure(b.agentcfg("history", "production"))
+    (base, _), (hist, hist_peak) = yield (b.measure(git_log), b.measure(b.agentcfg("history", "production")))
     roll, roll_peak = yield b.measure(b.agentcfg("rollback", "production", "--reason", "bench"))
     label = f"{n:,} earlier releases, {b.label}"
     return [
@@ -365,19 +368,22 @@ def run_suites(benches: list[Bench], suites: list[Suite]) -> list[list[Row]]:
     for suite in suites:
         started = time.perf_counter()
         runs = [suite(b) for b in benches]
-        answers: list[tuple[float, float] | None] = [None] * len(runs)
+        answers: list[Any] = [None] * len(runs)  # None starts a generator
         while True:
-            asked: list[Measure] = []
+            asked: list[Ask] = []
             for i, run in enumerate(runs):
                 try:
-                    asked.append(run.send(answers[i]))  # type: ignore[arg-type]  # None starts it
+                    asked.append(run.send(answers[i]))
                 except StopIteration as done:
                     rows[i] += done.value
             if not asked:
                 break
-            if len(asked) != len(runs):
-                raise SystemExit(f"{suite.__name__} asked for a different number of figures per project")
-            answers = list(_sample_together(asked))
+            shapes = {len(a) if isinstance(a, tuple) else 0 for a in asked}
+            if len(asked) != len(runs) or len(shapes) != 1:
+                raise SystemExit(f"{suite.__name__} asked for different figures per project")
+            flat = [m for a in asked for m in (a if isinstance(a, tuple) else (a,))]
+            results = iter(_sample_together(flat))
+            answers = [tuple(next(results) for _ in a) if isinstance(a, tuple) else next(results) for a in asked]
         label = ", ".join(b.label for b in benches)
         print(f"  {suite.__name__} ({label}): {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return rows
