@@ -70,3 +70,17 @@ def test_building_only_the_named_command_changes_nothing(cli, capsys, tmp_path: 
     assert len(app.registered_commands) == len(names) and app.registered_groups  # never changed
     r = cli("rollbak", "production")  # a typo still gets the whole app's suggestion
     assert r.exit_code == 2 and "rollback" in r.stderr
+
+
+def test_the_console_script_defers_full_garbage_collections() -> None:
+    """cli/entry.run (the `agentcfg` script) raises the collector's thresholds for its own
+    short-lived process; importing agentcfg or calling main() leaves Python's defaults alone."""
+    import subprocess
+    import sys
+
+    code = ("import gc, sys\nbefore = gc.get_threshold()\nimport agentcfg.cli.entry as e\n"
+            "sys.argv = ['agentcfg', '--version']\ntry:\n    e.run()\nexcept SystemExit:\n    pass\n"
+            "print(before[2] == gc.get_threshold()[2], e.main(['--version']) == 0)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split()[-1] == "True"
+    assert out.split()[-2] == "False"  # run() changed the full-collection threshold
