@@ -159,7 +159,7 @@ def listing_of(real: Path, boundary: Path, artefact: str = "") -> Listing:
 
 
 def _listing(files: list[_File]) -> Listing:
-    return [(f.rel, f.st.st_size, f.st.st_mtime_ns, f.st.st_ino) for f in files]
+    return [(rel, st.st_size, st.st_mtime_ns, st.st_ino) for rel, _, _, st in files]
 
 
 class Cancelled(AgentcfgError):
@@ -300,6 +300,7 @@ def _walk(top: str, boundary: Path, artefact: str) -> Iterator[_File]:
     top_st = os.stat(top)
     stack: list[tuple[str, str, frozenset[tuple[int, int]]]] = [
         (top, "", frozenset({(top_st.st_dev, top_st.st_ino)}))]
+    is_file, make, slash = stat.S_ISREG, _File, os.sep == "/"  # locals: the loop below runs per file
     while stack:
         folder, prefix, ancestors = stack.pop()
         try:
@@ -323,14 +324,15 @@ def _walk(top: str, boundary: Path, artefact: str) -> Iterator[_File]:
             except FileNotFoundError:
                 raise AgentcfgError(f"'{_key(entry.path, boundary)}' vanished while hashing",
                                     artefact=artefact) from None
-            if stat.S_ISDIR(st.st_mode):
+            mode = st.st_mode
+            if is_file(mode):  # the common case first: 10,000 files per warm lock of a large data set
+                yield make(rel, path, path[cut:] if slash else path[cut:].replace(os.sep, "/"), st)
+            elif stat.S_ISDIR(mode):
                 ident = (st.st_dev, st.st_ino)
                 if ident in ancestors:
                     raise AgentcfgError(f"symlink loop at '{_key(entry.path, boundary)}'", artefact=artefact,
                                         hint="a link inside the data folder points back at one of its parents")
                 stack.append((path, rel + "/", ancestors | {ident}))
-            elif stat.S_ISREG(st.st_mode):
-                yield _File(rel, path, path[cut:].replace(os.sep, "/"), st)
             else:
                 raise _special(_key(entry.path, boundary), st, artefact)
 
