@@ -60,7 +60,8 @@ class Row:
         verdict = "" if self.ok is None else ("PASS" if self.ok else "FAIL")
         peak = f"{self.peak_mb:.0f} MB" if self.peak_mb is not None else ""
         growth = self.growth
-        scaling = "" if growth is None else f"{_ms(self.half_s)} → {growth:.2f}x {'PASS' if growth <= LINEAR else 'FAIL'}"
+        scaling = ("" if growth is None
+                   else f"{_ms(self.half_s)} → {growth:.2f}x {'PASS' if growth <= LINEAR else 'FAIL'}")
         return [self.name, _ms(self.value_s), base, ratio, peak, self.target, verdict, scaling]
 
 

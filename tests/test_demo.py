@@ -25,7 +25,8 @@ def test_demo_script_runs_the_whole_loop(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     out = r.stdout + r.stderr
     for expected in ("valid", "wrote agentcfg.lock", "promoted HEAD → staging", "promoted staging → production",
-                     "critical", "rolled back production", "promotion refused by hold", "verified releases/production.json"):
+                     "critical", "rolled back production", "promotion refused by hold",
+                     "verified releases/production.json"):
         assert expected in out, expected
     assert "Traceback" not in out
     shutil.rmtree(tmp_path, ignore_errors=True)

@@ -196,7 +196,8 @@ def test_from_nothing_everything_is_added() -> None:
     config = render(manifest())
     result = diff_configs(None, config)
     assert {c.kind for c in result.changes} == {"added"}
-    assert len(result.changes) == sum(len(config[s]) for s in config if isinstance(config[s], dict)) + 2  # + name, format_version
+    assert len(result.changes) == sum(len(config[s]) for s in config
+                                      if isinstance(config[s], dict)) + 2  # + name, format_version
     jsonschema.validate(result.to_dict(), SCHEMA)
 
 

@@ -95,7 +95,8 @@ CASES = [
     Case("metadata", _set("agents.triage.description", "Routes every ticket."), "agents/triage", "description",
          ("agents/triage", FLOW)),
     Case("unclassified", None, "tools/send_email", "x-vendor", ("agents/mailer",)),  # edited on the config below
-    Case("tool-renamed", _rename("tools", "send_email", "email_customer", _set("agents.mailer.tools", ["email_customer"])),
+    Case("tool-renamed", _rename("tools", "send_email", "email_customer",
+                                 _set("agents.mailer.tools", ["email_customer"])),
          "tools/email_customer", "", ("agents/mailer",)),
     Case("tool-gains-write", _set("tools.lookup_order.annotations.readOnlyHint", False), "tools/lookup_order",
          "annotations.readOnlyHint", REFUND_USERS),
@@ -157,7 +158,8 @@ CASES = [
     Case("graph-entry", _set("orchestration.flow.entry", "r"), FLOW, "entry", (FLOW,)),
     Case("graph-nodes", _set("orchestration.flow.nodes.audit", {"agent": "mailer"}), FLOW, "nodes.audit", (FLOW,)),
     Case("graph-edges", _set("orchestration.flow.edges", [
-        {"from": "t", "to": "r", "when": "refund_requested"}, {"from": "t", "to": "END"}, {"from": "r", "to": "approve"},
+        {"from": "t", "to": "r", "when": "refund_requested"}, {"from": "t", "to": "END"},
+        {"from": "r", "to": "approve"},
         {"from": "approve", "to": "pay", "when": "approved"}, {"from": "pay", "to": "END"}]),
         FLOW, "edges[t->r].when", (FLOW,)),
     Case("graph-max-steps-grows", _set("orchestration.flow.max_steps", 50), FLOW, "max_steps", (FLOW,)),
@@ -213,7 +215,8 @@ def run_case(case: Case) -> DiffResult:
 
 def find(result: DiffResult, artefact: str, path: str) -> Change:
     hits = [c for c in result.changes if c.artefact == artefact and c.path == path]
-    assert len(hits) == 1, f"{artefact} {path!r} not reported exactly once: {[(c.artefact, c.path) for c in result.changes]}"
+    assert len(hits) == 1, (f"{artefact} {path!r} not reported exactly once: "
+                            f"{[(c.artefact, c.path) for c in result.changes]}")
     return hits[0]
 
 

@@ -33,7 +33,8 @@ def steps(job: str) -> list[dict[str, Any]]:
 
 
 def all_command_lines() -> list[list[str]]:
-    return [args for job in workflow()["jobs"] for step in steps(job) for args in docgen.command_lines(step.get("run", ""))]
+    return [args for job in workflow()["jobs"] for step in steps(job)
+            for args in docgen.command_lines(step.get("run", ""))]
 
 
 def test_workflow_triggers_and_jobs() -> None:

@@ -61,6 +61,7 @@ def test_the_command_line_hashes_large_data_in_processes(tmp_path: Path) -> None
     import sys
 
     script = tmp_path / "agentcfg"
-    script.write_text("from agentcfg import hashing\nif __name__ == '__main__':\n    print(hashing._processes_allowed())\n")
+    script.write_text("from agentcfg import hashing\nif __name__ == '__main__':\n"
+                      "    print(hashing._processes_allowed())\n")
     r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=False)
     assert r.stdout.strip() == "True"  # a console script named agentcfg

@@ -222,7 +222,8 @@ def test_config_is_read_only(cfg: Config) -> None:
 def test_sections_and_artefacts_are_typed(cfg: Config) -> None:
     assert set(cfg.agents) == {"triage"} and len(cfg.tools) == 2
     agent = cfg.agents["triage"]
-    assert (agent.model, agent.prompt, agent.tools, agent.memory) == ("chat", "triage", ("lookup_order", "refund_order"),
+    assert (agent.model, agent.prompt, agent.tools, agent.memory) == ("chat", "triage",
+                                                                      ("lookup_order", "refund_order"),
                                                                       "tickets")
     chat = cfg.models["chat"]
     assert (chat.provider, chat.id, chat.kind, chat.fallbacks) == ("openai", "gpt-4o-2024-08-06", "chat", ("backup",))
@@ -231,7 +232,8 @@ def test_sections_and_artefacts_are_typed(cfg: Config) -> None:
     assert (mem.embedder, mem.dims, mem.schema_version, mem.store["collection"]) == ("embed", 1536, "3", "tickets")
     graph = cfg.graphs["support"]
     assert graph.entry == "triage" and graph.max_steps == 10
-    assert {n: node.kind for n, node in graph.nodes.items()} == {"approve": "human", "refund": "tool", "triage": "agent"}
+    assert {n: node.kind for n, node in graph.nodes.items()} == {"approve": "human", "refund": "tool",
+                                                                 "triage": "agent"}
     assert [(e.source, e.to, e.when) for e in graph.successors("triage")] == [("triage", "approve", "refund requested")]
     assert cfg.data["faq"].digest == digest_bytes(b"# FAQ\n") and cfg.data["faq"].size == 6
     assert cfg.code["app"].commit == "1" * 40 and cfg.code["app"].ref == "main"

@@ -33,7 +33,8 @@ def test_missing_manifest_is_exit_2(tmp_path: Path, cli, monkeypatch) -> None:  
 
 
 def test_findings_point_at_file_and_line(tmp_path: Path, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    build_tree(tmp_path, {"agentcfg.yaml": "name: x\nmodels:\n  m:\n    provider: openai\n    id: gpt-4o\n    knd: chat\n"})
+    build_tree(tmp_path,
+               {"agentcfg.yaml": "name: x\nmodels:\n  m:\n    provider: openai\n    id: gpt-4o\n    knd: chat\n"})
     monkeypatch.chdir(tmp_path)
     r = cli("validate")
     assert r.exit_code == 1

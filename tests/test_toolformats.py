@@ -104,7 +104,8 @@ def test_round_trip_preserves_meaning(fmt: str, case: dict[str, Any]) -> None:
 @pytest.mark.parametrize("fmt,case", ALL, ids=IDS)
 def test_conversion_between_formats_keeps_name_description_and_schema(fmt: str, case: dict[str, Any]) -> None:
     first = import_tools(case["input"], fmt)
-    for other, out_fmt in (("mcp", "mcp"), ("openai", "openai"), ("openai", "openai-responses"), ("anthropic", "anthropic")):
+    for other, out_fmt in (("mcp", "mcp"), ("openai", "openai"), ("openai", "openai-responses"),
+                           ("anthropic", "anthropic")):
         again = import_tools(export_tools(first.tools, out_fmt), other)
         assert list(again.tools) == list(first.tools)
         for name, tool in first.tools.items():
@@ -175,7 +176,8 @@ _SCHEMA = st.recursive(
         "properties": st.dictionaries(st.text("abcxyz", min_size=1, max_size=4), inner, max_size=4),
         "items": inner | st.lists(inner, max_size=2),
         "anyOf": st.lists(inner, min_size=1, max_size=3),
-        "required": st.one_of(st.lists(st.text("abcxyz", min_size=1, max_size=4), max_size=3), st.text("abc", max_size=3)),
+        "required": st.one_of(st.lists(st.text("abcxyz", min_size=1, max_size=4), max_size=3),
+                              st.text("abc", max_size=3)),
         "$defs": st.dictionaries(st.text("AB", min_size=1, max_size=2), inner, max_size=2)}),
     max_leaves=12)
 

@@ -61,11 +61,13 @@ def test_existing_files_are_never_overwritten_without_force(project: Path, cli: 
 
 
 def test_dry_run_and_json_output(project: Path, cli: Any) -> None:
-    r = cli("import", "tools", "openai.json", "--from", "openai", "--into", "defs/tools", "--dry-run", "--format", "json")
+    r = cli("import", "tools", "openai.json", "--from", "openai", "--into", "defs/tools", "--dry-run",
+            "--format", "json")
     assert r.exit_code == 0, r
     data = json.loads(r.stdout)
     assert data["written"] is False and not (project / "defs").exists()
-    assert data["files"] == {"get_weather": "defs/tools/get_weather.yaml", "lookup_order": "defs/tools/lookup_order.yaml"}
+    assert data["files"] == {"get_weather": "defs/tools/get_weather.yaml",
+                             "lookup_order": "defs/tools/lookup_order.yaml"}
     assert data["renamed"] == {"get_weather": "get.weather"} and data["skipped"] == 1
     assert {w["code"] for w in data["warnings"]} == {"name-sanitised", "nonstandard-type", "not-a-function"}
     assert data["tools"]["lookup_order"]["inputSchema"]["required"] == ["id"]

@@ -100,7 +100,8 @@ def test_line_note_error_write_plain_to_a_pipe(capsys: pytest.CaptureFixture[str
     ui.warning("careful")
     captured = capsys.readouterr()
     assert captured.out == "a b\n"
-    assert captured.err == "n\n" + rich_plain(f"[bold red]error:[/] {escape('bad [thing] :smile:')}") + "warning: careful\n"
+    assert captured.err == ("n\n" + rich_plain(f"[bold red]error:[/] {escape('bad [thing] :smile:')}")
+                            + "warning: careful\n")
 
 
 class _Stream(io.StringIO):

@@ -202,7 +202,8 @@ def test_every_mistake_is_reported_in_one_run(tmp_path: Path, cli, monkeypatch: 
     text = cli("validate")
     assert text.exit_code == 1
     for code, file, line, artefact in EXPECTED_MANY:
-        assert any(ln.startswith(f"{file}:{line}:") and ln.endswith(f"[{code}]") for ln in text.stdout.splitlines()), code
+        assert any(ln.startswith(f"{file}:{line}:") and ln.endswith(f"[{code}]")
+                   for ln in text.stdout.splitlines()), code
     assert f"{report['errors']} errors" in text.stderr
 
 
@@ -219,7 +220,8 @@ def test_findings_are_sorted_and_unique(tmp_path: Path, cli, monkeypatch: pytest
 # --- the JSON report and --env ------------------------------------------------------------------
 
 def test_json_finding_shape(tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    build_tree(tmp_path, {"agentcfg.yaml": "name: x\nmodels:\n  m: {provider: openai, id: gpt-4o-2024-08-06, knd: chat}\n"})
+    build_tree(tmp_path,
+               {"agentcfg.yaml": "name: x\nmodels:\n  m: {provider: openai, id: gpt-4o-2024-08-06, knd: chat}\n"})
     monkeypatch.chdir(tmp_path)
     report = _report(cli)
     assert set(report) == {"exit_code", "format_version", "ok", "environments", "errors", "warnings", "findings"}

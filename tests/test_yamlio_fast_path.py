@@ -123,10 +123,12 @@ def test_generated_documents_agree(value: Any, flow: bool | None) -> None:
 
 
 yaml_bits = st.sampled_from(["a", "b", ":", " ", "  ", "\n", "- ", "[", "]", "{", "}", ",", "'", '"', "#", "&x", "*x",
-                             "!!str ", "!t ", "?", "|", ">", "1", "1.5", "true", "on", "~", "\t", "%", "---", "\\", "é"])
+                             "!!str ", "!t ", "?", "|", ">", "1", "1.5", "true", "on", "~", "\t", "%", "---", "\\",
+                             "é"])
 
 
-@settings(max_examples=int(os.environ.get("FAST_PATH_EXAMPLES", "400")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(os.environ.get("FAST_PATH_EXAMPLES", "400")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(yaml_bits, max_size=30).map("".join))
 def test_random_yaml_like_text_agrees(text: str) -> None:
     assert_agree(text)

@@ -221,7 +221,9 @@ def _hash_in_processes(todo: list[_File], cache: StatCache, artefact: str,
                 future.cancel()
 
 
-def hash_chunk(files: list[tuple[str, str]]) -> list[tuple[str, tuple[int, int, int], int, tuple[str, str | None] | None]]:
+def hash_chunk(
+    files: list[tuple[str, str]],
+) -> list[tuple[str, tuple[int, int, int], int, tuple[str, str | None] | None]]:
     """Worker-process side of :func:`_hash_in_processes`: (digest, signature, started_ns, error)
     per (real path, shown name); stops at the first error, which the parent raises."""
     out: list[tuple[str, tuple[int, int, int], int, tuple[str, str | None] | None]] = []

@@ -226,7 +226,8 @@ def build_lock(project: "Project", resolver: "Resolver", *, tree: Any = None) ->
             "environments": environments}
 
 
-def _prepared(project: "Project", tree: Any, env: str | None, resolver: "Resolver") -> tuple["Prepared", dict[str, str]]:
+def _prepared(project: "Project", tree: Any, env: str | None,
+              resolver: "Resolver") -> tuple["Prepared", dict[str, str]]:
     """(prepared config, referenced files) of ``env``: remembered, or loaded, checked and prepared."""
     from agentcfg import manifestmemo
     from agentcfg.names import NAME_RE

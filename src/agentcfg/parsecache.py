@@ -59,7 +59,8 @@ class FileParseCache:
         keep = {k: entries[k] for k in self._used if k in entries}
         try:
             ensure_state_dir(self.path.parent.parent)
-            atomic_write(self.path, json.dumps({"format_version": CACHE_FORMAT, "agentcfg": __version__, "entries": keep},
+            atomic_write(self.path, json.dumps({"format_version": CACHE_FORMAT, "agentcfg": __version__,
+                                                "entries": keep},
                                                separators=(",", ":")), cache=True)
         except OSError:
             pass  # a read-only checkout still works, just slower

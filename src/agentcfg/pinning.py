@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 _DATED = re.compile(r"(?:19|20)\d{2}-?\d{2}-?\d{2}|@\d{8}")
-_FLOATING_WORDS = re.compile(r"(?i)(?:^|[-_:@./])(latest|preview|beta|exp|experimental|default|stable|current|next)(?:$|[-_:@./])")
+_FLOATING_WORDS = re.compile(r"(?i)(?:^|[-_:@./])(latest|preview|beta|exp|experimental|default|stable|current|next)"
+                             r"(?:$|[-_:@./])")
 
 # provider -> (pattern of ids the provider guarantees pinned, explanation)
 PROVIDER_RULES: dict[str, tuple[re.Pattern[str], str]] = {

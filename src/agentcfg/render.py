@@ -120,7 +120,8 @@ def prepare(manifest: Manifest, *, environment: str | None = None) -> tuple[Prep
                 digests[artefact_id(section, name)] = digest_value(item)
                 out[name] = item
         config[section] = out
-    config["policies"] = {env: p.model_dump(mode="json", exclude_none=True) for env, p in sorted(manifest.policies.items())}
+    config["policies"] = {env: p.model_dump(mode="json", exclude_none=True)
+                          for env, p in sorted(manifest.policies.items())}
     static = {k: canonical_json(v) for k, v in config.items() if k not in RESOLVED_SECTIONS}
     policies = {env: digest_value(p) for env, p in config["policies"].items()}
     prepared = Prepared(environment, static, pending, digests, dict(config["models"]), policies,

@@ -33,7 +33,8 @@ except re.error:  # pragma: no cover - a pattern that cannot be combined: check 
     _ANY = None
 
 # Keys whose literal value is a secret whatever it looks like.
-SECRET_KEYS = re.compile(r"(?i)^(api[_-]?key|apikey|secret|client[_-]?secret|password|passwd|token|access[_-]?token|auth[_-]?token|private[_-]?key)$")
+SECRET_KEYS = re.compile(r"(?i)^(api[_-]?key|apikey|secret|client[_-]?secret|password|passwd|token|access[_-]?token"
+                         r"|auth[_-]?token|private[_-]?key)$")
 
 
 def secret_kind(text: str) -> str | None:

@@ -48,7 +48,8 @@ def test_secret_literal_is_refused_and_never_printed(tmp_path: Path, monkeypatch
     build_tree(tmp_path, files)
     monkeypatch.chdir(tmp_path)
     for fmt in ("text", "json"):
-        r = cli("validate", "--format", fmt) if place != "overlay" else cli("validate", "--env", "staging", "--format", fmt)
+        r = (cli("validate", "--format", fmt) if place != "overlay"
+             else cli("validate", "--env", "staging", "--format", fmt))
         assert r.exit_code == 1, r
         assert secret not in r.stdout and secret not in r.stderr
         assert "secret-literal" in r.stdout

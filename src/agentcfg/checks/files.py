@@ -30,7 +30,8 @@ def check(loaded: Loaded) -> None:
             elif why is None and loaded.tree.kind(rel) is None:
                 why = "no such file or folder"
             if why:
-                code = "file-outside-repo" if ("leave" in why or "outside" in why or "absolute" in why) else "file-not-found"
+                code = ("file-outside-repo" if ("leave" in why or "outside" in why or "absolute" in why)
+                        else "file-not-found")
                 loaded.finding(code, f"{key} '{rel}': {why}", ("data", name, key), artefact=aid,
                                hint="paths are relative to the manifest's folder and must stay inside the repository")
             elif key == "dvc" and not rel.endswith(".dvc"):
@@ -50,7 +51,8 @@ def check(loaded: Loaded) -> None:
             if why is None and repo != "." and resolve is not None:
                 _, why = resolve(repo)
             if why:
-                code = "file-outside-repo" if ("leave" in why or "outside" in why or "absolute" in why) else "file-not-found"
+                code = ("file-outside-repo" if ("leave" in why or "outside" in why or "absolute" in why)
+                        else "file-not-found")
                 loaded.finding(code, f"repo '{repo}': {why}", ("code", name, "repo"), artefact=aid,
                                hint="a repository outside this one is named by URL (https://, ssh:// or file://)")
             continue

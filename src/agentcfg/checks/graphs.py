@@ -48,7 +48,8 @@ def check(loaded: Loaded) -> None:
                                f"defined{did_you_mean(node.tool, tools)}", base + ("nodes", node_name, "tool"),
                                artefact=aid)
         if graph.entry not in graph.nodes:
-            loaded.finding("graph-entry", f"entry '{graph.entry}' is not a node{did_you_mean(graph.entry, graph.nodes)}",
+            loaded.finding("graph-entry",
+                           f"entry '{graph.entry}' is not a node{did_you_mean(graph.entry, graph.nodes)}",
                            base + ("entry",), artefact=aid)
         adjacency: dict[str, list[str]] = {n: [] for n in graph.nodes}
         seen_edges: set[tuple[str, str, str | None]] = set()

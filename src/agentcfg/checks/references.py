@@ -31,7 +31,8 @@ def check(loaded: Loaded) -> None:
         _ref(loaded, aid, ("agents", name, "model"), "models", agent.model, pools["models"], "model")
         model = m.models.get(agent.model)
         if model is not None and model.kind == "embedding":
-            loaded.finding("wrong-model-kind", f"model '{agent.model}' is an embedding model; an agent needs a chat model",
+            loaded.finding("wrong-model-kind",
+                           f"model '{agent.model}' is an embedding model; an agent needs a chat model",
                            ("agents", name, "model"), artefact=aid)
         _ref(loaded, aid, ("agents", name, "prompt"), "prompts", agent.prompt, pools["prompts"], "prompt")
         seen: set[str] = set()

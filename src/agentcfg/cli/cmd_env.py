@@ -229,7 +229,8 @@ def status(ctx: typer.Context, fmt: Optional[Format] = _FORMAT) -> None:
 @app.command(epilog="Examples: agentcfg show 3f2a9c1 · agentcfg show sha256:3f2a… --format json")
 def show(
     ctx: typer.Context,
-    digest: str = typer.Argument(..., metavar="DIGEST", help="A root digest: full, without sha256:, or a unique prefix (7+ hex)."),
+    digest: str = typer.Argument(..., metavar="DIGEST",
+                                 help="A root digest: full, without sha256:, or a unique prefix (7+ hex)."),
     fmt: Optional[Format] = _FORMAT,
 ) -> None:
     """Find the release with this root digest in any environment's history and print it: the

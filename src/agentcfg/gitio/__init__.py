@@ -45,6 +45,7 @@ __all__ = [
     "PathCommit", "commit_path", "count_commits", "is_ignored", "log_path", "path_status", "read_blob",
     "staged_paths", "unstage_path",
     "last_commit_touching", "ls_remote", "object_id", "resolve_local_ref",
-    "RepoPaths", "has_commits", "is_shallow", "locate", "not_a_repository", "open_repo", "require_repo", "resolve_commit", "subdir_of", "toplevel",
+    "RepoPaths", "has_commits", "is_shallow", "locate", "not_a_repository", "open_repo", "require_repo",
+    "resolve_commit", "subdir_of", "toplevel",
     "CommitFolder", "GitTree", "TreeEntry", "commit_folder",
 ]

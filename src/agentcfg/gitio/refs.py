@@ -84,7 +84,8 @@ def object_id(repo: "git.Repo", commit: str, path: str) -> str | None:
         return None
 
 
-def last_commit_touching(repo: "git.Repo", commit: str, include: str | None, exclude: tuple[str, ...] = ()) -> str | None:
+def last_commit_touching(repo: "git.Repo", commit: str, include: str | None,
+                         exclude: tuple[str, ...] = ()) -> str | None:
     """The newest commit reachable from ``commit`` that changed ``include`` (None: anything)
     outside ``exclude`` (paths relative to the repository root; matched literally, not as globs).
 

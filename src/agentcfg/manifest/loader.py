@@ -110,7 +110,8 @@ def _apply_overlay(loaded: Loaded, raw: dict[str, Any], env: str, cache: ParseCa
         return raw
     if not isinstance(over.data, dict):
         loc = over.location(())
-        loaded.findings.append(Finding("not-a-mapping", "an overlay must be a YAML mapping", loc.file, loc.line, loc.col,
+        loaded.findings.append(Finding("not-a-mapping", "an overlay must be a YAML mapping",
+                                       loc.file, loc.line, loc.col,
                                        f"environments/{env}"))
         return raw
     clean: dict[str, Any] = {}
@@ -243,7 +244,8 @@ def _typecheck_section(loaded: Loaded, section: str, entries: dict[str, Any]) ->
         if aid in loaded.broken:
             continue
         if not isinstance(entry, dict):
-            loaded.finding("type", f"the definition must be a mapping, not {_kind(entry)}", (section, name), artefact=aid)
+            loaded.finding("type", f"the definition must be a mapping, not {_kind(entry)}", (section, name),
+                           artefact=aid)
             continue
         try:
             valid[name] = model.model_validate(entry)
@@ -281,7 +283,8 @@ def _report(loaded: Loaded, exc: ValidationError, prefix: tuple[Any, ...], aid: 
 
 
 def _kind(value: Any) -> str:
-    return {dict: "a mapping", list: "a list", str: "a string", type(None): "null"}.get(type(value), type(value).__name__)
+    return {dict: "a mapping", list: "a list", str: "a string",
+            type(None): "null"}.get(type(value), type(value).__name__)
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:

@@ -112,7 +112,8 @@ def load(env_or_path: str | os.PathLike[str], root: str | os.PathLike[str] = "."
     release = parse_release(data, str(path), verify=True)
     if by_name and release.environment != text:
         raise CheckFailed(f"the release file is for environment '{release.environment}', not '{text}'",
-                          location=Location(str(path)), hint="the file was copied or edited by hand; restore it from git")
+                          location=Location(str(path)),
+                          hint="the file was copied or edited by hand; restore it from git")
     config = release.config
     if config.get("format_version", SUPPORTED_CONFIG_FORMAT) != SUPPORTED_CONFIG_FORMAT:
         raise AgentcfgError(f"unsupported config format_version {config.get('format_version')!r}",

@@ -252,7 +252,8 @@ class Graph(Artefact):
     def build(cls, name: str, raw: Mapping[str, Any]) -> Graph:
         nodes = {n: Node(n, _opt(v, "agent"), _opt(v, "tool"), _opt(v, "human"), _opt(v, "description"))
                  for n, v in (raw.get("nodes") or {}).items()}
-        edges = tuple(Edge(str(e.get("from", "")), str(e.get("to", "")), _opt(e, "when")) for e in raw.get("edges") or ())
+        edges = tuple(Edge(str(e.get("from", "")), str(e.get("to", "")), _opt(e, "when"))
+                      for e in raw.get("edges") or ())
         return cls(name, raw, str(raw.get("entry", "")), MappingProxyType(nodes), edges, _opt(raw, "max_steps"),
                    _opt(raw, "state_schema_version"), _opt(raw, "description"))
 

@@ -68,7 +68,8 @@ def fix_schema(schema: Any, path: str, report: Report, *, is_property: bool = Fa
                                      f"read as {{type: {schema}}}")
         schema = {"type": schema}
     if not isinstance(schema, dict):
-        report("invalid-schema", f"{where(path)}: {type(schema).__name__} is not a schema; replaced by {{}} (any value)")
+        report("invalid-schema",
+               f"{where(path)}: {type(schema).__name__} is not a schema; replaced by {{}} (any value)")
         return {}
     out: dict[str, Any] = {}
     for key, value in schema.items():

@@ -87,7 +87,8 @@ def same(a: Any, b: Any) -> bool:
     """Equal as JSON (``1`` and ``true`` differ, as they do in a digest)."""
     if a is MISSING or b is MISSING:
         return a is b
-    return type(a) is type(b) and (a == b if not isinstance(a, (dict, list)) else canonical_json(a) == canonical_json(b))
+    return type(a) is type(b) and (a == b if not isinstance(a, (dict, list))
+                                   else canonical_json(a) == canonical_json(b))
 
 
 def leaves(old: Any, new: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any, Any]]:
