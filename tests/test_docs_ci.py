@@ -112,7 +112,9 @@ def test_the_workflow_commands_run_against_the_example(example_repo: Path, cli: 
     assert cli("lock").exit_code == 0
     commit_all(repo, "lock")
     run = Runner(cli, repo)
-    sha = lambda: git(repo, "rev-parse", "HEAD").strip()
+
+    def sha() -> str:
+        return git(repo, "rev-parse", "HEAD").strip()
 
     # merge to main → staging
     merged = sha()
