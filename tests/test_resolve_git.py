@@ -36,3 +36,35 @@ def test_render_rev_without_lock_but_promote_requires_one(example_repo: Path, cl
     r = cli("promote", "HEAD", "staging")
     assert r.exit_code == 2 and "no agentcfg.lock" in r.stderr, r
     assert not (example_repo / "releases" / "staging.json").exists()
+
+
+def test_lock_of_code_in_its_own_repository_needs_no_gitpython(example_repo: Path) -> None:
+    """`repo: .` code refs are resolved by running git on the repository's top folder
+    (gitio.refs take a Path): `lock` never imports GitPython (~75 ms). The lock is the same
+    as the one resolved through GitPython."""
+    import json
+    import subprocess
+    import sys
+
+    from agentcfg import gitio
+    from agentcfg.project import Project
+
+    code = ("import sys\nfrom pathlib import Path\nfrom agentcfg.lockfile import lock\nlock(Path('.'))\n"
+            "print('git' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=example_repo, capture_output=True, text=True, check=True)
+    assert out.stdout.split()[-1] == "False"
+    locked = json.loads((example_repo / "agentcfg.lock").read_text())
+    commits = [a["commit"] for a in locked["artefacts"].values() if isinstance(a, dict) and "commit" in a]
+    assert commits  # the example pins code
+    top = Project.find(example_repo).paths.top
+    repo = gitio.open_repo(example_repo)
+    assert repo is not None
+    for ref in ("HEAD", "main", "no-such-ref"):
+        assert gitio.resolve_local_ref(top, ref) == gitio.resolve_local_ref(repo, ref)
+    assert gitio.object_id(top, "HEAD", "prompts") == gitio.object_id(repo, "HEAD", "prompts")
+    assert gitio.object_id(top, "HEAD", "nope") is None is gitio.object_id(repo, "HEAD", "nope")
+    tip = gitio.resolve_local_ref(top, "HEAD")
+    assert tip is not None
+    assert gitio.last_commit_touching(top, tip, "prompts") == gitio.last_commit_touching(repo, tip, "prompts")
+    assert gitio.is_shallow(top) is gitio.is_shallow(repo) is False
+    assert gitio.toplevel(top) == gitio.toplevel(repo)

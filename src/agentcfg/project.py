@@ -69,19 +69,23 @@ class Project:
         return repo
 
     @cached_property
-    def repo_root(self) -> Path:
-        from agentcfg.gitio import toplevel
+    def located(self) -> "RepoPaths | None":
+        """The repository around the project from one `git rev-parse` (no GitPython), or None."""
+        from agentcfg import gitio
 
-        return toplevel(self.repo) if self.repo is not None else self.root
+        return gitio.locate(self.root)
+
+    @cached_property
+    def repo_root(self) -> Path:
+        return self.located.top if self.located is not None else self.root
 
     @cached_property
     def subdir(self) -> str:
         """The manifest folder relative to the repository root ('' at the top)."""
-        if self.repo is None:
+        if self.located is None:
             return ""
-        from agentcfg.gitio import subdir_of
-
-        return subdir_of(self.repo, self.root)
+        rel = self.root.resolve().relative_to(self.located.top).as_posix()
+        return "" if rel == "." else rel
 
     @property
     def state_dir(self) -> Path:
@@ -109,15 +113,14 @@ class Project:
         repo = self.require_repo()
         return GitTree(repo, resolve_commit(repo, rev), self.subdir)
 
-    @cached_property
+    @property
     def paths(self) -> "RepoPaths":
-        """The repository's top and git folder from one `git rev-parse` (no GitPython)."""
-        from agentcfg import gitio
+        """:attr:`located`, or a clear error outside any repository."""
+        if self.located is None:
+            from agentcfg import gitio
 
-        found = gitio.locate(self.root)
-        if found is None:
             raise gitio.not_a_repository(self.root)
-        return found
+        return self.located
 
     def commit_folder(self, rev: str) -> "CommitFolder":
         """``rev`` resolved, with its tree id and the manifest folder's files, without GitPython.
@@ -128,9 +131,7 @@ class Project:
         from agentcfg import gitio
 
         top = self.paths.top
-        rel = self.root.resolve().relative_to(top).as_posix()
-        commit = gitio.resolve_commit(top, rev)
-        return gitio.commit_folder(top, commit, "" if rel == "." else rel)
+        return gitio.commit_folder(top, gitio.resolve_commit(top, rev), self.subdir)
 
     def relpath(self, path: Path) -> str:
         try:

@@ -169,11 +169,11 @@ class LiveResolver:
         from agentcfg import gitio
 
         if repo == ".":
-            found = self.project.repo
-            if found is None:
+            # The top folder, not a GitPython Repo: gitio's code-ref functions run git directly on it.
+            if self.project.located is None:
                 raise GitError("`repo: .` needs the manifest to be inside a git repository", artefact=aid,
                                hint="run `git init` and commit, or name the repository by URL")
-            return found, self.project.subdir
+            return self.project.located.top, self.project.subdir
         if repo.startswith("file://"):
             gitio.safe_url(repo)
             path = Path(repo.removeprefix("file://"))

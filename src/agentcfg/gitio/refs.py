@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     import git
 
 from agentcfg.gitio.args import SHALLOW_HINT, safe_rev, safe_url
-from agentcfg.gitio.repo import _env, has_commits, is_shallow
+from agentcfg.gitio.repo import _env, git_dir, has_commits, is_shallow
 
 _FULL_SHA = re.compile(r"^[0-9a-f]{40}$|^[0-9a-f]{64}$")
 
@@ -50,41 +50,54 @@ def ls_remote(url: str, ref: str, *, timeout: float = 60) -> str | None:
     return None
 
 
-def resolve_local_ref(repo: "git.Repo", ref: str) -> str | None:
-    """The commit ``ref`` names in a local repository (falling back to ``origin/<ref>``), or None.
+# Each function takes a GitPython ``Repo`` or the repository's top folder: with the folder, git
+# runs directly, so `lock` of a manifest whose code lives in its own repository (`repo: .`)
+# never imports GitPython (~75 ms, issue 8).
 
-    The fallback matters on a fresh clone, where only the checked-out branch exists locally but
-    a manifest may name another branch: the lock must come out the same as on the author's clone.
-    """
-    import git
+def _verify(repo: "git.Repo | Path", spec: str) -> str | None:
+    """`git rev-parse --verify` of ``spec``, or None when it names nothing."""
+    if isinstance(repo, Path):
+        from agentcfg.gitio.paths import _run
 
-    safe_rev(ref)
-    if not has_commits(repo):
-        return None
-    for candidate in (ref, f"refs/remotes/origin/{ref}"):
         try:
-            return str(repo.git.rev_parse("--verify", "--quiet", "--end-of-options", f"{candidate}^{{commit}}"))
-        except git.GitCommandError:
-            continue
-    return None
-
-
-def object_id(repo: "git.Repo", commit: str, path: str) -> str | None:
-    """git's object id of ``path`` (a tree or a blob) at ``commit``, or None when it is absent."""
+            return str(_run(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", spec)).strip()
+        except GitError:
+            return None
     import git
 
-    clean = path.strip("/")
-    if not clean or clean == ".":
-        spec = f"{commit}^{{tree}}"
-    else:
-        spec = f"{commit}:{clean}"
     try:
         return str(repo.git.rev_parse("--verify", "--quiet", "--end-of-options", spec))
     except git.GitCommandError:
         return None
 
 
-def last_commit_touching(repo: "git.Repo", commit: str, include: str | None,
+def resolve_local_ref(repo: "git.Repo | Path", ref: str) -> str | None:
+    """The commit ``ref`` names in a local repository (falling back to ``origin/<ref>``), or None.
+
+    The fallback matters on a fresh clone, where only the checked-out branch exists locally but
+    a manifest may name another branch: the lock must come out the same as on the author's clone.
+    """
+    safe_rev(ref)
+    if not has_commits(repo):
+        return None
+    for candidate in (ref, f"refs/remotes/origin/{ref}"):
+        found = _verify(repo, f"{candidate}^{{commit}}")
+        if found:
+            return found
+    return None
+
+
+def object_id(repo: "git.Repo | Path", commit: str, path: str) -> str | None:
+    """git's object id of ``path`` (a tree or a blob) at ``commit``, or None when it is absent."""
+    clean = path.strip("/")
+    if not clean or clean == ".":
+        spec = f"{commit}^{{tree}}"
+    else:
+        spec = f"{commit}:{clean}"
+    return _verify(repo, spec) or None
+
+
+def last_commit_touching(repo: "git.Repo | Path", commit: str, include: str | None,
                          exclude: tuple[str, ...] = ()) -> str | None:
     """The newest commit reachable from ``commit`` that changed ``include`` (None: anything)
     outside ``exclude`` (paths relative to the repository root; matched literally, not as globs).
@@ -92,16 +105,21 @@ def last_commit_touching(repo: "git.Repo", commit: str, include: str | None,
     Raises GitError when the answer lies beyond a shallow clone's boundary, where git would
     wrongly report the boundary commit as having added every file.
     """
-    import git
-
     specs = [f":(top,literal){include}"] if include else [":(top)"]
     specs += [f":(top,exclude,literal){path}" for path in exclude]
-    try:
-        found = str(repo.git.log("-1", "--format=%H", commit, "--", *specs)).strip()
-    except git.GitCommandError as exc:
-        raise GitError(f"git log failed: {(exc.stderr or '').strip()[:200]}") from None
+    if isinstance(repo, Path):
+        from agentcfg.gitio.paths import _run
+
+        found = str(_run(repo, "log", "-1", "--format=%H", commit, "--", *specs)).strip()
+    else:
+        import git
+
+        try:
+            found = str(repo.git.log("-1", "--format=%H", commit, "--", *specs)).strip()
+        except git.GitCommandError as exc:
+            raise GitError(f"git log failed: {(exc.stderr or '').strip()[:200]}") from None
     if found and is_shallow(repo):
-        boundary = (Path(repo.git_dir) / "shallow").read_text(encoding="ascii").split()
+        boundary = (git_dir(repo) / "shallow").read_text(encoding="ascii").split()
         if found in boundary:
             raise GitError("cannot tell which commit last changed the code: the history is cut off here",
                            hint=SHALLOW_HINT)

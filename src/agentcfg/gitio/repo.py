@@ -75,8 +75,19 @@ def not_a_repository(path: Path) -> GitError:
                     hint="agentcfg keeps environments in git: run `git init` (and commit) first")
 
 
-def toplevel(repo: "git.Repo") -> Path:
+def toplevel(repo: "git.Repo | Path") -> Path:
+    if isinstance(repo, Path):
+        return repo.resolve()  # the top folder itself (see locate)
     return Path(repo.working_tree_dir or ".").resolve()
+
+
+def git_dir(repo: "git.Repo | Path") -> Path:
+    """The repository's git folder (`.git`, or elsewhere for worktrees and submodules)."""
+    if isinstance(repo, Path):
+        from agentcfg.gitio.paths import _run
+
+        return Path(str(_run(repo, "rev-parse", "--absolute-git-dir")).strip())
+    return Path(repo.git_dir)
 
 
 def has_commits(repo: "git.Repo | Path") -> bool:
@@ -95,8 +106,8 @@ def has_commits(repo: "git.Repo | Path") -> bool:
     return True
 
 
-def is_shallow(repo: "git.Repo") -> bool:
-    return (Path(repo.git_dir) / "shallow").exists()
+def is_shallow(repo: "git.Repo | Path") -> bool:
+    return (git_dir(repo) / "shallow").exists()
 
 
 def resolve_commit(repo: "git.Repo | Path", rev: str) -> str:
