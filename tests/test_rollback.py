@@ -230,15 +230,16 @@ def test_promote_then_rollback_restores_the_same_bytes(repo: Path, texts: list[s
 def _parsed_origins(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     import sys
 
-    module = sys.modules["agentcfg.promotion.rollback"]
     seen: list[str] = []
-    real = module.parse_release
+    for name in ("agentcfg.promotion.rollback", "agentcfg.promotion.history"):  # where release files are parsed
+        module = sys.modules[name]
+        real = module.parse_release
 
-    def spy(data: bytes, origin: str, **kwargs):  # type: ignore[no-untyped-def]
-        seen.append(origin)
-        return real(data, origin, **kwargs)
+        def spy(data: bytes, origin: str, __real=real, **kwargs):  # type: ignore[no-untyped-def]
+            seen.append(origin)
+            return __real(data, origin, **kwargs)
 
-    monkeypatch.setattr(module, "parse_release", spy)
+        monkeypatch.setattr(module, "parse_release", spy)
     return seen
 
 

@@ -35,8 +35,8 @@ from agentcfg.gitio.repo import (
     open_repo,
     require_repo,
     resolve_commit,
-    subdir_of,
     toplevel,
+    verify_rev,
 )
 from agentcfg.gitio.tree import CommitFolder, GitTree, TreeEntry, commit_folder
 
@@ -46,6 +46,6 @@ __all__ = [
     "staged_paths", "unstage_path",
     "last_commit_touching", "ls_remote", "object_id", "resolve_local_ref",
     "RepoPaths", "has_commits", "is_shallow", "locate", "not_a_repository", "open_repo", "require_repo",
-    "resolve_commit", "subdir_of", "toplevel",
+    "resolve_commit", "toplevel", "verify_rev",
     "CommitFolder", "GitTree", "TreeEntry", "commit_folder",
 ]

@@ -88,12 +88,7 @@ def log_path(repo: "git.Repo | Path", path: str, *, limit: int | None = None,
 
     ``repo`` may be the repository's top folder (no GitPython needed, see ``repo.locate``).
     """
-    if isinstance(repo, Path):
-        try:
-            _git_read(repo, "rev-parse", "--quiet", "--verify", "HEAD^{commit}")
-        except GitError:
-            return []  # no commits yet
-    elif not has_commits(repo):
+    if not has_commits(repo):
         return []
     # User config (log.showSignature, log.follow) must not change what we parse.
     args = ["--no-show-signature", "--no-follow", "--no-color", f"--format={_LOG_FORMAT}"]

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     import git
 
 from agentcfg.gitio.args import SHALLOW_HINT, safe_rev, safe_url
-from agentcfg.gitio.repo import _env, git_dir, has_commits, is_shallow
+from agentcfg.gitio.repo import _env, git_dir, has_commits, is_shallow, verify_rev
 
 _FULL_SHA = re.compile(r"^[0-9a-f]{40}$|^[0-9a-f]{64}$")
 
@@ -54,23 +54,6 @@ def ls_remote(url: str, ref: str, *, timeout: float = 60) -> str | None:
 # runs directly, so `lock` of a manifest whose code lives in its own repository (`repo: .`)
 # never imports GitPython (~75 ms, issue 8).
 
-def _verify(repo: "git.Repo | Path", spec: str) -> str | None:
-    """`git rev-parse --verify` of ``spec``, or None when it names nothing."""
-    if isinstance(repo, Path):
-        from agentcfg.gitio.paths import _run
-
-        try:
-            return str(_run(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", spec)).strip()
-        except GitError:
-            return None
-    import git
-
-    try:
-        return str(repo.git.rev_parse("--verify", "--quiet", "--end-of-options", spec))
-    except git.GitCommandError:
-        return None
-
-
 def resolve_local_ref(repo: "git.Repo | Path", ref: str) -> str | None:
     """The commit ``ref`` names in a local repository (falling back to ``origin/<ref>``), or None.
 
@@ -81,7 +64,7 @@ def resolve_local_ref(repo: "git.Repo | Path", ref: str) -> str | None:
     if not has_commits(repo):
         return None
     for candidate in (ref, f"refs/remotes/origin/{ref}"):
-        found = _verify(repo, f"{candidate}^{{commit}}")
+        found = verify_rev(repo, f"{candidate}^{{commit}}")
         if found:
             return found
     return None
@@ -94,7 +77,7 @@ def object_id(repo: "git.Repo | Path", commit: str, path: str) -> str | None:
         spec = f"{commit}^{{tree}}"
     else:
         spec = f"{commit}:{clean}"
-    return _verify(repo, spec) or None
+    return verify_rev(repo, spec) or None
 
 
 def last_commit_touching(repo: "git.Repo | Path", commit: str, include: str | None,

@@ -110,35 +110,34 @@ def is_shallow(repo: "git.Repo | Path") -> bool:
     return (git_dir(repo) / "shallow").exists()
 
 
+def verify_rev(repo: "git.Repo | Path", spec: str) -> str | None:
+    """`git rev-parse --verify` of ``spec`` (already checked by :func:`safe_rev`), or None when it
+    names nothing. ``repo`` may be the repository's top folder: git then runs directly."""
+    if isinstance(repo, Path):
+        from agentcfg.gitio.paths import _run
+
+        try:
+            return str(_run(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", spec)).strip()
+        except GitError:
+            return None
+    import git
+
+    try:
+        return str(repo.git.rev_parse("--verify", "--quiet", "--end-of-options", spec))
+    except git.GitCommandError:
+        return None
+
+
 def resolve_commit(repo: "git.Repo | Path", rev: str) -> str:
     """Full SHA of ``rev``; a clear error (mentioning shallow clones) when it does not exist.
 
     ``repo`` may be the repository's top folder: git then runs directly (no GitPython).
     """
     safe_rev(rev)
-    if isinstance(repo, Path):
-        from agentcfg.gitio.paths import _run
-
-        try:
-            return str(_run(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")).strip()
-        except GitError:
-            if not has_commits(repo):
-                raise GitError("the repository has no commits yet", hint="commit your manifest first") from None
-            shallow = RepoPaths(repo, Path(str(_run(repo, "rev-parse", "--absolute-git-dir")).strip())).shallow
-            raise GitError(f"git revision '{_printable(rev)}' not found",
-                           hint=SHALLOW_HINT if shallow else "check the name with `git log --oneline`") from None
-    import git
-
+    found = verify_rev(repo, f"{rev}^{{commit}}")
+    if found:
+        return found
     if not has_commits(repo):
         raise GitError("the repository has no commits yet", hint="commit your manifest first")
-    try:
-        return str(repo.git.rev_parse("--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"))
-    except git.GitCommandError:
-        hint = SHALLOW_HINT if is_shallow(repo) else "check the name with `git log --oneline`"
-        raise GitError(f"git revision '{_printable(rev)}' not found", hint=hint) from None
-
-
-def subdir_of(repo: "git.Repo", folder: Path) -> str:
-    """The manifest folder relative to the repository root, '' at the top ('a/b' in a monorepo)."""
-    rel = folder.resolve().relative_to(toplevel(repo))
-    return "" if str(rel) == "." else rel.as_posix()
+    hint = SHALLOW_HINT if is_shallow(repo) else "check the name with `git log --oneline`"
+    raise GitError(f"git revision '{_printable(rev)}' not found", hint=hint)

@@ -40,9 +40,12 @@ def commit_folder(top: Path, commit: str, subdir: str) -> CommitFolder:
     """The tree id of ``commit`` and the regular files directly in its folder ``subdir``."""
     from agentcfg.errors import GitError
     from agentcfg.gitio.paths import _run
+    from agentcfg.gitio.repo import verify_rev
 
     subdir = subdir.strip("/")
-    tree_sha = str(_run(top, "rev-parse", "--verify", "--quiet", f"{commit}^{{tree}}")).strip()
+    tree_sha = verify_rev(top, f"{commit}^{{tree}}")
+    if tree_sha is None:
+        raise GitError(f"commit {commit[:12]} has no tree")
     try:
         # `<commit>:<path>` names the folder literally (no pathspec globbing); -z: raw names.
         listing = str(_run(top, "ls-tree", "-z", "--end-of-options", f"{commit}:{subdir}"))

@@ -74,10 +74,16 @@ def read_transitions(target: EnvTarget, *, limit: int | None = None) -> list[Tra
 
 def read_release_at(target: EnvTarget, commit: str) -> ReleaseFile | None:
     """The release file as it was at ``commit`` (verified), or None when it did not exist there."""
+    found = read_release_and_bytes_at(target, commit)
+    return found[0] if found is not None else None
+
+
+def read_release_and_bytes_at(target: EnvTarget, commit: str) -> tuple[ReleaseFile, bytes] | None:
+    """:func:`read_release_at` and the file's bytes (rollback copies their text)."""
     data = gitio.read_blob(target.paths.top, commit, target.repo_path)
     if data is None:
         return None
-    return parse_release(data, f"{target.relpath}@{commit[:12]}")
+    return parse_release(data, f"{target.relpath}@{commit[:12]}"), data
 
 
 def known_environments(target: EnvTarget) -> list[str]:

@@ -31,10 +31,14 @@ KEEP = 16  # releases remembered: a few per environment is plenty
 IRREVERSIBLE_SECTIONS = ("data", "memory", "models", "orchestration")
 
 
+def sections(config: dict[str, Any]) -> dict[str, Any]:
+    """The config's irreversible sections."""
+    return {k: v for k, v in config.items() if k in IRREVERSIBLE_SECTIONS}
+
+
 def sections_key(config: dict[str, Any]) -> str:
     """One hash of the config's irreversible sections: equal keys, equal sections."""
-    part = {k: v for k, v in config.items() if k in IRREVERSIBLE_SECTIONS}
-    return hashlib.sha256(canonical_json(part).encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_json(sections(config)).encode("utf-8")).hexdigest()
 
 
 def _file(state_dir: Path) -> Path:

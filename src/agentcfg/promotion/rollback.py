@@ -20,7 +20,7 @@ from agentcfg.errors import AgentcfgError, GitError, UsageError
 from agentcfg.promotion import releasememo, safety
 from agentcfg.promotion import trailers as tr
 from agentcfg.promotion.commit import write_release
-from agentcfg.promotion.history import Transition, read_transitions
+from agentcfg.promotion.history import Transition, read_release_and_bytes_at, read_transitions
 from agentcfg.promotion.target import EnvTarget
 from agentcfg.release import ReleaseFile, parse_release, read_release
 from agentcfg.secrets import redact_text
@@ -161,19 +161,24 @@ class _Current:
     origin: str
     release: ReleaseFile | None = None
 
-    @property
-    def config(self) -> dict[str, Any] | None:
+    def parsed(self) -> ReleaseFile | None:
         if self.release is None:
             try:
                 self.release = parse_release(self.data, self.origin, verify=False)
             except AgentcfgError:
                 return None
-        return self.release.config
+        return self.release
+
+    @property
+    def config(self) -> dict[str, Any] | None:
+        parsed = self.parsed()
+        return parsed.config if parsed is not None else None
 
     def confirm_digest(self) -> str:
         """The digest the file itself states. Before a rollback is reported as not needed
         ("unchanged": nothing written, no hold), the file is read rather than trusting the memo."""
-        return self.release.digest if self.config is not None and self.release is not None else self.digest
+        parsed = self.parsed()
+        return parsed.digest if parsed is not None else self.digest
 
 
 def _current(target: EnvTarget) -> _Current | None:
@@ -243,16 +248,8 @@ def _as_digest(spec: str) -> str | None:
         return None
 
 
-def _read_at(target: EnvTarget, commit: str) -> tuple[ReleaseFile, bytes] | None:
-    """The verified release at ``commit`` and its bytes (kept: the new file copies its text)."""
-    data = gitio.read_blob(target.paths.top, commit, target.repo_path)
-    if data is None:
-        return None
-    return parse_release(data, f"{target.relpath}@{commit[:12]}"), data
-
-
 def _load(target: EnvTarget, row: Transition) -> _Chosen:
-    found = _read_at(target, row.commit)
+    found = read_release_and_bytes_at(target, row.commit)
     if found is None:
         raise AgentcfgError(f"{target.relpath} is missing at commit {row.commit[:12]}")
     release, data = found
@@ -268,7 +265,7 @@ def _from_rev(target: EnvTarget, spec: str, rows: list[Transition]) -> _Chosen:
     except GitError as exc:
         raise GitError(f"'{spec}' is neither a history index, a digest in {target.env}'s history, "
                        f"nor a git revision", hint=exc.hint) from None
-    found = _read_at(target, commit)
+    found = read_release_and_bytes_at(target, commit)
     if found is None:
         raise AgentcfgError(f"{target.relpath} does not exist at {spec} ({commit[:12]})",
                             hint=f"pick a release from `agentcfg history {target.env}`")
@@ -290,13 +287,11 @@ def _crossing(current: _Current | None, old: ReleaseFile) -> list[str]:
     (releasememo.IRREVERSIBLE_SECTIONS); the usual rollback of prompts and tools leaves them
     equal, which their keys tell without a diff or even parsing the current file.
     """
-    def only(config: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in config.items() if k in releasememo.IRREVERSIBLE_SECTIONS}
-
     if current is not None and current.sections == releasememo.sections_key(old.config):
         return []
     current_config = current.config if current else None
-    before, after = (only(current_config) if current_config is not None else None), only(old.config)
+    before = releasememo.sections(current_config) if current_config is not None else None
+    after = releasememo.sections(old.config)
     try:
         from agentcfg.diff import diff_configs
 

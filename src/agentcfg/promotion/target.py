@@ -7,7 +7,6 @@ may have broken `agentcfg.yaml`, and the git history of `releases/<env>.json` is
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,15 +48,10 @@ class EnvTarget:
     def repo(self) -> git.Repo:
         return self.project.require_repo()
 
-    @cached_property
+    @property
     def paths(self) -> RepoPaths:
-        """The repository's top and git folder, without GitPython (see ``gitio.locate``)."""
-        from agentcfg import gitio
-
-        found = gitio.locate(self.project.root)
-        if found is None:
-            raise gitio.not_a_repository(self.project.root)
-        return found
+        """The repository's top and git folder, without GitPython (see ``Project.located``)."""
+        return self.project.paths
 
     @property
     def relpath(self) -> str:
@@ -71,8 +65,9 @@ class EnvTarget:
     @property
     def repo_path(self) -> str:
         """The release file relative to the repository root (what git commands take)."""
-        rel = self.project.root.resolve().relative_to(self.paths.top).as_posix()
-        return self.relpath if rel == "." else f"{rel}/{self.relpath}"
+        _ = self.paths  # outside a repository: paths' clear error, not an empty subdir
+        sub = self.project.subdir
+        return f"{sub}/{self.relpath}" if sub else self.relpath
 
     def current(self) -> ReleaseFile | None:
         """The release on disk (verified against its digest), or None when there is none yet."""
