@@ -244,12 +244,12 @@ def _plain_table(columns: list[str], rows: list[list[str]]) -> bool:
     """
     if not rows or not _plain_stream(sys.stdout):
         return False
-    columns_env = os.environ.get("COLUMNS")
-    if columns_env is not None and not columns_env.isdigit():
-        return False  # rich would fall back to the terminal's size: let it
-    if not columns_env and _width(sys.stdout) is None:
-        return False  # a terminal without colour (TTY_COMPATIBLE=0): rich fits its width
-    width = int(columns_env) if columns_env else 160  # see _width
+    width = _width(sys.stdout)  # the width out() gives rich; None: rich asks COLUMNS or the terminal
+    if width is None:
+        from_env = os.environ.get("COLUMNS", "")
+        if not from_env.isdigit():
+            return False  # a terminal without colour (TTY_COMPATIBLE=0): rich fits its width
+        width = int(from_env)
     try:
         from rich._emoji_replace import _emoji_replace
     except ImportError:  # pragma: no cover - a rich without it: let rich do the work
