@@ -1,4 +1,4 @@
-"""The warm path of `validate` (validatememo.py): the saved report is reused only while every
+"""The warm path of `validate` (agentcfg.warm.reports): the saved report is reused only while every
 input is unchanged; any edit, new file or removed file takes the full path again."""
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ def test_fresh_edits_are_never_memoised(tmp_path: Path, monkeypatch: pytest.Monk
 def test_memo_of_another_version_or_place_is_ignored(warm: Path, cli: Callable[..., Any],
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     memo = json.loads((warm / MEMO).read_text())
-    memo["agentcfg"] = "0.0.0-other"
+    memo["code"] = "0" * 64  # computed by other agentcfg code
     (warm / MEMO).write_text(json.dumps(memo))
     _break_prompt(warm)
     _age_everything(warm)

@@ -1,16 +1,18 @@
-"""Rendered configs of locked commits, cached by the commit's git tree id.
+"""Rendered configs of locked commits, cached by the commit's git tree id, verified against git.
 
 A commit that carries ``agentcfg.lock`` renders as a pure function of its files (the manifest,
 overlays, referenced files and the lock, which pins data and code), the environment and
-agentcfg's version: nothing live is asked. Git names a commit's whole file tree by one object
-id, so ``(tree id, manifest folder, environment, agentcfg version)`` identifies the rendering
-exactly, and a second `diff HEAD~1 HEAD` or `promote` of the same commit loads it from
-``.agentcfg/cache/renders/`` instead of reading and checking thousands of files again (issue 8:
-diff of a 2,000-artefact project ≤ 500 ms).
+agentcfg's code: nothing live is asked. Git names a commit's whole file tree by one object id,
+so ``(tree id, manifest folder, environment, code digest)`` identifies the rendering, and a
+second `diff HEAD~1 HEAD` or `render --rev` of the same commit loads it from
+``.agentcfg/cache/renders/`` instead of reading and checking thousands of files again.
 
-Every hit is re-verified: the stored config's canonical JSON must hash to its root digest, so a
-damaged entry is ignored, never promoted. Commits without a lock (rendered partly from live state) are never
-cached. Only the newest :data:`KEEP` entries are kept.
+A hit is served only when the stored config's canonical JSON hashes to the root digest that
+the commit's own lock — a git object, read by the caller — records for the environment. A
+rewritten entry (even with a recomputed digest in its header) therefore never passes, and only
+renders that equal what the lock records are stored, so a commit with a stale lock is always
+rendered cold. `promote` does not read this cache at all (see promotion/lockgate.py). Only the
+newest :data:`KEEP` entries are kept.
 """
 
 from __future__ import annotations
@@ -21,29 +23,31 @@ import os
 from pathlib import Path
 
 from agentcfg.render import Rendered
+from agentcfg.warm.rule import code_digest
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 KEEP = 32
 
 
 def _path(state_dir: Path, tree_sha: str, subdir: str, env: str | None) -> Path:
-    from agentcfg import __version__
-
-    key = "\0".join((str(CACHE_FORMAT), __version__, tree_sha, subdir, env or ""))
+    key = "\0".join((str(CACHE_FORMAT), code_digest(), tree_sha, subdir, env or ""))
     return state_dir / "cache" / "renders" / (hashlib.sha256(key.encode()).hexdigest()[:32] + ".json")
 
 
-def get(state_dir: Path, tree_sha: str, subdir: str, env: str | None) -> Rendered | None:
-    """The cached rendering, or None (absent, foreign, damaged)."""
+def get(state_dir: Path, tree_sha: str, subdir: str, env: str | None, locked: str | None) -> Rendered | None:
+    """The cached rendering when it hashes to ``locked`` (the digest the commit's lock records
+    for ``env``), else None (absent, foreign, damaged, rewritten)."""
+    if locked is None:
+        return None
     path = _path(state_dir, tree_sha, subdir, env)
     try:
         head_line, _, body = path.read_bytes().partition(b"\n")
         head = json.loads(head_line)
-        # The body is the config's canonical JSON, so its sha256 *is* the root digest: a damaged
-        # or edited entry is caught for the price of one hash, never promoted.
+        # The body is the config's canonical JSON, so its sha256 *is* the root digest: compared
+        # with the digest in git, not the one in the entry, an edited entry is never served.
         if head["tree"] != tree_sha or head["subdir"] != subdir or head["environment"] != env:
             return None
-        if "sha256:" + hashlib.sha256(body).hexdigest() != head["digest"]:
+        if head["digest"] != locked or "sha256:" + hashlib.sha256(body).hexdigest() != locked:
             return None
         rendered = Rendered(env, json.loads(body), head["digest"], head["artefacts"])
     except (OSError, ValueError, KeyError, TypeError):
