@@ -64,7 +64,11 @@ def code_digest() -> str:
     Computed once per process (~600 KB of source: a few milliseconds). Any change to the code
     that computed a cached answer changes every cache key.
     """
-    package = Path(__file__).resolve().parent.parent
+    return digest_of_sources(Path(__file__).resolve().parent.parent)
+
+
+def digest_of_sources(package: Path) -> str:
+    """sha256 over the relative path and bytes of every ``.py`` file below ``package``."""
     h = hashlib.sha256()
     for rel, path in sorted(_sources(str(package), "")):
         h.update(rel.encode("utf-8", "surrogateescape") + b"\0")
