@@ -67,7 +67,7 @@ def render_at(project: Project, *, env: str | None = None, rev: str | None = Non
         lock_bytes = gitio.read_blob(project.paths.top, folder.commit_sha, lock_path)
         if lock_bytes is not None:
             lock = parse_lock(lock_bytes, f"{rev}:{LOCK_FILE}")
-            hit = renders.get(project.state_dir, folder.tree_sha, folder.subdir, env, locked_digest(lock, env))
+            hit = renders.get(project.state_dir, folder.tree_sha, folder.subdir, env, lock)
             if hit is not None:
                 return hit
     tree = project.tree_at(folder.commit_sha)
@@ -89,15 +89,6 @@ def render_at(project: Project, *, env: str | None = None, rev: str | None = Non
     )
 
 
-def locked_digest(lock: dict[str, Any], env: str | None) -> str | None:
-    """The root digest ``lock`` records for ``env`` (None: the base manifest), if it records one."""
-    if env is None:
-        digest = lock.get("digest")
-    else:
-        digest = ((lock.get("environments") or {}).get(env) or {}).get("digest")
-    return digest if isinstance(digest, str) else None
-
-
 def _render_locked(project: Project, tree: GitTree, data: bytes, env: str | None, rev: str) -> Rendered:
     """A locked commit renders from its own files only: cached by its tree id (agentcfg.warm.renders),
     and only when the render is what the lock records (a stale lock's render is never cached)."""
@@ -105,8 +96,7 @@ def _render_locked(project: Project, tree: GitTree, data: bytes, env: str | None
 
     origin = f"{rev}:{LOCK_FILE}"
     lock = parse_lock(data, origin)
-    expected = locked_digest(lock, env)
-    hit = renders.get(project.state_dir, tree.tree_sha, tree.subdir, env, expected)
+    hit = renders.get(project.state_dir, tree.tree_sha, tree.subdir, env, lock)
     if hit is not None:
         return hit
 
@@ -116,6 +106,5 @@ def _render_locked(project: Project, tree: GitTree, data: bytes, env: str | None
 
     loaded = load_manifest(tree, env=env)  # git objects never go through the parse cache
     rendered = render_loaded(loaded, LockResolver(lock, env, origin))
-    if rendered.digest == expected:
-        renders.put(project.state_dir, tree.tree_sha, tree.subdir, rendered)
+    renders.put(project.state_dir, tree.tree_sha, tree.subdir, rendered, lock)
     return rendered

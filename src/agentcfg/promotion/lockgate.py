@@ -69,13 +69,11 @@ def render_commit(project: Project, env: str, commit: str) -> tuple[Rendered, li
 
 def stale_entries(lock: dict[str, Any], env: str | None, rendered: Rendered) -> list[StaleEntry]:
     """Every artefact whose rendered digest is not the one ``lock`` records for ``env``."""
-    base = lock.get("artefacts") or {}
-    envs = lock.get("environments") or {}
-    if env is not None and env not in envs:
+    from agentcfg.warm.renders import attested
+
+    expected, locked = attested(lock, env)
+    if env is not None and expected is None:
         return [StaleEntry(f"environments/{env}", ADDED, env)]
-    overrides = (envs.get(env) or {}).get("artefacts") or {} if env is not None else {}
-    locked = {aid: e.get("digest") for aid, e in {**base, **overrides}.items()
-              if isinstance(e, dict) and not aid.startswith("policies/")}
     found = {aid: d for aid, d in rendered.artefacts.items() if not aid.startswith("policies/")}
     stale: list[StaleEntry] = []
     for aid in sorted(set(locked) | set(found)):
@@ -84,7 +82,6 @@ def stale_entries(lock: dict[str, Any], env: str | None, rendered: Rendered) -> 
             continue
         change = ADDED if old is None else REMOVED if new is None else CONTENT
         stale.append(StaleEntry(aid, change, env, old, new))
-    expected = (envs.get(env) or {}).get("digest") if env is not None else lock.get("digest")
     if not stale and expected != rendered.digest:
         where = f"environments/{env}" if env is not None else "manifest"
         stale.append(StaleEntry(where, CONTENT, env, expected, rendered.digest))
