@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
-from conftest import commit_all, git, init_repo
+from conftest import commit_all, git
 from test_lock import make_project
 from test_lock_memo import _age_everything
 
@@ -59,7 +60,8 @@ def test_lock_check_sees_a_same_size_prompt_edit_with_its_old_mtime(warm: Path, 
     _same_size_edit(warm / "prompts/triage.md", "how can", "how may")
     r = cli("lock", "--check")
     assert r.exit_code == 1 and "prompts/triage" in r.stdout
-    assert (r.exit_code, r.stdout) == (lambda c: (c.exit_code, c.stdout))(_cold(warm, cli, "lock", "--check"))
+    cold = _cold(warm, cli, "lock", "--check")
+    assert (r.exit_code, r.stdout) == (cold.exit_code, cold.stdout)
 
 
 def test_validate_sees_a_same_size_edit_with_its_old_mtime(warm: Path, cli: Callable[..., Any]) -> None:

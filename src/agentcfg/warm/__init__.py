@@ -18,20 +18,20 @@ SKIPS: dict[str, tuple[str, str, str]] = {
     "lock-inputs.json": (
         "agentcfg.warm.lockinputs",
         "all of `lock` / `lock --check` (nothing parsed or hashed)",
-        "the sha256 of agentcfg.lock's bytes; every answer the working tree gave (real path, kind, "
-        "stamp or sha256 of each file read); the stamp listing of every data folder; the tip of every "
-        "local code ref and the repository's shallow boundary; never when a code ref is remote",
+        ("the sha256 of agentcfg.lock's bytes; every answer the working tree gave (real path, kind, "
+         "stamp or sha256 of each file read); the stamp listing of every data folder; the tip of every "
+         "local code ref and the repository's shallow boundary; never when a code ref is remote"),
     ),
     "validate-inputs.json": (
         "agentcfg.warm.reports",
         "all of `validate` (the saved report is returned)",
-        "every answer the working tree gave while loading and checking (real path, kind, stamp or "
-        "sha256 of each file read), per --env, plus the repository boundary",
+        ("every answer the working tree gave while loading and checking (real path, kind, stamp or "
+         "sha256 of each file read), per --env, plus the repository boundary"),
     ),
     "manifest/<env>.json": (
         "agentcfg.warm.prepared",
-        "parsing, checking and normalising the manifest inside `lock` and `verify`; data and code "
-        "are still resolved",
+        ("parsing, checking and normalising the manifest inside `lock` and `verify`; data and code "
+         "are still resolved"),
         "every answer the working tree gave while loading the manifest for that environment",
     ),
     "parse.json": (
@@ -47,8 +47,8 @@ SKIPS: dict[str, tuple[str, str, str]] = {
     "renders/": (
         "agentcfg.warm.renders",
         "rendering a locked commit for `diff`, `render --rev` and `status`; never for `promote`",
-        "the git tree id, and the body's sha256 equal to the root digest the commit's own lock "
-        "(read from git) records for the environment",
+        ("the git tree id, and the body's sha256 equal to the root digest the commit's own lock "
+         "(read from git) records for the environment"),
     ),
     "history/<env>.json": (
         "agentcfg.warm.releaselog",

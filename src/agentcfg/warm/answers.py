@@ -50,20 +50,24 @@ class Answers:
         self.stamps[relpath] = list(taken)
         self.reads.setdefault(relpath, "")  # "": no content digest, the stamp alone decides
 
-    def absorb(self, other: "Answers") -> None:
+    def absorb(self, other: Answers) -> None:
         """Take in answers confirmed to hold just now (by :meth:`holds`), keeping our own where both
         have one. Judged later against our (later) :attr:`created`, they are judged no less strictly."""
-        for mine, theirs in ((self.where, other.where), (self.kinds, other.kinds), (self.reads, other.reads),
-                             (self.stamps, other.stamps)):
-            for key, value in theirs.items():
-                mine.setdefault(key, value)  # type: ignore[attr-defined]
+        for key, where in other.where.items():
+            self.where.setdefault(key, where)
+        for key, kind in other.kinds.items():
+            self.kinds.setdefault(key, kind)
+        for key, digest in other.reads.items():
+            self.reads.setdefault(key, digest)
+        for key, taken in other.stamps.items():
+            self.stamps.setdefault(key, taken)
 
     def to_json(self) -> dict[str, Any]:
         return {"root": self.root, "where": self.where, "kinds": self.kinds, "reads": self.reads,
                 "stamps": self.stamps, "created": self.created}
 
     @classmethod
-    def from_json(cls, blob: Any) -> "Answers | None":
+    def from_json(cls, blob: Any) -> Answers | None:
         try:
             answers = cls(str(blob["root"]), dict(blob["where"]), dict(blob["kinds"]), dict(blob["reads"]),
                           dict(blob["stamps"]), int(blob["created"]))
@@ -92,9 +96,11 @@ class Answers:
             return True
         if not digest:
             return False  # recorded by stamp only, or unreadable then and maybe readable now
+        from pathlib import Path
+
         from agentcfg.trees import read_regular_file
 
-        data = read_regular_file(real)  # the same reader the tree uses: the same limits
+        data = read_regular_file(Path(real))  # the same reader the tree uses: the same limits
         return data is not None and hashlib.sha256(data).hexdigest() == digest
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agentcfg.warm.answers import Answers, AnsweringTree
+from agentcfg.warm.answers import AnsweringTree, Answers
 from agentcfg.warm.rule import RACY_NS, code_digest, now_ns, racy, stamp
 
 MEMO_FORMAT = 2
@@ -56,7 +56,7 @@ def shallow_marker(repo_dir: str) -> str:
     tip and changes which commit last touched a path."""
     try:
         out = subprocess.run(["git", "rev-parse", "--git-path", "shallow"], cwd=repo_dir, capture_output=True,
-                             text=True, timeout=30, env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
+                             text=True, timeout=30, check=False, env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
         if out.returncode != 0:
             return "?"
         data = (Path(repo_dir) / out.stdout.strip()).read_bytes()
@@ -73,7 +73,7 @@ def git_tip(repo_dir: str, ref: str) -> str | None:
         try:
             out = subprocess.run(
                 ["git", "rev-parse", "--verify", "--quiet", "--end-of-options", f"{candidate}^{{commit}}"],
-                cwd=repo_dir, capture_output=True, text=True, timeout=30,
+                cwd=repo_dir, capture_output=True, text=True, timeout=30, check=False,
                 env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
         except (OSError, subprocess.SubprocessError):
             return None

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agentcfg.render import Prepared
-from agentcfg.warm.answers import Answers, AnsweringTree
+from agentcfg.warm.answers import AnsweringTree, Answers
 from agentcfg.warm.rule import code_digest
 
 MEMO_FORMAT = 3
