@@ -73,7 +73,7 @@ def input_schema(i: int) -> dict[str, Any]:
                                  "currency": {"type": "string", "enum": ["EUR", "USD", "GBP", "JPY", "CHF"]}}},
     }
     props["filters"] = {
-        "type": "object", "description": _text(i, 2),
+        "type": "object", "description": f"{_text(i, 2)} (Filters of tool {i}.)",  # every schema distinct
         "properties": {
             "status": {"type": "array", "items": {"type": "string", "enum": ["open", "pending", "closed", "void"]}},
             "created": {"type": "object", "properties": {"from": {"type": "string", "format": "date-time"},
