@@ -27,9 +27,8 @@ from agentcfg.runtime.model import (
     Prompt,
     Section,
     Tool,
-    freeze,
-    thaw,
 )
+from agentcfg.runtime.values import EMPTY, freeze, thaw
 
 SUPPORTED_CONFIG_FORMAT = 1
 _KINDS: tuple[tuple[str, str, Any], ...] = (
@@ -126,7 +125,7 @@ def load(env_or_path: str | os.PathLike[str], root: str | os.PathLike[str] = "."
     return Config(
         digest=release.digest, environment=release.environment, name=str(config.get("name", "")),
         source=release.source, action=release.action, hold=release.hold, origin=str(path),
-        policies=resolved.get("policies") or freeze({}), raw=resolved, **sections,
+        policies=resolved.get("policies") or EMPTY, raw=resolved, **sections,
     )
 
 
