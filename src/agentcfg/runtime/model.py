@@ -139,6 +139,7 @@ class Tool(Artefact):
     annotations: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
     approval: str = "never"
     code: str | None = None
+    handler: str | None = None  # "package.module:function", imported by Config.toolbox()
     section = "tools"
 
     @classmethod
@@ -146,7 +147,7 @@ class Tool(Artefact):
         return cls(name, raw, _opt(raw, "title"), _opt(raw, "description"),
                    raw.get("inputSchema") or ReadOnlyDict({"type": "object"}), _opt(raw, "outputSchema"),
                    raw.get("annotations") or EMPTY, str(raw.get("approval", "never")),
-                   _opt(raw, "code"))
+                   _opt(raw, "code"), _opt(raw, "handler"))
 
     @property
     def requires_approval(self) -> bool:
