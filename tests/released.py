@@ -22,3 +22,17 @@ def release(repo: Path, *envs: str, message: str = "lock") -> None:
         agentcfg.promote(source, env, root=repo, reason="test release",
                          approve="tests" if env == "production" else None)
         source = env
+
+
+def released_example(root: Path) -> Path:
+    """A fresh git repository at ``root`` holding the bundled example, released to staging and production."""
+    import shutil
+
+    from conftest import EXAMPLE, init_repo
+
+    repo = init_repo(root)
+    shutil.copytree(EXAMPLE, repo, dirs_exist_ok=True)
+    (repo / ".gitignore").write_text(".agentcfg/\n")
+    commit_all(repo, "example")
+    release(repo, "staging", "production")
+    return repo
