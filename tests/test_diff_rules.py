@@ -126,6 +126,8 @@ CASES = [
          "outputSchema", REFUND_USERS),
     Case("tool-code-changed", _all(OTHER_CODE, _set("tools.refund_order.code", "other_tools")), "tools/refund_order",
          "code", REFUND_USERS, edit_old=OTHER_CODE),
+    Case("tool-handler-changed", _set("tools.refund_order.handler", "billing.refunds:issue"), "tools/refund_order",
+         "handler", REFUND_USERS),
     Case("model-identity", _set("models.chat.id", "gpt-4o-2024-11-20"), "models/chat", "id", CHAT_USERS),
     Case("model-floating", _set("models.chat.id", "gpt-4o"), "models/chat", "id", CHAT_USERS),
     Case("embedder-model-changed", _set("models.embedder.id", "text-embedding-3-large"), "models/embedder", "id",

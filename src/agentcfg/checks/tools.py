@@ -10,6 +10,9 @@ from agentcfg.manifest.loader import Loaded
 # MCP (2025-06-18) recommends 1-128 chars of [A-Za-z0-9_.-]; OpenAI and Anthropic allow
 # ^[a-zA-Z0-9_-]{1,64}$. We require the MCP form and warn where a provider would refuse it.
 MCP_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,128}\Z")
+# `handler: package.module:function`: dotted Python identifiers on both sides of one colon
+HANDLER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*"
+                     r"(?:\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
 PROVIDER_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}\Z")
 
 
@@ -230,6 +233,10 @@ def check(loaded: Loaded) -> None:
                 continue
             for sub, code, message in schema_problems(schema):
                 loaded.finding(code, f"{key}: {message}", ("tools", name, key) + sub, artefact=aid)
+        if tool.handler is not None and not HANDLER.match(tool.handler):
+            loaded.finding("tool-handler", f"handler '{tool.handler}' is not of the form 'package.module:function'",
+                           ("tools", name, "handler"), artefact=aid,
+                           hint="name an importable module and a function in it, e.g. support_tools:issue_refund")
         if tool.description is None or not tool.description.strip():
             loaded.finding("tool-description", "the tool has no description; models choose tools by it",
                            ("tools", name), artefact=aid, severity="warning")

@@ -110,6 +110,8 @@ _ROWS: tuple[Rule, ...] = (
          "whatever reads the tool's result may read it differently"),
     Rule("tool-code-changed", H, "the code artefact implementing a tool changes",
          "a different implementation runs"),
+    Rule("tool-handler-changed", H, "the handler a tool names (`module:function`) changes",
+         "a different function runs when the tool is called"),
     # --- models -----------------------------------------------------------------------------
     Rule("model-identity", H, "a model's id, provider, kind or dims change",
          "a different model answers"),
