@@ -94,7 +94,10 @@ def committed(project: Project, digest: str | None = None) -> list[Attestation]:
             att = parse(rel, data)
         except AgentcfgError:
             continue
-        if rel.rpartition("/")[0] == folder_of(att.digest, att.name):
+        folder, _, filename = rel.rpartition("/")
+        # Misplaced or edited after it was written (the name carries the hash of the bytes):
+        # not evidence. `agentcfg verify` says which.
+        if folder == folder_of(att.digest, att.name) and filename[:-5].rpartition("-")[2] == content_tag(data):
             found.append(att)
     return sorted(found, key=lambda a: (a.created, a.path))
 
@@ -169,3 +172,21 @@ def _remove(project: Project, path: Path, target: str) -> None:
     except FileNotFoundError:
         pass
     gitio.unstage_path(project.paths.top, target)
+
+
+def summaries(attestations: list[Attestation]) -> list[dict[str, object]]:
+    """The newest attestation of each name, in the short form status, history and show print."""
+    return [{"name": a.name, "verdict": a.verdict, "created": a.created, "pass_rate": a.summary.get("pass_rate"),
+             "metrics": a.metrics, "path": a.path} for a in newest_by_name(attestations).values()]
+
+
+def by_digest(project: Project) -> dict[str, list[Attestation]]:
+    """Every committed attestation, grouped by the digest it is about."""
+    out: dict[str, list[Attestation]] = {}
+    # No folder on disk: nothing to read (spares `history`, which must stay fast, a git run).
+    if not (project.root / ATTESTATIONS_DIR).is_dir():
+        return out
+    for att in committed(project):
+        out.setdefault(att.digest, []).append(att)
+    return out
+
