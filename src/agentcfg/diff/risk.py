@@ -193,7 +193,8 @@ _ROWS: tuple[Rule, ...] = (
     # --- policies ---------------------------------------------------------------------------
     Rule("policy-weakened", C,
          "a policy is weakened: frozen true → false, max_risk raised or removed, require_pinned_models "
-         "true → false, a require_approval_for kind removed, or a policy with rules removed",
+         "true → false, a require_approval_for kind removed, a require_evidence requirement removed or "
+         "loosened, or a policy with rules removed",
          "the environment's guard rails are lowered"),
     Rule("policy-strengthened", L, "a policy is added or made stricter",
          "promotions are checked more strictly"),
