@@ -28,3 +28,4 @@ class Tool(Strict):
     annotations: ToolAnnotations | None = None
     approval: Literal["required", "never"] = "never"
     code: str | None = None  # the `code` artefact that implements the tool
+    server: str | None = None  # the `mcp_servers` entry that serves the tool
