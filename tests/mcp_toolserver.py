@@ -1,11 +1,12 @@
 """A small, real MCP server for the tests, written with the official `mcp` SDK (lowlevel API).
 
-    python mcp_toolserver.py SPEC.json [stdio|http]
+    python mcp_toolserver.py SPEC.json [stdio|http] [ARGS...]
 
 SPEC is re-read on every tools/list, so a test "upgrades" a running server by rewriting it:
 
     {"tools": [...MCP Tool objects...], "page_size": 2, "behaviour": "serve|hang|crash",
-     "pid_file": "...", "port_file": "..."}
+     "pid_file": "...", "port_file": "...", "argv_file": "...",
+     "require_header": ["authorization", "Bearer s3cret"]}
 
 * ``serve``: answer the handshake and tools/list, in pages of ``page_size`` tools;
 * ``hang``: never answer anything (and start a child process that sleeps too: the tests check
@@ -13,7 +14,9 @@ SPEC is re-read on every tools/list, so a test "upgrades" a running server by re
 * ``crash``: exit with an error on stderr as soon as the client's first message arrives.
 
 Over http it binds 127.0.0.1 on a free port itself and writes the port to ``port_file``.
-Every mode writes ``pid <pid>`` lines to ``pid_file`` so the tests can check none is left behind.
+Every mode writes its pid (and its child's) to ``pid_file`` so the tests can check none is left
+behind, and its argv as JSON to ``argv_file``. Over http, ``require_header`` refuses (401) any
+request without that header value.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 SPEC = Path(sys.argv[1])
-TRANSPORT = sys.argv[2] if len(sys.argv) > 2 else "stdio"
+TRANSPORT = sys.argv[2] if len(sys.argv) > 2 and sys.argv[2] in ("stdio", "http") else "stdio"
 
 
 def spec() -> dict[str, Any]:
@@ -45,6 +48,8 @@ def record_pid(pid: int) -> None:
 
 def main() -> None:
     record_pid(os.getpid())
+    if spec().get("argv_file"):
+        Path(spec()["argv_file"]).write_text(json.dumps(sys.argv[1:]), encoding="utf-8")
     behaviour = spec().get("behaviour", "serve")
     if behaviour == "hang":
         child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(3600)"])
@@ -82,7 +87,11 @@ def serve() -> None:
 
         sock = socket.socket()
         sock.bind(("127.0.0.1", 0))
+        sock.listen(128)
         app = server.streamable_http_app()
+        required = spec().get("require_header")
+        if required:
+            app.add_middleware(RequireHeader, name=required[0], value=required[1])
         config = uvicorn.Config(app, log_level="warning", lifespan="on")
         Path(spec()["port_file"]).write_text(str(sock.getsockname()[1]), encoding="utf-8")
         uvicorn.Server(config).run(sockets=[sock])
@@ -94,6 +103,20 @@ def serve() -> None:
             await server.run(read, write, server.create_initialization_options())
 
     anyio.run(run)
+
+
+class RequireHeader:
+    """ASGI middleware: 401 unless the request carries the expected header value."""
+
+    def __init__(self, app: Any, name: str, value: str) -> None:
+        self.app, self.name, self.value = app, name.lower().encode(), value.encode()
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and dict(scope["headers"]).get(self.name) != self.value:
+            await send({"type": "http.response.start", "status": 401, "headers": [(b"content-type", b"text/plain")]})
+            await send({"type": "http.response.body", "body": b"unauthorized"})
+            return
+        await self.app(scope, receive, send)
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ class ToolDrift:
 
     server: str
     changes: list[Change] = field(default_factory=list)
-    import_warnings: list[str] = field(default_factory=list)  # oddities met reading the served tools
+    import_warnings: list[dict[str, str]] = field(default_factory=list)  # oddities met reading the served tools
 
     @property
     def declared_changes(self) -> list[Change]:
@@ -59,7 +59,7 @@ def compare_served(server: str, config: Mapping[str, Any], served: list[dict[str
 
     declared = declared_tools(config, server)
     imported = import_tools({"tools": served}, "mcp")
-    drift = ToolDrift(server, import_warnings=imported.warnings)
+    drift = ToolDrift(server, import_warnings=[i.to_dict() for i in imported.issues])
     # The importer renames tools whose served name is not a valid agentcfg name: compare them
     # under the name the server uses, which is the name a client calls.
     live = {imported.renamed.get(name, name): tool for name, tool in imported.tools.items()}
