@@ -126,7 +126,7 @@ CASES = [
          "description", REFUND_USERS),
     Case("tool-input-breaking", _set("tools.refund_order.inputSchema.required", ["order_id", "amount", "reason"]),
          "tools/refund_order", "inputSchema", REFUND_USERS),
-    Case("tool-input-compatible", _set("tools.refund_order.inputSchema.properties.note", {"type": "string"}),
+    Case("tool-input-compatible", _set("tools.refund_order.inputSchema.properties.note", {"description": "free text"}),
          "tools/refund_order", "inputSchema", REFUND_USERS),
     Case("tool-output-changed", _set("tools.lookup_order.outputSchema", {"type": "object"}), "tools/lookup_order",
          "outputSchema", REFUND_USERS),
