@@ -135,7 +135,14 @@ def load(env_or_path: str | os.PathLike[str], root: str | os.PathLike[str] = "."
     if config.get("format_version", SUPPORTED_CONFIG_FORMAT) != SUPPORTED_CONFIG_FORMAT:
         raise AgentcfgError(f"unsupported config format_version {config.get('format_version')!r}",
                             location=Location(str(path)), hint="upgrade agentcfg")
-    resolved = freeze(resolve_env_refs(config, os.environ if environ is None else environ, origin=str(path)))
+    # A server's credentials are resolved when something connects to it (verify_server, check
+    # servers), not here: a process that never talks to a server must not need its tokens.
+    servers = config.get("mcp_servers")
+    rest = {k: v for k, v in config.items() if k != "mcp_servers"}
+    resolved = resolve_env_refs(rest, os.environ if environ is None else environ, origin=str(path))
+    if servers is not None:
+        resolved["mcp_servers"] = servers
+    resolved = freeze(resolved)
     sections = {}
     for attr, key, kind in _KINDS:
         entries = resolved.get(key) or {}

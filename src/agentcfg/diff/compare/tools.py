@@ -88,6 +88,9 @@ def compare(pair: Pair) -> list[Row]:
         elif key == "handler":
             if old != new:
                 rows.append(row(key, old, new, "tool-handler-changed"))
+        elif key == "server":
+            if old != new:
+                rows.append(row(key, old, new, "tool-server-changed"))
         elif key in ("title", "name"):
             rows += generic(pair, key, lambda _: "metadata")
         else:
