@@ -54,7 +54,7 @@ class Manifest(Strict):
     policies: dict[str, Policy] = Field(default_factory=dict)
 
 
-# Keys an environment overlay may set (SPEC §5: overlays only touch known sections).
+# Keys an environment overlay may set (an overlay that touches anything else is refused).
 OVERLAY_KEYS = tuple(k for k in Manifest.model_fields if k not in ("format_version", "name", "environments"))
 
 
