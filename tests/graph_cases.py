@@ -112,7 +112,9 @@ def big_change(config: dict[str, Any]) -> dict[str, Any]:
     """Two edits deep inside the 200-node graph: a condition and an agent's model."""
     new = copy.deepcopy(config)
     graph = new["orchestration"]["big"]
-    graph["edges"][100]["when"] = "score >= 9000"
+    for edge in graph["edges"]:
+        if (edge["from"], edge["to"]) == ("step100", "step101"):
+            edge["when"] = "score >= 9000"
     graph["nodes"]["step150"] = {"human": {"approvers": ["security"]}}
     return new
 

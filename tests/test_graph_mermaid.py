@@ -41,6 +41,9 @@ CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.whic
 def _missing() -> str | None:
     if NODE is None:
         return "node is not installed (CI: apt nodejs)"
+    version = subprocess.run([NODE, "--version"], capture_output=True, text=True, check=False).stdout.strip()
+    if not version.startswith("v") or int(version[1:].split(".")[0]) < 20:
+        return f"node {version or '?'} is too old: playwright-core needs node 20 or later"
     if CHROMIUM is None:
         return "Chromium is not installed (CI: apt chromium)"
     if not (HARNESS / "node_modules" / "mermaid" / "dist" / "mermaid.min.js").is_file():
