@@ -112,8 +112,8 @@ def test_other_agentcfg_code_is_another_key(tmp_path: Path) -> None:
                     symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
     first = rule.digest_of_sources(package)
     assert first == rule.code_digest()
-    render = package / "render.py"
-    render.write_text(render.read_text() + "\n# a one-line change\n")
+    source = package / "canonical.py"
+    source.write_text(source.read_text() + "\n# a one-line change\n")
     assert rule.digest_of_sources(package) != first  # same __version__, other code
 
 

@@ -22,7 +22,7 @@ from agentcfg.errors import AgentcfgError
 from agentcfg.gitio import GitTree
 from agentcfg.lockcheck import ADDED, CONTENT, LOCK_FILE, REMOVED, StaleEntry
 from agentcfg.project import Project
-from agentcfg.render import Rendered
+from agentcfg.rendering import Rendered
 from agentcfg.resolve import LockResolver
 
 
@@ -53,7 +53,7 @@ def render_commit(project: Project, env: str, commit: str) -> tuple[Rendered, li
     """``env`` rendered from ``commit``'s git objects, and how the commit's lock is stale (if it is)."""
     from agentcfg.lockfile import FIX_COMMAND, parse_lock
     from agentcfg.manifest.loader import load_manifest
-    from agentcfg.render import render_loaded
+    from agentcfg.rendering import render_loaded
 
     tree = project.tree_at(commit)
     data = tree.read(LOCK_FILE)

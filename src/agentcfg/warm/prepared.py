@@ -3,7 +3,7 @@
 Loading, checking and rendering a manifest is a pure function of agentcfg's code, the
 environment, and what the working tree answered while it ran (:mod:`agentcfg.warm.answers`).
 The next `lock` asks the tree the same questions and, when every answer is the same, takes the
-:class:`~agentcfg.render.Prepared` config from ``.agentcfg/cache/manifest/`` instead of
+:class:`~agentcfg.rendering.Prepared` config from ``.agentcfg/cache/manifest/`` instead of
 parsing, type-checking, checking and normalising thousands of artefacts again. Only data and
 code are then resolved, which is what changed when a corpus was updated. Only successful
 renders are remembered: a manifest with errors is checked every time.
@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from agentcfg.render import Prepared
+from agentcfg.rendering import Prepared
 from agentcfg.warm.answers import AnsweringTree, Answers
 from agentcfg.warm.rule import code_digest
 

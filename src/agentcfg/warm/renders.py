@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from agentcfg.canonical import digest_value
-from agentcfg.render import Rendered
+from agentcfg.rendering import Rendered
 from agentcfg.warm.rule import code_digest
 
 CACHE_FORMAT = 3
