@@ -209,3 +209,27 @@ def test_promote_refuses_a_commit_whose_lock_misses_a_prompt_change(warm: Path, 
     assert cli("lock").exit_code == 0
     commit_all(warm, "relock")
     assert cli("promote", "HEAD", "staging").exit_code == 0  # the fix named in the message works
+
+
+DVC = """\
+outs:
+- md5: 3863d0e317dee0a55c4e59d2ec0eef33.dir
+  size: 1234
+  nfiles: 3
+  hash: md5
+  path: corpus
+"""
+
+
+def test_promote_refuses_a_commit_whose_lock_misses_a_dvc_update(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  cli: Callable[..., Any]) -> None:
+    root = make_project(tmp_path / "repo", {"big.dvc": DVC})
+    manifest = root / "agentcfg.yaml"
+    manifest.write_text(manifest.read_text().replace("data:\n", "data:\n  big: {dvc: big.dvc}\n", 1))
+    monkeypatch.chdir(root)
+    assert cli("lock").exit_code == 0
+    commit_all(root, "lock")
+    (root / "big.dvc").write_text(DVC.replace("3863d0e3", "0000d0e3").replace("1234", "4321"))
+    commit_all(root, "dvc add: new data, not relocked")
+    r = cli("promote", "HEAD", "staging")
+    assert r.exit_code == 1 and "data/big" in r.stderr and "agentcfg lock" in r.stderr

@@ -258,13 +258,19 @@ def dvc_resolution(real: Path, rel: str, aid: str) -> dict[str, Any]:
     The sha256 digest is over ``{"md5", "size", "nfiles"}`` of every output, so it changes
     exactly when DVC's own record does.
     """
-    from agentcfg.canonical import digest_value
     from agentcfg.trees import read_regular_file
-    from agentcfg.yamlio import load
 
     data = read_regular_file(real)
     if data is None:
         raise AgentcfgError(f"cannot read '{rel}'", artefact=aid)
+    return dvc_record(data, rel, aid)
+
+
+def dvc_record(data: bytes, rel: str, aid: str) -> dict[str, Any]:
+    """:func:`dvc_resolution` of a ``.dvc`` file's bytes (from disk, or from a commit's blob)."""
+    from agentcfg.canonical import digest_value
+    from agentcfg.yamlio import load
+
     doc = load(data, rel)
     outs = doc.data.get("outs") if isinstance(doc.data, dict) else None
     if not isinstance(outs, list) or not outs:

@@ -3,13 +3,14 @@
 A promotion decides what runs in an environment, so its config is rendered from the commit's
 git objects every time: no render cache, no parse cache. Data and code are pinned by the
 commit's ``agentcfg.lock``, except that a data set git tracks at that commit is hashed from its
-blobs: the commit is the truth, and a lock that no longer matches it is stale. Promoting a
+blobs, and a ``.dvc`` file is read from the commit: the commit is the truth, and a lock that
+no longer matches it is stale. Promoting a
 commit whose lock is stale would release a config that the commit and its lock disagree on (a
 data change under the old data digest, a prompt change the lock never saw), so it is refused,
 naming every stale artefact and the fix — like ``uv --locked``.
 
-Data that git does not track (ignored folders, DVC outputs, remote URIs) cannot be checked at a
-commit: for those the lock is the only record, which is why it is committed.
+Data that git does not track (ignored folders, remote URIs) cannot be checked at a commit: for
+those the lock is the only record, which is why it is committed.
 """
 
 from __future__ import annotations
@@ -38,6 +39,11 @@ class CommitResolver:
 
     def data(self, name: str, ds: DataSet) -> dict[str, Any]:
         pinned = self.locked.data(name, ds)  # refuses a lock whose source is not the manifest's
+        if ds.dvc is not None and self.tree.kind(ds.dvc) == "blob":
+            from agentcfg.resolve import dvc_record
+
+            blob = self.tree.read(ds.dvc)
+            return {**pinned, **dvc_record(blob, ds.dvc, f"data/{name}")} if blob is not None else pinned
         if ds.path is None or self.tree.kind(ds.path) not in ("blob", "tree"):
             return pinned  # not in git at this commit: the lock is the record
         from agentcfg.resolve_git import GitObjectResolver

@@ -166,15 +166,23 @@ class _Resolver:
         if folder not in self._folders:
             try:
                 self._folders[folder] = os.path.realpath(folder, strict=True)
+            except FileNotFoundError:
+                self._folders[folder] = ""  # missing: as missing as the file
             except (OSError, RuntimeError, ValueError):
                 self._folders[folder] = None
         real_folder = self._folders[folder]
         try:
             if real_folder is None:
                 raise OSError
+            if real_folder == "":
+                raise FileNotFoundError
             candidate = os.path.join(real_folder, name)
             if stat_mod.S_ISLNK(os.lstat(candidate).st_mode):
                 candidate = os.path.realpath(candidate, strict=True)
+        except FileNotFoundError:
+            # The working tree's words for it (an absent overlay is asked about on every run). Were
+            # the path refused for another reason, that reason was recorded: this one differs.
+            return REFUSED + "no such file or folder"
         except (OSError, RuntimeError, ValueError):
             return self._refused(relpath)
         if not _inside(candidate, self.boundary):
