@@ -18,6 +18,9 @@ class RenderFormat(str, Enum):
 
 _FORMAT = typer.Option(None, "--format", help="Output format: text or json.")
 
+JSON_FORMAT = 1
+"""`format_version` of the --format json outputs printed here (schemas/<command>.schema.json)."""
+
 
 @app.command(epilog="Examples: agentcfg render production · agentcfg render staging --rev HEAD~1 --format json · "
              "agentcfg render production --tools-format openai")
@@ -41,7 +44,8 @@ def render(
     from agentcfg.secrets import redact
 
     rendered = do_render(env, root=".", rev=rev)
-    data: Any = {"environment": env, "digest": rendered.digest, "config": rendered.config}
+    data: Any = {"format_version": JSON_FORMAT, "environment": env, "digest": rendered.digest,
+                 "config": rendered.config}
     if tools_format is not None:
         from agentcfg.toolformats import export_tools
 
@@ -194,7 +198,7 @@ def history(
 
     rows = do_history(env, root=".", limit=limit)
     if output_format(ctx, fmt) == "json":
-        ui.print_json([r.to_dict() for r in rows])
+        ui.print_json({"format_version": JSON_FORMAT, "environment": env, "releases": [r.to_dict() for r in rows]})
         return
     from agentcfg.canonical import short
 
@@ -217,7 +221,7 @@ def status(ctx: typer.Context, fmt: Optional[Format] = _FORMAT) -> None:
 
     rows = do_status(root=".")
     if output_format(ctx, fmt) == "json":
-        ui.print_json([r.to_dict() for r in rows])
+        ui.print_json({"format_version": JSON_FORMAT, "environments": [r.to_dict() for r in rows]})
         return
     table = []
     for r in rows:
@@ -249,7 +253,7 @@ def show(
     found = do_show(digest, root=".")
     release = redact(found[0].release.to_dict())
     if output_format(ctx, fmt) == "json":
-        ui.print_json({"digest": found[0].release.digest, "release": release,
+        ui.print_json({"format_version": JSON_FORMAT, "digest": found[0].release.digest, "release": release,
                        "found": [{"env": f.env, **f.transition.to_dict()} for f in found]})
         return
     ui.print_raw(pretty_json(release))
