@@ -72,18 +72,43 @@ def _rolled_back(repo: Path) -> None:
     _agentcfg(repo, "rollback", "staging", "--reason", "incident")
 
 
+def _evidence_file(repo: Path) -> None:
+    (repo / "evals.json").write_text(json.dumps({"format_version": 1, "passed": 9, "failed": 1, "errors": 0,
+                                                 "skipped": 0, "metrics": {"accuracy": 0.9},
+                                                 "failures": ["test_refund_limit"]}))
+
+
+def _mcp_server(repo: Path) -> None:
+    """A real MCP server (tests/mcp_toolserver.py over stdio) serving lookup_order as reviewed."""
+    from mcp_servers import ToolServer, lookup_order
+
+    server = ToolServer(repo.parent / "server").write([lookup_order()])
+    manifest = repo / "agentcfg.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    text = text.replace("\ntools:\n", f"\nmcp_servers:\n  shop: {{command: {json.dumps(server.command())}}}\n\ntools:\n", 1)
+    text = text.replace("  lookup_order: {file: tools/lookup_order.yaml}",
+                        "  lookup_order: {file: tools/lookup_order.yaml, server: shop}")
+    manifest.write_text(text, encoding="utf-8")
+
+
 def _release_digest(repo: Path) -> str:
     return str(json.loads((repo / "releases" / "production.json").read_text())["digest"])
+
+
+PLACEHOLDERS: dict[str, Callable[[Path], str]] = {
+    "production_digest": lambda repo: _release_digest(repo)[7:19],  # a prefix, as people type it
+}
 
 
 # --- the table ---------------------------------------------------------------------------------
 
 @dataclass
 class Case:
-    """`agentcfg <argv> --format json` in a copy of the scenario, after ``prepare``."""
+    """`agentcfg <argv> --format json` in a copy of the scenario, after ``prepare``. ``argv`` may
+    name values of the scenario as ``{placeholder}`` (see :data:`PLACEHOLDERS`)."""
 
     id: str
-    argv: list[str] | Callable[[Path], list[str]]
+    argv: list[str]
     schema: str
     exit_code: int = 0
     prepare: Callable[[Path], None] | None = None
@@ -121,9 +146,13 @@ CASES: list[Case] = [
     Case("unhold-unchanged", ["unhold", "production"], "unhold.schema.json"),
     Case("history", ["history", "staging"], "history.schema.json"),
     Case("status", ["status"], "status.schema.json"),
-    Case("show", lambda r: ["show", _release_digest(r)[7:19]], "show.schema.json"),
+    Case("show", ["show", "{production_digest}"], "show.schema.json"),
     Case("import-tools", ["import", "tools", "openai-tools.json", "--from", "openai"], "import-tools.schema.json",
          prepare=_tool_file),
+    Case("graph", ["graph", "production"], "graph.schema.json"),
+    Case("attest", ["attest", "staging", "--name", "support_evals", "--json", "evals.json"], "attest.schema.json",
+         prepare=_evidence_file),
+    Case("check-servers", ["check", "servers"], "check-servers.schema.json", exit_code=1, prepare=_mcp_server),
 ]
 
 NO_JSON: dict[str, str] = {
@@ -165,7 +194,7 @@ def test_json_output_matches_its_schema(case: Case, scenario: Path, tmp_path: Pa
     shutil.copytree(scenario, repo, symlinks=True)
     if case.prepare is not None:
         case.prepare(repo)
-    argv = case.argv(repo) if callable(case.argv) else case.argv
+    argv = [a.format(**{k: f(repo) for k, f in PLACEHOLDERS.items()}) if "{" in a else a for a in case.argv]
     r = cli("-C", str(repo), "--format", "json", *argv)
     assert r.exit_code == case.exit_code, r
     data = json.loads(r.stdout)
@@ -183,9 +212,9 @@ def _commands() -> set[str]:
 
 
 def test_every_command_is_covered() -> None:
-    covered = {" ".join(c.argv[:2] if c.argv[0] == "import" else c.argv[:1]) for c in CASES
-               if not callable(c.argv)} | {"show"}
-    missing = sorted(_commands() - covered - set(NO_JSON))
+    commands = _commands()
+    covered = {name for name in commands for c in CASES if c.argv[:len(name.split())] == name.split()}
+    missing = sorted(commands - covered - set(NO_JSON))
     assert not missing, f"add a Case (or a NO_JSON entry saying why) for: {missing}"
 
 
