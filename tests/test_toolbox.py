@@ -303,3 +303,27 @@ def test_a_tool_that_gains_approval_between_two_releases(repo: Path, desk: Desk,
         new.call("lookup_order", {"order_id": "ORD-000123"})
     assert exc.value.request["digest"] == new.digest and exc.value.request["tool"] == "lookup_order"
     assert len(desk.ran) == 1
+
+
+@pytest.mark.parametrize("ref", ["https://example.com/order.json", "file:///etc/passwd", "order.json#/x"])
+def test_a_schema_that_refers_outside_itself_is_refused_before_any_call(ref: str) -> None:
+    from agentcfg.runtime.schema_guard import RemoteRef, SchemaGuard
+
+    with pytest.raises(RemoteRef, match="points outside the schema"):
+        SchemaGuard({"type": "object", "properties": {"order": {"$ref": ref}}})
+    local = SchemaGuard({"type": "object", "$defs": {"id": {"type": "string"}},
+                         "properties": {"order_id": {"$ref": "#/$defs/id"}}})
+    assert [str(v) for v in local.violations({"order_id": 5})] == ["$.order_id: 5 is not of type 'string'"]
+
+
+def test_the_environment_policy_asks_for_approval_from_the_effective_hints() -> None:
+    from agentcfg.runtime.approval import approval_reasons
+
+    policy = {"require_approval_for": ["write", "open_world"]}
+    assert approval_reasons({"annotations": {"readOnlyHint": True, "openWorldHint": False}}, policy, "prod") == []
+    assert approval_reasons({}, policy, "prod") == [  # no hints: MCP's defaults assume the worst
+        "prod's policy requires approval for write tools (readOnlyHint=false)",
+        "prod's policy requires approval for open_world tools (openWorldHint=true)"]
+    assert approval_reasons({"annotations": {"readOnlyHint": False, "openWorldHint": False}}, None, "dev") == []
+    assert approval_reasons({"approval": "required", "annotations": {"readOnlyHint": True}}, None, "dev") == [
+        "the tool says `approval: required`"]

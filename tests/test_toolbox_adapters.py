@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -211,3 +212,60 @@ def test_every_call_records_a_gen_ai_span_naming_the_release(cfg: Config, spans:
     assert ok.attributes["agentcfg.outcome"] == "ok" and ok.status.status_code != StatusCode.ERROR
     assert refused.attributes["agentcfg.outcome"] == "input_invalid"
     assert refused.status.status_code == StatusCode.ERROR and refused.attributes["error.type"] == "ToolInputInvalid"
+
+
+SERVE_OVER_STDIO = '''
+import sys
+
+import anyio
+from mcp.server.stdio import stdio_server
+
+import agentcfg
+
+sys.path.insert(0, "src")
+cfg = agentcfg.load("production", environ={"QDRANT_URL": "http://localhost:6333"})
+box = cfg.toolbox("refunds")  # handlers named in the release (src/support_tools.py)
+server = box.mcp_server("refunds")
+
+
+async def main() -> None:
+    async with stdio_server() as (read, write):
+        await server.run(read, write, server.create_initialization_options())
+
+anyio.run(main)
+'''
+
+
+def test_mcp_server_over_stdio_as_the_docs_show(cfg: Config, tmp_path: Path) -> None:
+    mcp = pytest.importorskip("mcp")
+    import sys
+
+    from mcp.client.stdio import stdio_client
+
+    repo = Path(cfg.origin).parent.parent
+    script = tmp_path / "serve.py"
+    script.write_text(SERVE_OVER_STDIO)
+    params = mcp.StdioServerParameters(command=sys.executable, args=[str(script)], cwd=str(repo))
+
+    async def session() -> tuple[list[str], Any, Any]:
+        async with stdio_client(params) as (read, write), mcp.ClientSession(read, write) as client:
+            await client.initialize()
+            listed = await client.list_tools()
+            ok = await client.call_tool("lookup_order", {"order_id": "ORD-000123"})
+            waiting = await client.call_tool("issue_refund", REFUND)
+            return [t.name for t in listed.tools], ok, waiting
+
+    names, ok, waiting = asyncio.run(session())
+    assert names == ["lookup_order", "issue_refund"]
+    assert not ok.is_error and ok.structured_content["delivered_at"] == "2026-11-28T14:05:00Z"  # support_tools
+    assert waiting.is_error and "needs a person's approval" in waiting.content[0].text
+
+
+def test_langchain_tools_bind_with_the_release_schemas(cfg: Config) -> None:
+    pytest.importorskip("langchain_core")
+    from langchain_core.utils.function_calling import convert_to_openai_tool
+
+    shapes = [convert_to_openai_tool(t) for t in make_box(cfg, []).langchain()]  # what bind_tools sends
+    assert [s["function"]["name"] for s in shapes] == ["lookup_order", "issue_refund"]
+    assert shapes[1]["function"]["parameters"]["properties"] == cfg.tools["issue_refund"].input_schema["properties"]
+    assert shapes[1]["function"]["parameters"]["required"] == ["order_id", "amount", "reason"]
