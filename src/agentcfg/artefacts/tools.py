@@ -31,3 +31,4 @@ class Tool(Strict):
     # "package.module:function": the callable Config.toolbox() imports when no handler is passed;
     # only its syntax is checked at validate time (the module lives in the runtime's environment)
     handler: str | None = None
+    server: str | None = None  # the `mcp_servers` entry that serves the tool

@@ -1,6 +1,6 @@
 """`agentcfg.load`: the deployed config of an environment, verified, with secrets resolved.
 
-This is the runtime side of the GitOps loop (SPEC §8). An agent process calls
+This is the runtime side of the GitOps loop. An agent process calls
 ``agentcfg.load("production")`` at start-up: the release file is read, its config is hashed and
 compared with the digest it claims (a mismatch is an error, never a silent load), and only then
 are ``${env:NAME}`` references replaced by the process's environment variables. Resolved values
@@ -135,7 +135,14 @@ def load(env_or_path: str | os.PathLike[str], root: str | os.PathLike[str] = "."
     if config.get("format_version", SUPPORTED_CONFIG_FORMAT) != SUPPORTED_CONFIG_FORMAT:
         raise AgentcfgError(f"unsupported config format_version {config.get('format_version')!r}",
                             location=Location(str(path)), hint="upgrade agentcfg")
-    resolved = freeze(resolve_env_refs(config, os.environ if environ is None else environ, origin=str(path)))
+    # A server's credentials are resolved when something connects to it (verify_server, check
+    # servers), not here: a process that never talks to a server must not need its tokens.
+    servers = config.get("mcp_servers")
+    rest = {k: v for k, v in config.items() if k != "mcp_servers"}
+    resolved = resolve_env_refs(rest, os.environ if environ is None else environ, origin=str(path))
+    if servers is not None:
+        resolved["mcp_servers"] = servers
+    resolved = freeze(resolved)
     sections = {}
     for attr, key, kind in _KINDS:
         entries = resolved.get(key) or {}
