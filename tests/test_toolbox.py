@@ -185,7 +185,9 @@ def test_rule_3_a_refusal_is_approval_denied(cfg: Config, desk: Desk, events: li
     with pytest.raises(ApprovalDenied):
         invoke(box, mode, "issue_refund", REFUND, approval={"approved": False, "request_id": asked[0]["id"]})
     assert desk.ran == [] and [e.outcome for e in events] == ["denied"] * 3
-    assert events[0].approval is None  # only approvals that let a call through are recorded as decisions
+    assert events[0].approval is not None and events[0].approval["approved"] is False  # who said no, and why
+    assert (events[0].approval["by"], events[0].approval["reason"]) == ("lead@acme.example", "not eligible")
+    assert events[0].request_id == asked[0]["id"]
 
 
 @pytest.mark.parametrize("mode", MODES)

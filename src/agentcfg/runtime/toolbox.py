@@ -281,6 +281,8 @@ class Toolbox:
             except BaseException as exc:
                 outcome = exc.outcome if isinstance(exc, ToolCallError) else "error"
                 error = exc
+                if isinstance(exc, ApprovalDenied) and exc.decision is not None:
+                    rec.decision = exc.decision  # a refusal is a decision too: who said no, and why
                 raise
             finally:
                 span.finish(outcome, error, rec.request_id)
