@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from released import ENVIRON, release
+from released import ENVIRON, release, released_example
 
 import agentcfg
 from agentcfg.runtime import (
@@ -60,10 +61,10 @@ def invoke(box: Toolbox, mode: str, tool: str, arguments: Any = None, **kwargs: 
     return asyncio.run(box.acall(tool, arguments, **kwargs))
 
 
-@pytest.fixture
-def repo(example_repo: Path) -> Path:
-    release(example_repo, "staging", "production")
-    return example_repo
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Released once per module: a Config is read-only, so tests cannot disturb each other through it."""
+    return released_example(tmp_path_factory.mktemp("toolbox") / "repo")
 
 
 @pytest.fixture
@@ -253,7 +254,9 @@ def test_call_refuses_an_async_handler(cfg: Config, desk: Desk) -> None:
         box.call("issue_refund", REFUND)
 
 
-def test_toolbox_refuses_missing_foreign_and_unimportable_handlers(cfg: Config, desk: Desk) -> None:
+def test_toolbox_refuses_missing_foreign_and_unimportable_handlers(cfg: Config, desk: Desk,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delitem(sys.modules, "support_tools", raising=False)
     with pytest.raises(ToolboxError, match="no agent named 'refund' .*did you mean 'refunds'"):
         cfg.toolbox("refund")
     with pytest.raises(ToolboxError, match="agent 'triage' has tools without a handler: get_customer_profile, "
@@ -266,9 +269,11 @@ def test_toolbox_refuses_missing_foreign_and_unimportable_handlers(cfg: Config, 
         cfg.toolbox("refunds", handlers={"lookup_order": desk.lookup_order})
 
 
-def test_handlers_named_in_the_release_are_imported(repo: Path, cfg: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_handlers_named_in_the_release_are_imported(repo: Path, cfg: Config, monkeypatch: pytest.MonkeyPatch,
+                                                    request: pytest.FixtureRequest) -> None:
     monkeypatch.syspath_prepend(str(repo / "src"))
-    monkeypatch.delitem(__import__("sys").modules, "support_tools", raising=False)
+    monkeypatch.delitem(sys.modules, "support_tools", raising=False)
+    request.addfinalizer(lambda: sys.modules.pop("support_tools", None))  # the next test imports it afresh
     box = cfg.toolbox("refunds", approve=lambda request: Decision(approved=True, by="test"))
     assert box.call("lookup_order", {"order_id": "ORD-104233"})["status"] == "shipped"
     assert box.call("issue_refund", REFUND)["refund_id"].startswith("RF-000123")
@@ -289,7 +294,8 @@ def test_system_prompt_and_model(cfg: Config, desk: Desk) -> None:
     assert repr(box).startswith("<Toolbox refunds in production sha256:")
 
 
-def test_a_tool_that_gains_approval_between_two_releases(repo: Path, desk: Desk, tmp_path: Path) -> None:
+def test_a_tool_that_gains_approval_between_two_releases(desk: Desk, tmp_path: Path) -> None:
+    repo = released_example(tmp_path / "repo")
     older = tmp_path / "staging-older.json"
     older.write_bytes((repo / "releases" / "staging.json").read_bytes())
     manifest = repo / "agentcfg.yaml"
