@@ -61,27 +61,59 @@ def test_openai_agents_runner_calls_go_through_the_guard(cfg: Config) -> None:
     from agents.testing import ScriptedModel, assistant_message, function_call
 
     events: list[ToolCallEvent] = []
-    box = make_box(cfg, events)
+    box = make_box(cfg, events, approve=lambda request: Decision(approved=False, by="lead", reason="no"))
     model = ScriptedModel([
         [function_call("lookup_order", {"order_id": "ORD-000123"}, call_id="c1")],
-        [function_call("issue_refund", {"order_id": "123", "amount": 5, "reason": "late"}, call_id="c2")],
-        [function_call("issue_refund", REFUND, call_id="c3")],
-        [function_call("issue_refund", "{not json", call_id="c4")],
-        [assistant_message("A person has to approve the refund.")],
+        [function_call("lookup_order", {"order_id": "123"}, call_id="c2")],
+        [function_call("lookup_order", "{not json", call_id="c3")],
+        [function_call("issue_refund", REFUND, call_id="c4")],
+        [assistant_message("The refund was not approved.")],
     ])
-    agent = agents.Agent(name="refunds", model=model, tools=box.openai_agents(),
+    tools = box.openai_agents()
+    assert not any(t.needs_approval for t in tools)  # the toolbox's approver decides
+    agent = agents.Agent(name="refunds", model=model, tools=tools,
                          instructions=box.system_prompt(company_name="Acme", refund_limit=50, order_id="ORD-000123"))
     result = asyncio.run(agents.Runner.run(agent, "Refund ORD-000123, it came late",
                                            run_config=agents.RunConfig(tracing_disabled=True)))
-    assert result.final_output == "A person has to approve the refund."
-    outputs = {item["call_id"]: item["output"] for item in model.calls[-1].input
-               if isinstance(item, dict) and item.get("type") == "function_call_output"}
+    assert result.final_output == "The refund was not approved."
+    outputs = _tool_outputs(model)
     assert json.loads(outputs["c1"])["status"] == "delivered"
     assert "invalid ($.order_id: '123' does not match" in outputs["c2"] and "Nothing was done" in outputs["c2"]
-    assert outputs["c3"].startswith("Not done: 'issue_refund' needs a person's approval")
-    assert "not valid JSON" in outputs["c4"]
-    assert [e.outcome for e in events] == ["ok", "input_invalid", "approval_required"]
+    assert "not valid JSON" in outputs["c3"]
+    assert outputs["c4"].startswith("Not done: the call to 'issue_refund' was not approved")
+    assert [e.outcome for e in events] == ["ok", "input_invalid", "denied"]
     assert model.first_call is not None and "Acme" in (model.first_call.system_instructions or "")
+
+
+def _tool_outputs(model: Any) -> dict[str, str]:
+    return {item["call_id"]: item["output"] for item in model.calls[-1].input
+            if isinstance(item, dict) and item.get("type") == "function_call_output"}
+
+
+def test_openai_agents_without_an_approver_uses_the_sdks_run_interruptions(cfg: Config) -> None:
+    agents = pytest.importorskip("agents")
+    from agents.testing import ScriptedModel, assistant_message, function_call
+
+    events: list[ToolCallEvent] = []
+    box = make_box(cfg, events)
+    tools = box.openai_agents()
+    assert [t.needs_approval for t in tools] == [False, True]
+    model = ScriptedModel([
+        [function_call("issue_refund", REFUND, call_id="r1")],
+        [assistant_message("Refund RF-000123 is pending.")],
+    ])
+    agent = agents.Agent(name="refunds", model=model, tools=tools, instructions="Handle refunds.")
+    config = agents.RunConfig(tracing_disabled=True)
+    paused = asyncio.run(agents.Runner.run(agent, "Refund ORD-000123", run_config=config))
+    assert [item.tool_name for item in paused.interruptions] == ["issue_refund"] and events == []  # nothing ran
+    state = paused.to_state()
+    state.approve(paused.interruptions[0])
+    resumed = asyncio.run(agents.Runner.run(agent, state, run_config=config))
+    assert resumed.final_output == "Refund RF-000123 is pending."
+    assert json.loads(_tool_outputs(model)["r1"]) == {"refund_id": "RF-000123", "status": "pending"}
+    (event,) = events
+    assert event.outcome == "ok" and event.approval is not None and "run state (tool call r1)" in event.approval["reason"]
+    assert event.request_id == box.approval_request("issue_refund", REFUND)["id"]  # type: ignore[index]
 
 
 # --- LangChain ---------------------------------------------------------------------------------------

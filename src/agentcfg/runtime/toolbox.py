@@ -130,6 +130,18 @@ class Toolbox:
         """Whether every call of ``tool`` asks a person first (``approval: required`` or policy)."""
         return bool(self._guarded(self._site(tool)).approval_reasons)
 
+    @property
+    def has_approver(self) -> bool:
+        """Whether calls that need a person are decided by an ``approve`` callable."""
+        return self._approve is not None
+
+    def approval_request(self, tool: str, arguments: Mapping[str, Any] | None = None) -> ApprovalRequest | None:
+        """The request a call of ``tool`` with ``arguments`` would ask a person to decide (None: it needs
+        no one), without calling or recording anything. Raises as rules 1 and 2 of :meth:`call` do."""
+        rec = _Record(self._site(tool))
+        guarded, args = self._admit(rec, arguments)
+        return self._request(rec, guarded, args)
+
     def system_prompt(self, **variables: Any) -> str:
         """The agent's prompt rendered with ``variables`` (every declared variable, nothing else)."""
         return self._config.prompts[self._agent.prompt].render(**variables)
