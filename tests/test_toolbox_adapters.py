@@ -257,7 +257,7 @@ import agentcfg
 sys.path.insert(0, "src")
 cfg = agentcfg.load("production", environ={"QDRANT_URL": "http://localhost:6333"})
 box = cfg.toolbox("refunds")  # handlers named in the release (src/support_tools.py)
-server = box.mcp_server("refunds")
+server = box.mcp_server("refunds", elicit_approval="--elicit" in sys.argv)
 
 
 async def main() -> None:
@@ -301,3 +301,72 @@ def test_langchain_tools_bind_with_the_release_schemas(cfg: Config) -> None:
     assert [s["function"]["name"] for s in shapes] == ["lookup_order", "issue_refund"]
     assert shapes[1]["function"]["parameters"]["properties"] == cfg.tools["issue_refund"].input_schema["properties"]
     assert shapes[1]["function"]["parameters"]["required"] == ["order_id", "amount", "reason"]
+
+
+def _answer(approve: bool | None) -> Any:
+    from mcp import types
+
+    async def answer(_context: Any, params: Any) -> Any:
+        asked.append(params.message)
+        if approve is None:
+            return types.ElicitResult(action="decline")
+        return types.ElicitResult(action="accept", content={"approve": approve, "reason": "checked the parcel"})
+
+    asked: list[str] = []
+    answer.asked = asked  # type: ignore[attr-defined]
+    return answer
+
+
+def test_mcp_server_asks_the_clients_user_through_elicitation(cfg: Config) -> None:
+    mcp = pytest.importorskip("mcp")
+    events: list[ToolCallEvent] = []
+    server = make_box(cfg, events).mcp_server("refunds", elicit_approval=True)
+
+    async def call(callback: Any, amount: float) -> Any:
+        async with mcp.Client(server, elicitation_callback=callback) as client:
+            return await client.call_tool("issue_refund", {**REFUND, "amount": amount})
+
+    yes, no, declined = _answer(True), _answer(False), _answer(None)
+    approved = asyncio.run(call(yes, 12.5))
+    assert not approved.is_error and approved.structured_content["status"] == "pending"
+    assert yes.asked[0].startswith('Approve issue_refund {"order_id": "ORD-000123", "amount": 12.5')
+    assert cfg.digest in yes.asked[0]
+    assert asyncio.run(call(no, 13)).is_error and asyncio.run(call(declined, 14)).is_error
+    assert asyncio.run(call(None, 15)).content[0].text.startswith("Not done: 'issue_refund' needs a person's")
+    assert [e.outcome for e in events] == ["ok", "denied", "denied", "approval_required"]
+    assert events[0].approval is not None and events[0].approval["reason"] == "checked the parcel"
+    assert events[2].approval is not None and events[2].approval["reason"] == "declined"
+    lookups: list[str] = []
+    assert not asyncio.run(_lookup(mcp, server, lookups)).is_error and lookups == []  # no approval: nobody asked
+
+
+async def _lookup(mcp: Any, server: Any, asked: list[str]) -> Any:
+    async def never(_context: Any, params: Any) -> Any:
+        asked.append(params.message)
+        raise AssertionError("a read-only lookup needs no approval")
+
+    async with mcp.Client(server, elicitation_callback=never) as client:
+        return await client.call_tool("lookup_order", {"order_id": "ORD-000123"})
+
+
+def test_mcp_elicitation_over_stdio_asks_during_the_call(cfg: Config, tmp_path: Path) -> None:
+    mcp = pytest.importorskip("mcp")
+    import sys
+
+    from mcp.client.stdio import stdio_client
+
+    script = tmp_path / "serve.py"
+    script.write_text(SERVE_OVER_STDIO)
+    params = mcp.StdioServerParameters(command=sys.executable, args=[str(script), "--elicit"],
+                                       cwd=str(Path(cfg.origin).parent.parent))
+    yes = _answer(True)
+
+    async def session() -> Any:
+        async with stdio_client(params) as (read, write), \
+                mcp.ClientSession(read, write, elicitation_callback=yes) as client:
+            await client.initialize()
+            return await client.call_tool("issue_refund", REFUND)
+
+    result = asyncio.run(session())
+    assert not result.is_error, result.content[0].text
+    assert result.structured_content["refund_id"].startswith("RF-000123") and len(yes.asked) == 1

@@ -322,11 +322,15 @@ class Toolbox:
 
         return structured_tools(self)
 
-    def mcp_server(self, name: str | None = None) -> Any:
-        """An MCP server (the official SDK's ``mcp.server.Server``) serving exactly these tools, guarded."""
+    def mcp_server(self, name: str | None = None, *, elicit_approval: bool = False) -> Any:
+        """An MCP server (the official SDK's ``mcp.server.Server``) serving exactly these tools, guarded.
+
+        ``elicit_approval``: without an ``approve`` callable, ask the person at the client through
+        MCP elicitation instead of answering that the call waits for approval.
+        """
         from agentcfg.runtime.adapters.mcp import guarded_server
 
-        return guarded_server(self, name or f"agentcfg-{self.agent}")
+        return guarded_server(self, name or f"agentcfg-{self.agent}", elicit_approval=elicit_approval)
 
     def __repr__(self) -> str:
         return f"<Toolbox {self.agent} in {self.environment} {self.digest}: {', '.join(self.names)}>"
