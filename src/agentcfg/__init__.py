@@ -36,6 +36,10 @@ _API = {
     "show": "agentcfg.promotion",
     "PromoteResult": "agentcfg.promotion",
     "RollbackResult": "agentcfg.promotion",
+    # MCP servers: `check servers` and the run-time rug-pull check
+    "check_servers": "agentcfg.servers",
+    "ServerCheck": "agentcfg.servers",
+    "ToolDrift": "agentcfg.runtime",
 }
 
 __all__ = ["__version__", *_API]

@@ -26,9 +26,11 @@ from agentcfg.runtime.model import (
     Tool,
     UnknownArtefact,
 )
+from agentcfg.runtime.server_check import ToolDrift
 from agentcfg.runtime.templates import TemplateError, render_mustache
 
 __all__ = [
     "Agent", "Artefact", "Code", "Config", "Data", "Edge", "Graph", "Memory", "Model", "Node", "Prompt",
     "Section", "TemplateError", "Tool", "UnknownArtefact", "load", "render_mustache", "resolve_env_refs",
+    "ToolDrift",
 ]

@@ -76,6 +76,18 @@ class Config:
         names = self.agents[agent].tools
         return export_tools({n: self.tools[n].raw for n in names}, fmt)
 
+    async def verify_server(self, name: str, session: Any, *, fail_on: Any = None) -> Any:
+        """Check that the MCP server ``name`` serves its tools as released, before calling them.
+
+        ``session`` is an initialised ``mcp.ClientSession`` connected to that server. Raises
+        :class:`~agentcfg.runtime.server_check.ToolDrift` listing every difference and its risk
+        (see :func:`agentcfg.runtime.server_check.verify_server` for ``fail_on``); returns the
+        comparison (a ``ServerDrift``, with any served tool the release does not declare) otherwise.
+        """
+        from agentcfg.runtime.server_check import verify_server
+
+        return await verify_server(self, name, session, fail_on=fail_on)
+
     def __repr__(self) -> str:
         return f"<Config {self.environment or self.origin} {self.digest}>"
 
