@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 from agentcfg.errors import AgentcfgError, ExitCode
 
 if TYPE_CHECKING:  # the diff engine loads only when a server is verified, not with every `load`
-    from agentcfg.diff.result import Change
-    from agentcfg.diff.risk import RiskLevel
+    from agentcfg.semdiff.result import Change
+    from agentcfg.semdiff.risk import RiskLevel
     from agentcfg.runtime.loading import Config
     from agentcfg.servers.drift import ServerDrift
 
@@ -24,7 +24,7 @@ SHOWN = 5  # changes spelled out in the message; all of them are on `.changes`
 class ToolDrift(AgentcfgError):
     """A live MCP server serves tools differently from the release.
 
-    ``changes`` lists every difference (a :class:`~agentcfg.diff.result.Change` each, with its
+    ``changes`` lists every difference (a :class:`~agentcfg.semdiff.result.Change` each, with its
     field, old → new and risk); ``max_risk`` is the highest. The message names the server, the
     environment and the release digest.
     """
@@ -46,7 +46,7 @@ class ToolDrift(AgentcfgError):
 
 
 def _one(change: Change) -> str:
-    from agentcfg.diff.formats.values import change_text
+    from agentcfg.semdiff.formats.values import change_text
 
     where = f"{change.artefact} {change.path}".strip()
     return f"{where}: {change_text(change)} ({change.risk.name})"
@@ -61,7 +61,7 @@ async def verify_server(config: Config, name: str, session: Any, *,
     served tool nobody declared does not (the agent cannot call it through the release). With
     ``fail_on``, every change at or above that level raises. Returns the comparison otherwise.
     """
-    from agentcfg.diff.risk import RiskLevel
+    from agentcfg.semdiff.risk import RiskLevel
     from agentcfg.errors import did_you_mean
     from agentcfg.mcpio import list_all_tools
     from agentcfg.servers.drift import compare_served
