@@ -30,6 +30,7 @@ from agentcfg.runtime.model import (
     UnknownArtefact,
 )
 from agentcfg.runtime.server_check import ToolDrift
+from agentcfg.runtime.server_routes import ToolServerError
 from agentcfg.runtime.templates import TemplateError, render_mustache
 from agentcfg.runtime.tool_errors import (
     ApprovalDenied,
@@ -68,6 +69,7 @@ __all__ = [
     "ToolCallError",
     "ToolCallEvent",
     "ToolDrift",
+    "ToolServerError",
     "ToolInputInvalid",
     "ToolNotAllowed",
     "ToolOutputInvalid",
