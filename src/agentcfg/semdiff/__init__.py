@@ -40,8 +40,10 @@ def diff(a: str | None = None, b: str | None = None, *, root: Path | str = ".", 
             new.digests if new.digests is not None else artefact_digests(new.config or {}),
             old_side=old.side, new_side=new.side,
         )
-    return diff_configs(old.config, new.config, old_side=old.side, new_side=new.side,
-                        old_digests=old.entry_digests, new_digests=new.entry_digests)
+    result = diff_configs(old.config, new.config, old_side=old.side, new_side=new.side,
+                          old_digests=old.entry_digests, new_digests=new.entry_digests)
+    result.env = env
+    return result
 
 
 __all__ = [

@@ -113,7 +113,7 @@ def diff_configs(old: dict[str, Any] | None, new: dict[str, Any] | None, *,
         for _, aid, rows, hit in sorted(rows_by_name, key=lambda t: t[0]):
             scope = () if section == "policies" else hit
             changes.extend(_finish(aid, r, list(scope)) for r in rows)
-    return DiffResult(changes, old_side, new_side)
+    return DiffResult(changes, old_side, new_side, old_config=old, new_config=new)
 
 
 def _compare(section: str, name: str, old: Any, new: Any, ctx: Context) -> list[Row]:

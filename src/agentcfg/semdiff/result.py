@@ -89,6 +89,11 @@ class DiffResult:
     changes: list[Change] = field(default_factory=list)
     old_side: Side | None = None
     new_side: Side | None = None
+    # The configs compared (None for a lock side) and the environment they were rendered for,
+    # kept for formats that draw them (the graph pictures of a pull-request comment); not JSON.
+    old_config: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    new_config: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    env: str | None = None
 
     @property
     def empty(self) -> bool:

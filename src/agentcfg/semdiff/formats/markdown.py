@@ -13,6 +13,7 @@ import re
 from agentcfg.semdiff.formats.values import by_artefact, change_text, extra_lines, group_risk, summary
 from agentcfg.semdiff.result import Change, DiffResult
 from agentcfg.semdiff.risk import RiskLevel
+from agentcfg.graphs.markdown import graph_pictures
 
 ICON = {"critical": "🔴", "high": "🟠", "medium": "🟡", "low": "🔵", "none": "⚪"}
 MAX_DIFF_LINES = 200  # GitHub refuses comments over 65,536 characters
@@ -69,6 +70,7 @@ def render_markdown(result: DiffResult) -> str:
     for aid, changes in groups:
         impact = ", ".join(code(a) for a in changes[0].impact) or "–"
         out.append(f"| {code(aid)} | {len(changes)} | {_risk(group_risk(changes))} | {impact} |")
+    out += graph_pictures(result)
     for aid, changes in groups:
         n = len(changes)
         summary_line = (f"<summary>{_risk(group_risk(changes))} · <code>{html.escape(aid)}</code> · "
