@@ -300,8 +300,8 @@ def test_a_tool_that_gains_approval_between_two_releases(desk: Desk, tmp_path: P
     older.write_bytes((repo / "releases" / "staging.json").read_bytes())
     manifest = repo / "agentcfg.yaml"
     text = manifest.read_text()
-    manifest.write_text(text.replace("lookup_order: {file: tools/lookup_order.yaml}",
-                                     "lookup_order: {file: tools/lookup_order.yaml, approval: required}"))
+    manifest.write_text(text.replace("lookup_order: {file: tools/lookup_order.yaml, server: support}",
+                                     "lookup_order: {file: tools/lookup_order.yaml, server: support, approval: required}"))
     release(repo, "staging", message="lookup_order: a person approves every call")
     old = agentcfg.load(older, environ=ENVIRON).toolbox("refunds", handlers=desk.handlers("call"))
     new = agentcfg.load("staging", root=repo, environ=ENVIRON).toolbox("refunds", handlers=desk.handlers("call"))

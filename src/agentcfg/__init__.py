@@ -54,6 +54,10 @@ _API = {
     "ApprovalRequest": "agentcfg.runtime",
     "Decision": "agentcfg.runtime",
     "ToolCallEvent": "agentcfg.runtime",
+    # MCP servers: `check servers` and the run-time rug-pull check
+    "check_servers": "agentcfg.servers",
+    "ServerCheck": "agentcfg.servers",
+    "ToolDrift": "agentcfg.runtime",
 }
 
 __all__ = ["__version__", *_API]

@@ -29,6 +29,7 @@ from agentcfg.errors import did_you_mean
 from agentcfg.runtime.approval import ApprovalRequest, Decision, approval_reasons, make_request
 from agentcfg.runtime.handlers import Handler, resolve_handlers
 from agentcfg.runtime.schema_guard import RemoteRef, SchemaGuard
+from agentcfg.runtime.server_routes import ServerRoutes
 from agentcfg.runtime.tool_errors import (
     ApprovalDenied,
     ApprovalRequired,
@@ -71,7 +72,8 @@ class Toolbox:
     """The guarded tools of one agent in one loaded release. Build it with :meth:`Config.toolbox`."""
 
     def __init__(self, config: Config, agent: str, *, handlers: Mapping[str, Handler] | None = None,
-                 approve: Approver | None = None, on_call: EventSink | None = None) -> None:
+                 approve: Approver | None = None, on_call: EventSink | None = None,
+                 servers: Mapping[str, Any] | None = None) -> None:
         if agent not in config.agents:
             raise ToolboxError(f"no agent named '{agent}' in {config.environment} ({config.digest})"
                                f"{did_you_mean(agent, list(config.agents))}",
@@ -84,7 +86,10 @@ class Toolbox:
         self._lock = threading.Lock()
         names = self._agent.tools
         declared = {name: config.tools[name].handler for name in names}
-        functions = resolve_handlers(agent, names, declared, handlers)
+        # Tools of a server given a session are answered by it (server_routes.py).
+        self._routes = ServerRoutes(config, agent, names, servers, handlers)
+        local = [name for name in names if name not in self._routes.routed]
+        functions = {**resolve_handlers(agent, local, declared, handlers), **self._routes.handlers()}
         policy = config.policies.get(config.environment)
         self._tools: dict[str, _GuardedTool] = {}
         for name in names:
@@ -125,6 +130,11 @@ class Toolbox:
     def model(self) -> Model:
         """The agent's model: provider, id, parameters, fallbacks."""
         return self._config.models[self._agent.model]
+
+    async def verify_servers(self) -> None:
+        """Verify now every MCP server this toolbox routes calls to (otherwise done before the
+        first call of each); raises :class:`ToolDrift` for a server that drifted from the release."""
+        await self._routes.verify_all()
 
     def needs_approval(self, tool: str) -> bool:
         """Whether every call of ``tool`` asks a person first (``approval: required`` or policy)."""
@@ -172,9 +182,13 @@ class Toolbox:
 
     async def acall(self, tool: str, arguments: Mapping[str, Any] | None = None, *,
                     approval: Decision | Mapping[str, Any] | None = None) -> Any:
-        """As :meth:`call`, awaiting async handlers and async approvers (sync ones are called directly)."""
+        """As :meth:`call`, awaiting async handlers and async approvers (sync ones are called directly).
+
+        A tool answered by an MCP server (``servers=`` of :meth:`Config.toolbox`) first has its
+        server verified against the release, once (:class:`ToolDrift` when it drifted)."""
         with self._recording(tool) as rec:
             guarded, args = self._admit(rec, arguments)
+            await self._routes.before_call(rec.site.tool)
             request = self._request(rec, guarded, args)
             if request is not None:
                 if approval is not None:
