@@ -4,12 +4,15 @@
 # the demo with that command's exit code.
 set -euo pipefail
 command -v agentcfg >/dev/null || { echo "agentcfg is not on PATH (activate the venv first)" >&2; exit 2; }
-python3 -c "import pytest" 2>/dev/null || { echo "the demo's evals run pytest: pip install pytest" >&2; exit 2; }
+# the python that runs agentcfg (its console script's interpreter), so `import agentcfg` works
+py="$(sed -n '1s/^#!//p' "$(command -v agentcfg)")"
+"$py" -c "import agentcfg" 2>/dev/null || py=python3
+"$py" -c "import pytest" 2>/dev/null || { echo "the demo's evals run pytest: pip install pytest" >&2; exit 2; }
 work="$(mktemp -d "${TMPDIR:-/tmp}/agentcfg-demo.XXXXXX")"
 trap 'echo; echo "The demo repository is left in $work for you to explore."' EXIT
 cd "$work"
 export NO_COLOR=1 GIT_CONFIG_NOSYSTEM=1
-git init -q -b main
+git init -q   # whatever branch name git picks: nothing in the example names one
 git config user.name "agentcfg demo"
 git config user.email "demo@example.com"
 git config commit.gpgsign false
@@ -33,12 +36,15 @@ git add agentcfg.lock && git commit -qm "lock"
 step agentcfg lock --check
 
 # The eval (evals/test_routing.py) reads the release being measured from $AGENTCFG_RELEASE.
-evals=(python3 -m pytest -q --tb=line -p no:cacheprovider evals --junit-xml reports/support_evals.xml)
+evals=("$py" -m pytest -q --tb=line -p no:cacheprovider evals --junit-xml reports/support_evals.xml)
 
 echo; echo "== 3. Promote the commit to staging, run the evals on staging's config, promote to production"
 step agentcfg promote HEAD staging --reason "first release"
 step agentcfg attest staging --name support_evals --junit reports/support_evals.xml -- "${evals[@]}"
 step agentcfg promote staging production --reason "first release"
+
+echo; echo "== 3b. The refunds agent runs from the staging release: every tool call guarded, refunds approved"
+step "$py" run_agent.py --approve-as "demo lead"
 
 echo; echo "== 4. A pull request: a tool turns destructive, a prompt changes"
 sed -i.bak 's/destructiveHint: false/destructiveHint: true/' tools/send_email.yaml

@@ -26,7 +26,8 @@ def test_demo_script_runs_the_whole_loop(tmp_path: Path) -> None:
     out = r.stdout + r.stderr
     for expected in ("valid", "wrote agentcfg.lock", "promoted HEAD → staging", "promoted staging → production",
                      "critical", "rolled back production", "promotion refused by hold",
-                     "verified releases/production.json", "passed: attested support_evals on staging",
+                     "verified releases/production.json", "refused (ToolNotAllowed)", "refused (ToolInputInvalid)",
+                     "(answered as demo lead)", '"status": "pending"', "passed: attested support_evals on staging",
                      "failed: attested support_evals on staging", "refused by require_evidence: production requires "
                      "evidence 'support_evals'", "evidence support_evals: ok"):
         assert expected in out, expected
