@@ -158,8 +158,8 @@ def test_a_command_that_writes_no_evidence_records_nothing(example_repo: Path, c
 
 def test_a_real_pytest_eval_through_the_command(example_repo: Path, cli: Cli) -> None:
     released(example_repo, cli)
-    (example_repo / "evals").mkdir()
-    (example_repo / "evals" / "test_release.py").write_text(
+    (example_repo / "checks").mkdir()
+    (example_repo / "checks" / "test_release.py").write_text(
         "import json, os\n\n"
         "def test_the_release_is_the_attested_digest():\n"
         "    release = json.load(open(os.environ['AGENTCFG_RELEASE']))\n"
@@ -168,7 +168,7 @@ def test_a_real_pytest_eval_through_the_command(example_repo: Path, cli: Cli) ->
         "    release = json.load(open(os.environ['AGENTCFG_RELEASE']))\n"
         "    assert all(a.get('prompt') for a in release['config']['agents'].values())\n")
     r = cli("attest", "staging", "--name", "support_evals", "--junit", "reports/evals.xml", "--",
-            sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "evals",
+            sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "checks",
             "--junit-xml=reports/evals.xml")
     assert r.exit_code == 0, r
     [path] = attestation_files(example_repo)
