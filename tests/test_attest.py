@@ -28,6 +28,7 @@ def test_attest_writes_an_in_toto_statement_committed_alone(example_repo: Path, 
             "--format", "json")
     assert r.exit_code == 0, r
     out = json.loads(r.stdout)
+    Draft202012Validator(json.loads((ROOT / "schemas" / "attest.schema.json").read_text())).validate(out)
     assert out["format_version"] == 1 and out["recorded"] and out["verdict"] == "failed"
     [path] = attestation_files(example_repo)
     rel = path.relative_to(example_repo).as_posix()
@@ -145,6 +146,11 @@ def test_a_command_that_writes_no_evidence_records_nothing(example_repo: Path, c
     r = cli("attest", "staging", "--name", "support_evals", "--junit", "reports/evals.xml", "--",
             sys.executable, "-c", "import sys; sys.exit(4)")
     assert r.exit_code == 4 and "wrote no reports/evals.xml; nothing recorded" in r.stderr
+    r = cli("attest", "staging", "--name", "support_evals", "--junit", "reports/evals.xml", "--format", "json",
+            "--", sys.executable, "-c", "import sys; sys.exit(4)")
+    out = json.loads(r.stdout)
+    Draft202012Validator(json.loads((ROOT / "schemas" / "attest.schema.json").read_text())).validate(out)
+    assert r.exit_code == 4 and not out["recorded"] and out["command_exit"] == 4 and out["summary"] is None
     # an old report from an earlier run is not this run's evidence
     junit(example_repo, passed=3)
     r = cli("attest", "staging", "--name", "support_evals", "--junit", "reports/evals.xml", "--",

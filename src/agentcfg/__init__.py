@@ -54,6 +54,9 @@ _API = {
     "ApprovalRequest": "agentcfg.runtime",
     "Decision": "agentcfg.runtime",
     "ToolCallEvent": "agentcfg.runtime",
+    # eval evidence bound to root digests (the module is `recording`, see the note above)
+    "attest": "agentcfg.evidence",
+    "AttestResult": "agentcfg.evidence",
 }
 
 __all__ = ["__version__", *_API]
