@@ -58,6 +58,9 @@ _API = {
     "check_servers": "agentcfg.servers",
     "ServerCheck": "agentcfg.servers",
     "ToolDrift": "agentcfg.runtime",
+    # eval evidence bound to root digests (the module is `recording`, see the note above)
+    "attest": "agentcfg.evidence",
+    "AttestResult": "agentcfg.evidence",
 }
 
 __all__ = ["__version__", *_API]
