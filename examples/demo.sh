@@ -31,6 +31,12 @@ echo; echo "== 3. Promote the commit to staging, then staging to production"
 step agentcfg promote HEAD staging --reason "first release"
 step agentcfg promote staging production --reason "first release"
 
+echo; echo "== 3b. The refunds agent runs from the staging release: every tool call guarded, refunds approved"
+# the python that runs agentcfg (its console script's interpreter), so `import agentcfg` works
+py="$(sed -n '1s/^#!//p' "$(command -v agentcfg)")"
+"$py" -c "import agentcfg" 2>/dev/null || py=python3
+step "$py" run_agent.py --approve-as "demo lead"
+
 echo; echo "== 4. A pull request: a tool turns destructive, a prompt changes"
 sed -i.bak 's/destructiveHint: false/destructiveHint: true/' tools/send_email.yaml
 sed -i.bak 's|send_email: {file: tools/send_email.yaml}|send_email: {file: tools/send_email.yaml, approval: required}|' agentcfg.yaml

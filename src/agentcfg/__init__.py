@@ -36,6 +36,18 @@ _API = {
     "show": "agentcfg.promotion",
     "PromoteResult": "agentcfg.promotion",
     "RollbackResult": "agentcfg.promotion",
+    # the release enforced at run time: Config.toolbox() and what its guarded calls raise and record
+    "Toolbox": "agentcfg.runtime",
+    "ToolboxError": "agentcfg.runtime",
+    "ToolCallError": "agentcfg.runtime",
+    "ToolNotAllowed": "agentcfg.runtime",
+    "ToolInputInvalid": "agentcfg.runtime",
+    "ApprovalRequired": "agentcfg.runtime",
+    "ApprovalDenied": "agentcfg.runtime",
+    "ToolOutputInvalid": "agentcfg.runtime",
+    "ApprovalRequest": "agentcfg.runtime",
+    "Decision": "agentcfg.runtime",
+    "ToolCallEvent": "agentcfg.runtime",
 }
 
 __all__ = ["__version__", *_API]

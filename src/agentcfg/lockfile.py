@@ -88,14 +88,16 @@ class VerifyResult:
     problems: list[StaleEntry] = field(default_factory=list)
     env: str | None = None
     digest: str | None = None
+    attestations: list[Any] = field(default_factory=list)  # agentcfg.evidence.verify.AttestationCheck
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problems and all(a.ok for a in self.attestations)
 
     def to_dict(self) -> dict[str, Any]:
         return {"format_version": LOCK_FORMAT, "target": self.target, "env": self.env, "ok": self.ok,
-                "digest": self.digest, "problems": [p.to_dict() for p in self.problems]}
+                "digest": self.digest, "problems": [p.to_dict() for p in self.problems],
+                "attestations": [a.to_dict() for a in self.attestations]}
 
 
 # --- reading and writing ----------------------------------------------------------------------
@@ -373,7 +375,9 @@ def verify(root: Path | str = ".", env: str | None = None) -> VerifyResult:
     problems = compare(old, new)
     if not problems and raw != dumps(new).encode("utf-8"):
         problems.append(StaleEntry(LOCK_FILE, REFORMATTED))
-    return VerifyResult(LOCK_FILE, problems, None, new.get("digest"))
+    from agentcfg.evidence.verify import check_attestations
+
+    return VerifyResult(LOCK_FILE, problems, None, new.get("digest"), check_attestations(project))
 
 
 def _verify_release(project: "Project", env: str) -> VerifyResult:

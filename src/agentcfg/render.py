@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from agentcfg.canonical import digest_value, normalise_newlines
 from agentcfg.errors import InvalidConfig
-from agentcfg.names import SECTIONS, artefact_id
+from agentcfg.names import OPTIONAL_SECTIONS, SECTIONS, artefact_id
 
 if TYPE_CHECKING:  # the models pull in pydantic: a cached render must not pay for them
     from agentcfg.artefacts.code import CodeRef
@@ -119,7 +119,8 @@ def prepare(manifest: Manifest, *, environment: str | None = None) -> tuple[Prep
             else:
                 digests[artefact_id(section, name)] = digest_value(item)
                 out[name] = item
-        config[section] = out
+        if out or section not in OPTIONAL_SECTIONS:
+            config[section] = out
     config["policies"] = {env: p.model_dump(mode="json", exclude_none=True)
                           for env, p in sorted(manifest.policies.items())}
     static = {k: canonical_json(v) for k, v in config.items() if k not in RESOLVED_SECTIONS}

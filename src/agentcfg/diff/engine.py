@@ -130,6 +130,8 @@ def _compare(section: str, name: str, old: Any, new: Any, ctx: Context) -> list[
 def _added(section: str, aid: str, item: Any, users: ImpactGraph) -> Row:
     if section == "policies":
         rules = ["policy-strengthened"]
+    elif section == "mcp_servers":
+        rules = ["server-added"]
     else:
         rules = ["added-in-use" if users.users(aid) else "added-unused"]
     if section == "models" and floats(item):

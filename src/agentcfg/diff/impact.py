@@ -4,6 +4,7 @@ The reverse dependency graph has an edge from every artefact to each artefact th
 
 * model → agents running it, models listing it as a fallback, memory stores embedding with it;
 * prompt, tool, memory store, code → the agents naming them; code → the tools it implements;
+* MCP server → the tools it serves;
 * agent and tool → the graphs with a node running them.
 
 An artefact's impact is every agent and graph reachable from it (itself included when it is
@@ -49,6 +50,8 @@ def dependencies(config: dict[str, Any]) -> Iterable[tuple[str, str]]:
     for name, tool in _named(config, "tools").items():
         if isinstance(tool, dict) and isinstance(tool.get("code"), str):
             yield f"code/{tool['code']}", f"tools/{name}"
+        if isinstance(tool, dict) and isinstance(tool.get("server"), str):
+            yield f"mcp_servers/{tool['server']}", f"tools/{name}"
     for name, graph in _named(config, "orchestration").items():
         nodes = graph.get("nodes") if isinstance(graph, dict) else None
         for node in (nodes or {}).values() if isinstance(nodes, dict) else ():

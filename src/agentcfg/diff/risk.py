@@ -110,6 +110,23 @@ _ROWS: tuple[Rule, ...] = (
          "whatever reads the tool's result may read it differently"),
     Rule("tool-code-changed", H, "the code artefact implementing a tool changes",
          "a different implementation runs"),
+    Rule("tool-handler-changed", H, "the handler a tool names (`module:function`) changes",
+         "a different function runs when the tool is called"),
+    Rule("tool-server-changed", H, "a tool is served by another MCP server (or starts or stops naming one)",
+         "a different program answers the tool's calls"),
+    # --- MCP servers ------------------------------------------------------------------------
+    Rule("server-added", H, "an MCP server is declared",
+         "a program nobody reviewed before can answer tool calls"),
+    Rule("server-endpoint", H, "an MCP server's command or url changes",
+         "different code answers every tool the server serves"),
+    Rule("server-env", M, "an MCP server's environment (env) changes",
+         "the same program runs with other credentials or settings"),
+    Rule("server-headers", M, "the HTTP headers sent to an MCP server change",
+         "the same endpoint is called with other credentials or settings"),
+    Rule("server-tool-missing", H, "`check servers`: a live server no longer serves a declared tool",
+         "agents that use the tool fail when they call it"),
+    Rule("server-tool-undeclared", L, "`check servers`: a live server serves a tool the config does not declare",
+         "agents cannot call it through agentcfg, but a client that lists tools would see it"),
     # --- models -----------------------------------------------------------------------------
     Rule("model-identity", H, "a model's id, provider, kind or dims change",
          "a different model answers"),
@@ -191,7 +208,8 @@ _ROWS: tuple[Rule, ...] = (
     # --- policies ---------------------------------------------------------------------------
     Rule("policy-weakened", C,
          "a policy is weakened: frozen true → false, max_risk raised or removed, require_pinned_models "
-         "true → false, a require_approval_for kind removed, or a policy with rules removed",
+         "true → false, a require_approval_for kind removed, a require_evidence requirement removed or "
+         "loosened, or a policy with rules removed",
          "the environment's guard rails are lowered"),
     Rule("policy-strengthened", L, "a policy is added or made stricter",
          "promotions are checked more strictly"),

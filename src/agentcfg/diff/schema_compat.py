@@ -5,7 +5,9 @@ valid under the new one (optional property added, requirement dropped, enum or t
 a description edited). It is **breaking** otherwise: a new required property, a removed
 property, a type change, an enum narrowed, a constraint tightened. Keywords we cannot reason
 about (``pattern``, ``$ref``, ``oneOf`` edits, ...) are reported as breaking: "could not prove
-compatible" is the safe answer for a CI gate.
+compatible" is the safe answer for a CI gate. Two traps: an optional property added to an
+*open* object narrows what that name accepted (anything, before), and a `oneOf` that gains an
+alternative can refuse values that now match two alternatives.
 """
 
 from __future__ import annotations
@@ -93,14 +95,23 @@ def _compare(old: Any, new: Any, where: str, out: SchemaDiff) -> None:
     for key in ("$defs", "definitions"):
         defs_old, defs_new = _dict(old.get(key)), _dict(new.get(key))
         for name in sorted(set(defs_old) | set(defs_new)):
-            _compare(defs_old.get(name, True), defs_new.get(name, True), f"{key}/{name}", out)
-    for key in ("anyOf", "oneOf"):
-        a, b = old.get(key), new.get(key)
-        if not _same(a, b):
-            kept = (isinstance(a, list) and isinstance(b, list)
-                    and {canonical_json(x) for x in a} <= {canonical_json(x) for x in b})
-            (out.compatible if kept else out.breaking).append(
-                f"{_at(where)}: {key} {'gained alternatives' if kept else 'changed'}")
+            if _same(defs_old.get(name, True), defs_new.get(name, True)):
+                continue
+            if _negates(new):
+                # A definition used under `oneOf`/`not`/`if`: widening it can refuse values.
+                out.breaking.append(f"`{key}/{name}` changed under a oneOf/not/if (cannot prove compatible)")
+            else:
+                _compare(defs_old.get(name, True), defs_new.get(name, True), f"{key}/{name}", out)
+    a, b = old.get("anyOf"), new.get("anyOf")
+    if not _same(a, b):
+        kept = (isinstance(a, list) and isinstance(b, list)
+                and {canonical_json(x) for x in a} <= {canonical_json(x) for x in b})
+        (out.compatible if kept else out.breaking).append(
+            f"{_at(where)}: anyOf {'gained alternatives' if kept else 'changed'}")
+    if not _same(old.get("oneOf"), new.get("oneOf")):
+        # A value must match exactly ONE alternative: a new alternative that overlaps an old
+        # one makes values that matched once match twice, and they are refused.
+        out.breaking.append(f"{_at(where)}: oneOf changed (a new or edited alternative may overlap another)")
     _compare_bounds(old, new, where, out)
     for key in sorted((set(old) | set(new)) - _HANDLED):
         if key in _ANNOTATIONS:
@@ -158,7 +169,7 @@ def _compare_object(old: dict[str, Any], new: dict[str, Any], where: str, out: S
             out.breaking.append(f"property `{prefix}{name}` removed")
         elif name not in p_old:
             if name not in r_new:
-                out.compatible.append(f"optional property `{prefix}{name}` added")
+                _added_property(old, p_new[name], f"{prefix}{name}", out)
         else:
             _compare(p_old[name], p_new[name], f"{prefix}{name}", out)
     for name in sorted(r_new - r_old):
@@ -175,6 +186,51 @@ def _compare_object(old: dict[str, Any], new: dict[str, Any], where: str, out: S
             out.compatible.append(f"{_at(where)}: additional properties now accepted")
         else:
             _compare(a_old, a_new, f"{prefix}*", out)
+
+
+def _added_property(old: dict[str, Any], schema: Any, name: str, out: SchemaDiff) -> None:
+    """An optional property appears: what callers could send under that name before (the old
+    ``additionalProperties``) must still be accepted by its new schema."""
+    before = old.get("additionalProperties", True)
+    if before is False:
+        out.compatible.append(f"optional property `{name}` added")
+    elif old.get("patternProperties"):
+        out.breaking.append(f"optional property `{name}` added beside patternProperties (cannot prove compatible)")
+    elif schema is True or schema == {} or _accepts_all(schema):
+        out.compatible.append(f"optional property `{name}` added")
+    elif before is True:
+        out.breaking.append(f"optional property `{name}` added with a schema: the object was open, so arguments "
+                            f"that already sent `{name}` with another value are now refused")
+    else:
+        probe = SchemaDiff()
+        _compare(before, schema, name, probe)
+        if probe.breaking:
+            out.breaking.append(f"optional property `{name}` added, narrower than the additionalProperties "
+                                "it was accepted under")
+        else:
+            out.compatible.append(f"optional property `{name}` added")
+
+
+def _accepts_all(schema: Any) -> bool:
+    return isinstance(schema, dict) and set(schema) <= _ANNOTATIONS
+
+
+_NEGATING = {"oneOf", "not", "if", "then", "else", "dependentSchemas", "contains", "unevaluatedProperties",
+             "unevaluatedItems", "propertyNames"}
+
+
+def _negates(schema: Any) -> bool:
+    """Whether a keyword under which widening a subschema can refuse values appears anywhere."""
+    todo = [schema]
+    while todo:  # iterative: schemas from pull requests may nest deeply
+        node = todo.pop()
+        if isinstance(node, dict):
+            if _NEGATING & node.keys():
+                return True
+            todo.extend(node.values())
+        elif isinstance(node, list):
+            todo.extend(node)
+    return False
 
 
 def _compare_bounds(old: dict[str, Any], new: dict[str, Any], where: str, out: SchemaDiff) -> None:

@@ -18,7 +18,9 @@ from agentcfg.gitio.paths import (
     PathCommit,
     commit_path,
     count_commits,
+    identity,
     is_ignored,
+    list_files,
     log_path,
     path_status,
     read_blob,
@@ -42,7 +44,7 @@ from agentcfg.gitio.tree import CommitFolder, GitTree, TreeEntry, commit_folder
 
 __all__ = [
     "SHALLOW_HINT", "safe_rev", "safe_url",
-    "PathCommit", "commit_path", "count_commits", "is_ignored", "log_path", "path_status", "read_blob",
+    "PathCommit", "commit_path", "count_commits", "identity", "is_ignored", "list_files", "log_path", "path_status", "read_blob",
     "staged_paths", "unstage_path",
     "last_commit_touching", "ls_remote", "object_id", "resolve_local_ref",
     "RepoPaths", "has_commits", "is_shallow", "locate", "not_a_repository", "open_repo", "require_repo",

@@ -178,3 +178,31 @@ def _stderr(exc: Exception) -> str:
     raw = str(getattr(exc, "stderr", "") or "").strip().removeprefix("stderr:").strip(" '\n")
     lines = [ln.strip() for ln in raw.splitlines() if ln.strip() and not ln.strip().startswith("hint:")]
     return " ".join(lines[-4:]) or f"exit status {getattr(exc, 'status', '?')}"
+
+
+def list_files(repo: "git.Repo | Path", commit: str, folder: str) -> list[str]:
+    """Regular files under ``folder`` (repository-relative) at ``commit``, as paths relative to
+    ``folder``; [] when the folder is not there. Symlinks and submodules are left out."""
+    try:
+        # `<commit>:<folder>` names the folder literally (no pathspec globbing); -z: raw names.
+        out = _git_read(repo, "ls-tree", "-r", "-z", "--end-of-options", f"{commit}:{folder.strip('/')}")
+    except GitError:
+        return []
+    files = []
+    for record in out.split("\0"):
+        meta, tab, name = record.partition("\t")
+        mode, _, kind = meta.partition(" ")
+        if tab and kind.startswith("blob") and mode in ("100644", "100755"):
+            files.append(name)
+    return sorted(files)
+
+
+def identity(repo: "git.Repo | Path") -> tuple[str, str] | None:
+    """The author git would record now (`git var GIT_AUTHOR_IDENT`: config and GIT_AUTHOR_* alike)."""
+    try:
+        ident = _git(repo, "var", "GIT_AUTHOR_IDENT")
+    except GitError:
+        return None
+    name, _, rest = ident.partition(" <")
+    email = rest.partition(">")[0]
+    return name.strip(), email.strip()

@@ -20,6 +20,9 @@ SOURCE = "Agentcfg-Source"
 REASON = "Agentcfg-Reason"
 APPROVED = "Agentcfg-Approved"  # --approve "reason": a max_risk refusal overridden on purpose
 SKIP_PATH = "Agentcfg-Skip-Path"  # --skip-path: how the promotion left the path
+ATTESTATION = "Agentcfg-Attestation"  # attest: the evidence's name
+VERDICT = "Agentcfg-Verdict"  # attest: passed | failed
+EVIDENCE = "Agentcfg-Evidence"  # promote: the evidence a gated promotion relied on
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 MAX_VALUE = 1000

@@ -16,6 +16,7 @@ from agentcfg.diff.compare import (
     orchestration,
     policies,
     prompts,
+    servers,
     tools,
 )
 from agentcfg.diff.compare.base import Pair, Row
@@ -30,4 +31,5 @@ COMPARERS: dict[str, Callable[[Pair], list[Row]]] = {
     "orchestration": orchestration.compare,
     "agents": agents.compare,
     "policies": policies.compare,
+    "mcp_servers": servers.compare,
 }

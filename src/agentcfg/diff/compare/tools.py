@@ -85,6 +85,12 @@ def compare(pair: Pair) -> list[Row]:
             if old != new:
                 same = pair.ctx.same_content("code", old, new)
                 rows.append(row(key, old, new, "reference-same-content" if same else "tool-code-changed"))
+        elif key == "handler":
+            if old != new:
+                rows.append(row(key, old, new, "tool-handler-changed"))
+        elif key == "server":
+            if old != new:
+                rows.append(row(key, old, new, "tool-server-changed"))
         elif key in ("title", "name"):
             rows += generic(pair, key, lambda _: "metadata")
         else:
