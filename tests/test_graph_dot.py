@@ -49,7 +49,7 @@ def drawn(svg: ET.Element, kind: str) -> int:
 
 def check(graph: Graph) -> ET.Element:
     svg = svg_of(to_dot(graph))
-    markers = 1 + graph.ends  # start, END
+    markers = (graph.entry in {n.name for n in graph.nodes}) + graph.ends  # start, END
     assert drawn(svg, "node") == len(graph.nodes) + markers
     assert drawn(svg, "edge") == len(graph.edges) + (graph.entry in {n.name for n in graph.nodes})
     assert not [el for el in svg.iter() if el.tag in (f"{SVG}script", f"{SVG}foreignObject")]

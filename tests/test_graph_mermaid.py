@@ -158,6 +158,7 @@ def test_a_big_change_draws_only_the_changed_part(rendered: dict[str, dict[str, 
     result = _ok(rendered["big-change-0"])
     assert 3 <= result["nodes"] < 40
     assert "score >= 9000" in result["text"] and "security" in result["text"]
+    assert "startnode" not in result["code"]  # the entry is far from the change: no start marker
 
 
 def test_graph_changes_agree_with_what_was_drawn(tmp_path: Path) -> None:
