@@ -8,7 +8,7 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/agentcfg-demo.XXXXXX")"
 trap 'echo; echo "The demo repository is left in $work for you to explore."' EXIT
 cd "$work"
 export NO_COLOR=1 GIT_CONFIG_NOSYSTEM=1
-git init -q -b main
+git init -q   # whatever branch name git picks: nothing in the example names one
 git config user.name "agentcfg demo"
 git config user.email "demo@example.com"
 git config commit.gpgsign false

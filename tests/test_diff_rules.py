@@ -1,4 +1,4 @@
-"""Every row of the risk table, exercised by a before/after pair (issue 4, "done when").
+"""Every row of the risk table, exercised by a before/after pair ("done when").
 
 Each case edits the shared manifest (or its resolutions), diffs old against new, and asserts
 that the expected artefact/field is reported under the rule, with the table's level and reason
@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from test_diff_support import FakeResolver, manifest, render
 
-from agentcfg.diff import RULES, artefact_digests, diff_configs, diff_digests
-from agentcfg.diff.result import Change, DiffResult
+from agentcfg.semdiff import RULES, artefact_digests, diff_configs, diff_digests
+from agentcfg.semdiff.result import Change, DiffResult
 
 Doc = dict[str, Any]
 FLOW = "orchestration/flow"

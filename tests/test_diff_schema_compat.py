@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from agentcfg.diff.schema_compat import compare_schemas
+from agentcfg.semdiff.schema_compat import compare_schemas
 
 BASE: dict[str, Any] = {
     "type": "object",

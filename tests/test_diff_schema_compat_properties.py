@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from agentcfg.diff.schema_compat import compare_schemas
+from agentcfg.semdiff.schema_compat import compare_schemas
 
 NAMES = ["a", "b", "c"]
 TYPES = ["string", "integer", "number", "boolean", "null", "array", "object"]

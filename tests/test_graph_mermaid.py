@@ -27,11 +27,11 @@ from graph_cases import (
     restructured,
 )
 
-from agentcfg.diff import diff_configs
 from agentcfg.graphs.changes import graph_changes
 from agentcfg.graphs.markdown import graph_pictures
 from agentcfg.graphs.mermaid import to_mermaid
 from agentcfg.graphs.model import graphs_of
+from agentcfg.semdiff import diff_configs
 
 HARNESS = ROOT / "tests" / "js"
 NODE = shutil.which("node")

@@ -10,7 +10,7 @@ import pytest
 from conftest import build_tree
 from test_toolformats import load_cases
 
-from agentcfg.validate import validate
+from agentcfg.validation import validate
 
 OPENAI = [
     {"type": "function", "function": {"name": "get.weather", "description": "Weather for a city.",

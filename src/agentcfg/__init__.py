@@ -15,19 +15,25 @@ __version__ = "0.1.0"
 _API = {
     "AgentcfgError": "agentcfg.errors",
     "Finding": "agentcfg.errors",
-    "validate": "agentcfg.validate",
-    "ValidationReport": "agentcfg.validate",
+    "validate": "agentcfg.validation",
+    "ValidationReport": "agentcfg.validation",
     "json_schema": "agentcfg.manifest.model",
     "init": "agentcfg.scaffold",
     "load": "agentcfg.runtime",
     "Config": "agentcfg.runtime",
     "import_tools": "agentcfg.toolformats",
     "export_tools": "agentcfg.toolformats",
-    # diff (issue 4); `agentcfg.diff` itself is the package: call `agentcfg.diff.diff(a, b)`
-    "diff_configs": "agentcfg.diff",
-    "DiffResult": "agentcfg.diff",
-    "RiskLevel": "agentcfg.diff",
-    # environments (issue 5); `render` stays `agentcfg.promotion.render`: `agentcfg.render` is a module
+    # A function's name is never also a module's here (`import agentcfg.x` rebinds `agentcfg.x`
+    # to the module): the modules are `validation`, `lockfile`, `semdiff` and `rendering`.
+    "lock": "agentcfg.lockfile",
+    "LockResult": "agentcfg.lockfile",
+    "verify": "agentcfg.lockfile",
+    "VerifyResult": "agentcfg.lockfile",
+    "diff": "agentcfg.semdiff",
+    "diff_configs": "agentcfg.semdiff",
+    "DiffResult": "agentcfg.semdiff",
+    "RiskLevel": "agentcfg.semdiff",
+    "render": "agentcfg.promotion",
     "promote": "agentcfg.promotion",
     "rollback": "agentcfg.promotion",
     "unhold": "agentcfg.promotion",

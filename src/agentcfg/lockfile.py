@@ -40,11 +40,11 @@ __all__ = [
 ]
 
 # The manifest model, pydantic and GitPython are imported inside the functions that need them:
-# a warm `lock` (nothing changed, see lockmemo.py) must not pay for them (issue 8).
+# a warm `lock` (nothing changed, see lockmemo.py) must not pay for them.
 if TYPE_CHECKING:
     from agentcfg.lockmemo import InputRecorder
     from agentcfg.project import Project
-    from agentcfg.render import Completed, Prepared, Resolver
+    from agentcfg.rendering import Completed, Prepared, Resolver
     from agentcfg.resolve import LiveResolver
 
 
@@ -206,7 +206,7 @@ def build_lock(project: "Project", resolver: "Resolver", *, tree: Any = None) ->
     tree answers the same; data and code are resolved every time.
     """
     from agentcfg.names import NAME_RE, OVERLAY_DIR
-    from agentcfg.render import complete
+    from agentcfg.rendering import complete
 
     tree = tree or project.worktree()
     base, base_files = _prepared(project, tree, None, resolver)
@@ -233,7 +233,7 @@ def _prepared(project: "Project", tree: Any, env: str | None,
     """(prepared config, referenced files) of ``env``: remembered, or loaded, checked and prepared."""
     from agentcfg import manifestmemo
     from agentcfg.names import NAME_RE
-    from agentcfg.render import EntryView
+    from agentcfg.rendering import EntryView
 
     memo_ok = env is None or bool(NAME_RE.match(env))
     remembered = manifestmemo.recall(project.state_dir, env) if memo_ok else None
@@ -245,7 +245,7 @@ def _prepared(project: "Project", tree: Any, env: str | None,
 
     from agentcfg import checks
     from agentcfg.manifest.loader import load_manifest
-    from agentcfg.render import prepare
+    from agentcfg.rendering import prepare
 
     answering = manifestmemo.AnsweringTree(tree)
     loaded = load_manifest(answering, env=env, cache=project.parse_cache)

@@ -2,7 +2,7 @@
 
 Kept free of heavy imports (no pydantic): commands that never type-check a manifest (`diff` of
 cached renders, `history`, `rollback`, `show`, the runtime's `load`) must not pay ~100 ms to
-build pydantic models just to learn that ids look like ``tools/<name>`` (issue 8).
+build pydantic models just to learn that ids look like ``tools/<name>``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`policies`: per-environment rules checked by `validate --env` and on promotion (SPEC §7)."""
+"""`policies`: per-environment rules checked by `validate --env` and on promotion."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Semantic checks run by `validate` after the manifest is type-checked (SPEC §5).
+"""Semantic checks run by `validate` after the manifest is type-checked.
 
 Each module checks one concern and appends findings to the :class:`~agentcfg.manifest.loader.Loaded`
 it is given. They only read; none raises for a user mistake.

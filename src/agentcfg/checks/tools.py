@@ -36,7 +36,7 @@ def schema_problems(schema: Any) -> list[tuple[tuple[Any, ...], str, str]]:
     """(path, code, message) for an unsafe or invalid JSON Schema. Never fetches anything.
 
     Memoised per process by the schema's canonical JSON: checking against the metaschema costs
-    ~1 ms, and `lock` checks the same schemas once per environment (issue 8).
+    ~1 ms, and `lock` checks the same schemas once per environment.
     """
     from agentcfg.canonical import canonical_json
 

@@ -1,4 +1,4 @@
-"""Environment commands: render, promote, rollback, unhold, history, status, show (SPEC §7)."""
+"""Environment commands: render, promote, rollback, unhold, history, status, show."""
 
 from __future__ import annotations
 
@@ -91,8 +91,13 @@ def promote(
     if result.outcome == "unchanged":
         ui.note(f"{ui.escape(dst)} already runs {result.digest}: nothing to promote")
         raise typer.Exit(0 if result.allowed else 1)
-    _changes_table(result.diff)
-    ui.note(f"risk: {_risk(result.risk)}" + (f" (max_risk {result.policy.max_risk})" if result.policy.max_risk else ""))
+    if result.previous_digest is None:
+        ui.line(f"first release of {ui.escape(dst)}: {result.artefacts} artefacts, no earlier release to compare "
+                f"with (see them with `agentcfg render {ui.escape(dst)}`)")
+    else:
+        _changes_table(result.diff)
+        ui.note(f"risk: {_risk(result.risk)}"
+                + (f" (max_risk {result.policy.max_risk})" if result.policy.max_risk else ""))
     from agentcfg.promotion.policy_gate import RISK_ORDER
 
     limit = result.policy.max_risk or "critical"

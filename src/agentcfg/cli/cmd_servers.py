@@ -9,7 +9,7 @@ import typer
 from agentcfg.cli.app import Format, app, output_format
 
 if TYPE_CHECKING:
-    from agentcfg.diff.risk import RiskLevel
+    from agentcfg.semdiff.risk import RiskLevel
     from agentcfg.servers import ServerCheck
 
 check_app = typer.Typer(
@@ -57,7 +57,7 @@ def check_servers_command(
     other servers are still checked).
     """
     from agentcfg.cli import ui
-    from agentcfg.diff.risk import RiskLevel
+    from agentcfg.semdiff.risk import RiskLevel
     from agentcfg.servers import check_servers
 
     level = RiskLevel.parse(fail_on) if fail_on is not None else None
@@ -73,8 +73,8 @@ def check_servers_command(
 def render_check_text(result: "ServerCheck", fail_on: "RiskLevel | None") -> list[str]:
     """Per server: its drift rendered like a diff (reviewed → live), or why it was unreachable."""
     from agentcfg.cli.ui import escape
-    from agentcfg.diff.formats.text import render_text
-    from agentcfg.diff.result import DiffResult, Side
+    from agentcfg.semdiff.formats.text import render_text
+    from agentcfg.semdiff.result import DiffResult, Side
 
     lines = [f"[bold]checked against {escape(result.against)}[/]"
              + (f" [dim]({escape(result.digest)})[/]" if result.digest else "")]

@@ -2,7 +2,7 @@
 
 Every string a user types (a revision, a ref, a URL) passes through :func:`safe_rev` or
 :func:`safe_url` before it reaches git, so it can never become a git option
-(``--upload-pack=...``, ``--output=...``) or an ``ext::`` transport (SPEC §9). GitPython's
+(``--upload-pack=...``, ``--output=...``) or an ``ext::`` transport. GitPython's
 exceptions are translated into :class:`agentcfg.errors.GitError` in this package and nowhere
 else. Callers use ``from agentcfg import gitio`` and ``gitio.<name>``:
 

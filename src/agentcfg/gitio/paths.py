@@ -1,4 +1,4 @@
-"""Release files (issue 5): one path's log with trailers, old blobs, commits of exactly one path."""
+"""Release files: one path's log with trailers, old blobs, commits of exactly one path."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 from agentcfg.gitio.repo import has_commits
 
-# --- release files (issue 5): one file's log, old blobs, commits of exactly one path ---------
+# --- release files: one file's log, old blobs, commits of exactly one path ---------
 
 # One `git log` with a custom format reads thousands of releases in milliseconds; a GitPython
 # walk over commit objects would take seconds. \x1e starts a record, \x1f separates fields.
@@ -41,7 +41,7 @@ def _git(repo: "git.Repo | Path", command: str, *args: str, **kwargs: object) ->
     """Run one git command; its failure becomes a GitError in git's own words.
 
     ``repo`` is a GitPython ``Repo``, or the repository's top folder: then git runs directly,
-    and commands on the incident path (rollback) never import GitPython (~70 ms, issue 8).
+    and commands on the incident path (rollback) never import GitPython (~70 ms).
     Either way stdout loses one trailing newline, as GitPython returns it.
     """
     if isinstance(repo, Path):

@@ -13,7 +13,7 @@ from agentcfg.graphs.mermaid import to_mermaid
 from agentcfg.graphs.style import DIFF_LEGEND, LEGEND
 
 if TYPE_CHECKING:
-    from agentcfg.diff.result import DiffResult
+    from agentcfg.semdiff.result import DiffResult
 
 
 def _plain(text: str) -> str:

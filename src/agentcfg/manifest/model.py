@@ -58,7 +58,7 @@ class Manifest(Strict):
         default_factory=dict, description="MCP servers that serve tools (a tool names its `server:`)")
 
 
-# Keys an environment overlay may set (SPEC §5: overlays only touch known sections).
+# Keys an environment overlay may set (an overlay that touches anything else is refused).
 OVERLAY_KEYS = tuple(k for k in Manifest.model_fields if k not in ("format_version", "name", "environments"))
 
 

@@ -1,4 +1,4 @@
-"""The policies of SPEC §7 as a promotion applies them to a rendered config.
+"""Environment policies as a promotion applies them to a rendered config.
 
 Which policy counts: `frozen` is read from HEAD only (a freeze is about now, and it also stops
 promotions of older revisions). The other rules are the strictest combination of the target

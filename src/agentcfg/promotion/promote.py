@@ -46,7 +46,8 @@ class PromoteResult:
     path_exception: str | None = None
     reason: str | None = None
     commit: str | None = None
-    diff: Any = None  # agentcfg.diff.DiffResult against DST's current release
+    diff: Any = None  # agentcfg.semdiff.DiffResult against DST's current release (None for a first release)
+    artefacts: int = 0  # how many artefacts the promoted config pins (the lock's count)
     evidence: list[Any] = field(default_factory=list)  # agentcfg.evidence.requirements.EvidenceCheck
     evidence_digest: str | None = None  # the digest the evidence had to be on
 
@@ -63,6 +64,7 @@ class PromoteResult:
             "reason": self.reason, "policy": self.policy.to_dict(),
             "refusals": [r.to_dict() for r in self.refusals],
             "diff": self.diff.to_dict() if self.diff is not None else None,
+            "artefacts": self.artefacts,
             "evidence_digest": self.evidence_digest, "evidence": [c.to_dict() for c in self.evidence],
         }
 
@@ -70,7 +72,7 @@ class PromoteResult:
 def promote(src: str, dst: str, *, root: Path | str = ".", dry_run: bool = False, no_commit: bool = False,
             expect_current: str | None = None, approve: str | None = None, skip_path: bool = False,
             reason: str | None = None) -> PromoteResult:
-    """Promote SRC (an environment or a git revision) into environment DST (SPEC §7).
+    """Promote SRC (an environment or a git revision) into environment DST.
 
     Raises :class:`agentcfg.promotion.safety.PromotionRefused` (exit 1) when a rule refuses
     it, unless ``dry_run``: then the refusals are in the result and nothing is written.
@@ -117,9 +119,13 @@ def _promote(target: EnvTarget, src: str, expected: str | None, *, dry_run: bool
         return result
     refusals += check_config(rendered.config, policy)
     refusals += _evidence(target, source, result, approve)
-    result.diff = _diff(current, rendered.config)
-    result.risk = result.diff.max_risk.name
-    if policy.max_risk and RISK_ORDER.index(result.risk) > RISK_ORDER.index(policy.max_risk):
+    # Counted as the lock counts them: every artefact, each environment's policy included.
+    result.artefacts = len(rendered.artefacts) + len(rendered.config.get("policies") or {})
+    # A first release has nothing to be compared with: no diff, no risk, so `max_risk` (a bound
+    # on the change from the current release) has nothing to bound; the other policies apply.
+    result.diff = _diff(current, rendered.config) if current is not None else None
+    result.risk = result.diff.max_risk.name if result.diff is not None else "none"
+    if policy.max_risk and result.diff is not None and RISK_ORDER.index(result.risk) > RISK_ORDER.index(policy.max_risk):
         if approve:
             result.approved = redact_text(approve)
         else:
@@ -211,7 +217,7 @@ def _too_risky(dst: str, limit: str, diff: Any) -> Refusal:
 
 
 def _diff(current: ReleaseFile | None, config: dict[str, Any]) -> Any:
-    from agentcfg.diff import diff_configs
+    from agentcfg.semdiff import diff_configs
 
     return diff_configs(current.config if current else None, config)
 

@@ -138,7 +138,7 @@ def _pending(project: Project, row: EnvStatus, previous: EnvStatus | None) -> No
     if rendered.digest == row.digest:
         row.pending, row.pending_risk = {}, "none"
         return
-    from agentcfg.diff import diff_configs
+    from agentcfg.semdiff import diff_configs
 
     current = EnvTarget(project, row.env).current() if row.digest else None
     diff = diff_configs(current.config if current else None, rendered.config)

@@ -1,4 +1,4 @@
-"""Commit messages of promote/rollback/unhold and their git trailers (SPEC §7).
+"""Commit messages of promote/rollback/unhold and their git trailers.
 
 The trailers make `history` fast (one `git log` reads them all) and make the log readable by
 other tools (`git log --format='%(trailers:key=Agentcfg-Digest)'`). They are a cache of what the

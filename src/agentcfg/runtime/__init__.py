@@ -1,4 +1,4 @@
-"""The runtime API: load an environment's deployed config in an agent process (SPEC §8).
+"""The runtime API: load an environment's deployed config in an agent process.
 
     import agentcfg
 

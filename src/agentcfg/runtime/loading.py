@@ -1,6 +1,6 @@
 """`agentcfg.load`: the deployed config of an environment, verified, with secrets resolved.
 
-This is the runtime side of the GitOps loop (SPEC §8). An agent process calls
+This is the runtime side of the GitOps loop. An agent process calls
 ``agentcfg.load("production")`` at start-up: the release file is read, its config is hashed and
 compared with the digest it claims (a mismatch is an error, never a silent load), and only then
 are ``${env:NAME}`` references replaced by the process's environment variables. Resolved values

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agentcfg.diff.result import Change
-from agentcfg.diff.risk import RiskLevel
+from agentcfg.semdiff.result import Change
+from agentcfg.semdiff.risk import RiskLevel
 from agentcfg.errors import AgentcfgError, ExitCode, UsageError
 from agentcfg.servers.drift import ToolDrift, compare_served, declared_tools
 
@@ -107,7 +107,7 @@ class ServerCheck:
 
 def reviewed_config(root: str | Path = ".", env: str | None = None) -> tuple[str, str | None, dict[str, Any]]:
     """(label, root digest, config) of the release of ``env``, or of the working tree's render."""
-    from agentcfg.diff.sides import load_side
+    from agentcfg.semdiff.sides import load_side
     from agentcfg.project import Project
 
     project = Project.find(Path(root))

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from agentcfg.diff.result import Change
-from agentcfg.diff.risk import rule
+from agentcfg.semdiff.result import Change
+from agentcfg.semdiff.risk import rule
 
 MCP_TOOL_KEYS = ("title", "description", "inputSchema", "outputSchema", "annotations")
 """The fields of a tool a server defines (the tool's name is the key it is matched by)."""
@@ -53,8 +53,8 @@ def declared_tools(config: Mapping[str, Any], server: str) -> dict[str, dict[str
 
 def compare_served(server: str, config: Mapping[str, Any], served: list[dict[str, Any]]) -> ToolDrift:
     """Compare what ``server`` served with the tools ``config`` declares for it."""
-    from agentcfg.diff.engine import diff_configs
-    from agentcfg.diff.impact import ImpactGraph
+    from agentcfg.semdiff.engine import diff_configs
+    from agentcfg.semdiff.impact import ImpactGraph
     from agentcfg.toolformats.importing import import_tools
 
     declared = declared_tools(config, server)
@@ -79,7 +79,7 @@ def compare_served(server: str, config: Mapping[str, Any], served: list[dict[str
 
 
 def _whole(aid: str, kind: str, old: Any, new: Any, rule_id: str, graph: Any) -> Change:
-    from agentcfg.diff.redaction import display
+    from agentcfg.semdiff.redaction import display
 
     found = rule(rule_id)
     impact = list(graph.impact(aid)) if rule_id == MISSING else []

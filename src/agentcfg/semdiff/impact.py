@@ -1,4 +1,4 @@
-"""Blast radius: which agents and graphs use an artefact, transitively (SPEC §6).
+"""Blast radius: which agents and graphs use an artefact, transitively.
 
 The reverse dependency graph has an edge from every artefact to each artefact that uses it:
 

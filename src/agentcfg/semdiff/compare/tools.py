@@ -10,8 +10,8 @@ from typing import Any
 
 from agentcfg.artefacts.hints import ANNOTATION_DEFAULTS, effective_hints
 from agentcfg.canonical import pretty_json
-from agentcfg.diff.compare.base import MISSING, Pair, Row, generic, row, unified
-from agentcfg.diff.schema_compat import compare_schemas
+from agentcfg.semdiff.compare.base import MISSING, Pair, Row, generic, row, unified
+from agentcfg.semdiff.schema_compat import compare_schemas
 
 # hint → (the value that means "more side effects", rule when gained, rule when dropped)
 _HINT_RULES = {

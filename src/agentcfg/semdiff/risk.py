@@ -1,6 +1,6 @@
-"""THE risk table: every rule that gives a change its level, as data (SPEC §6).
+"""THE risk table: every rule that gives a change its level, as data.
 
-The engine (``agentcfg.diff.engine`` and ``agentcfg.diff.sections``) decides *which* rule a
+The engine (``agentcfg.semdiff.engine`` and ``agentcfg.semdiff.sections``) decides *which* rule a
 change falls under; this table alone decides *how risky* that is and *why*. ``docs/risk.md``
 holds the same table for people, and ``tests/test_diff_risk_table.py`` checks they agree, so the
 docs can never drift from the code.

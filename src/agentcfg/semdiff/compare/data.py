@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agentcfg.diff.compare.base import Pair, Row, generic, newly_declared, row, same
+from agentcfg.semdiff.compare.base import Pair, Row, generic, newly_declared, row, same
 
 DERIVED = ("size", "files", "md5")  # follow the digest; shown in its row's details
 SOURCES = ("path", "dvc", "uri", "version", "etag")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from agentcfg.diff.result import Change, DiffResult
-from agentcfg.diff.risk import RiskLevel
+from agentcfg.semdiff.result import Change, DiffResult
+from agentcfg.semdiff.risk import RiskLevel
 
 SHORT = 80
 

@@ -1,13 +1,13 @@
 """Per-kind comparers: what makes a change of each artefact kind risky, one module per kind.
 
-Each module's ``compare(pair)`` returns rows naming rules of ``agentcfg.diff.risk``.
+Each module's ``compare(pair)`` returns rows naming rules of ``agentcfg.semdiff.risk``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from agentcfg.diff.compare import (
+from agentcfg.semdiff.compare import (
     agents,
     code,
     data,
@@ -19,7 +19,7 @@ from agentcfg.diff.compare import (
     servers,
     tools,
 )
-from agentcfg.diff.compare.base import Pair, Row
+from agentcfg.semdiff.compare.base import Pair, Row
 
 COMPARERS: dict[str, Callable[[Pair], list[Row]]] = {
     "code": code.compare,

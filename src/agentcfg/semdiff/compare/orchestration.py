@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agentcfg.diff.compare.base import (
+from agentcfg.semdiff.compare.base import (
     MISSING,
     Pair,
     Row,

@@ -8,7 +8,7 @@ import math
 import re
 from typing import Any
 
-from agentcfg.diff.compare.base import MISSING, Pair, Row, generic, newly_declared, row, same
+from agentcfg.semdiff.compare.base import MISSING, Pair, Row, generic, newly_declared, row, same
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400, "y": 365 * 86400}
 _TTL_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([smhdwy])")

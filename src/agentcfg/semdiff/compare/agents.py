@@ -6,7 +6,7 @@ is reported but low: the agent runs the same definition as before.
 
 from __future__ import annotations
 
-from agentcfg.diff.compare.base import Pair, Row, generic, named_list, row, same
+from agentcfg.semdiff.compare.base import Pair, Row, generic, named_list, row, same
 
 # field → (section it references, rule when it points at different content)
 REFERENCES = {

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from agentcfg.artefacts.template_vars import TemplateSyntaxError, template_variables
-from agentcfg.diff.compare.base import Pair, Row, generic, row, unified
+from agentcfg.semdiff.compare.base import Pair, Row, generic, row, unified
 
 
 def _used(prompt: dict[str, Any]) -> set[str]:

@@ -69,13 +69,16 @@ def validate(root: Path | str = ".", *, env: str | None = None) -> ValidationRep
 
     project = Project.find(root)
     recorder = InputRecorder(project.root, project.repo_root)
-    report = validate_tree(project, env=env, tree=RecordingTree(project.worktree(), recorder))
+    report = validate_tree(project, env=env, tree=RecordingTree(project.worktree(), recorder), refs=recorder.refs)
     if (project.root / MANIFEST_FILE).is_file():
-        validatememo.save(project.root, project.repo_root, env, recorder.files, report.to_dict())
+        validatememo.save(project.root, project.repo_root, env, recorder.files, report.to_dict(),
+                          refs=recorder.refs)
     return report
 
 
-def validate_tree(project: Project, *, env: str | None = None, tree: Any = None) -> ValidationReport:
+def validate_tree(project: Project, *, env: str | None = None, tree: Any = None,
+                  refs: list[tuple[str, str, str]] | None = None) -> ValidationReport:
+    """Validate the working tree; the local code refs resolved are appended to ``refs``."""
     from agentcfg import checks
     from agentcfg.manifest.loader import load_manifest
 
@@ -90,6 +93,12 @@ def validate_tree(project: Project, *, env: str | None = None, tree: Any = None)
     for target in targets:
         loaded = base if target is None else load_manifest(tree, env=target, cache=cache)
         checks.run_all(loaded)
+        if loaded.manifest is not None:
+            from agentcfg.checks import refs as ref_check
+
+            resolved = ref_check.check(loaded, project)
+            if refs is not None:
+                refs.extend(r for r in resolved if r not in refs)
         if target is not None and loaded.manifest is not None:
             from agentcfg.policy import check_policies
 

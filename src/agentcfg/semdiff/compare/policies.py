@@ -1,4 +1,4 @@
-"""Policies (per environment): any change that lowers a guard rail is critical (SPEC §6).
+"""Policies (per environment): any change that lowers a guard rail is critical.
 
 Weakening: ``frozen`` true → false, ``max_risk`` raised or removed, ``require_pinned_models``
 true → false, a ``require_approval_for`` kind removed, a ``require_evidence`` requirement
@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from agentcfg.diff.compare.base import MISSING, Pair, Row, generic, row, same
-from agentcfg.diff.risk import RiskLevel
+from agentcfg.semdiff.compare.base import MISSING, Pair, Row, generic, row, same
+from agentcfg.semdiff.risk import RiskLevel
 
 WEAK, STRONG = "policy-weakened", "policy-strengthened"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from agentcfg.diff.risk import RiskLevel
+from agentcfg.semdiff.risk import RiskLevel
 
 FORMAT_VERSION = 1
 

@@ -1,15 +1,15 @@
 """The terminal rendering: rich markup lines, grouped by artefact kind, then a summary line.
 
-Only markup is produced here; ``agentcfg.cli.ui`` (the one module importing rich) prints it,
-escaping every user-supplied string through ``ui.escape`` first.
+Only markup is produced here, every user-supplied string escaped (:mod:`agentcfg.markup`);
+``agentcfg.cli.ui``, the one module importing rich, prints it.
 """
 
 from __future__ import annotations
 
-from agentcfg.cli.ui import RISK_STYLE, escape
-from agentcfg.diff.formats.values import by_artefact, change_text, extra_lines, group_risk, summary
-from agentcfg.diff.result import DiffResult
-from agentcfg.diff.risk import RiskLevel
+from agentcfg.markup import RISK_STYLE, escape
+from agentcfg.semdiff.formats.values import by_artefact, change_text, extra_lines, group_risk, summary
+from agentcfg.semdiff.result import DiffResult
+from agentcfg.semdiff.risk import RiskLevel
 
 MARK = {"added": "+", "removed": "-", "changed": "~", "renamed": "»"}
 DIFF_STYLE = {"+": "green", "-": "red", "@": "cyan"}

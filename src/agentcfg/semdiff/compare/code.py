@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from agentcfg.diff.compare.base import Pair, Row, generic, same
+from agentcfg.semdiff.compare.base import Pair, Row, generic, same
 
 RESOLVED = ("commit", "tree", "repo", "path")
 

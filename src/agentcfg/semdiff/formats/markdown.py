@@ -10,9 +10,9 @@ from __future__ import annotations
 import html
 import re
 
-from agentcfg.diff.formats.values import by_artefact, change_text, extra_lines, group_risk, summary
-from agentcfg.diff.result import Change, DiffResult
-from agentcfg.diff.risk import RiskLevel
+from agentcfg.semdiff.formats.values import by_artefact, change_text, extra_lines, group_risk, summary
+from agentcfg.semdiff.result import Change, DiffResult
+from agentcfg.semdiff.risk import RiskLevel
 from agentcfg.graphs.markdown import graph_pictures
 
 ICON = {"critical": "🔴", "high": "🟠", "medium": "🟡", "low": "🔵", "none": "⚪"}

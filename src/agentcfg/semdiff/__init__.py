@@ -1,10 +1,10 @@
-"""Semantic diff with risk and blast radius (SPEC §6): ``agentcfg diff`` as a library.
+"""Semantic diff with risk and blast radius: ``agentcfg diff`` as a library.
 
 * :func:`diff_configs` compares two rendered configs (pure, fast);
 * :func:`diff` resolves two sides the way the CLI does (git revisions, ``env:NAME``, release or
   lock files, ``.``) and compares them.
 
-Risk levels and their reasons come from one table, :data:`agentcfg.diff.risk.RULES`, which
+Risk levels and their reasons come from one table, :data:`agentcfg.semdiff.risk.RULES`, which
 ``docs/risk.md`` mirrors.
 """
 
@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agentcfg.diff.engine import artefact_digests, diff_configs, diff_digests
-from agentcfg.diff.result import Change, DiffResult, Side
-from agentcfg.diff.risk import RULES, RiskLevel, Rule
+from agentcfg.semdiff.engine import artefact_digests, diff_configs, diff_digests
+from agentcfg.semdiff.result import Change, DiffResult, Side
+from agentcfg.semdiff.risk import RULES, RiskLevel, Rule
 
 DEFAULT_OLD, DEFAULT_NEW = "HEAD", "."
 
@@ -27,7 +27,7 @@ def diff(a: str | None = None, b: str | None = None, *, root: Path | str = ".", 
     environment (its overlay applied). When either side is a lock file only artefact digests
     are compared (rules ``digest-only-*``). Raises :class:`~agentcfg.errors.AgentcfgError`.
     """
-    from agentcfg.diff.sides import load_side
+    from agentcfg.semdiff.sides import load_side
     from agentcfg.project import Project
 
     base = Path(root)

@@ -1,6 +1,6 @@
 """Turn what a user typed as a side of ``agentcfg diff`` into a config (or a lock's digests).
 
-A side is one of (SPEC §4):
+A side is one of:
 
 * ``.``: the working tree, rendered live;
 * ``env:NAME``: the release of environment NAME (``releases/NAME.json`` in the working tree);
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agentcfg.diff.result import Side
+from agentcfg.semdiff.result import Side
 from agentcfg.errors import AgentcfgError, Location, UsageError
 from agentcfg.names import MANIFEST_FILE, NAME_RE
 from agentcfg.project import Project

@@ -7,7 +7,7 @@ same code, but acting as someone else or behaving differently.
 
 from __future__ import annotations
 
-from agentcfg.diff.compare.base import Pair, Row, generic, row
+from agentcfg.semdiff.compare.base import Pair, Row, generic, row
 
 
 def compare(pair: Pair) -> list[Row]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agentcfg.diff.compare.base import Pair, Row, generic, named_list, row, same
+from agentcfg.semdiff.compare.base import Pair, Row, generic, named_list, row, same
 from agentcfg.pinning import is_pinned
 
 IDENTITY = ("id", "provider", "kind", "dims")

@@ -4,7 +4,7 @@ Fast path first: each artefact's canonical digest is compared, and only artefact
 digests differ are walked field by field (a 2,000-artefact config with 1% changed deep-diffs
 20 artefacts). Artefacts are matched by name; an added and a removed artefact with identical
 content are one rename. Which risk rule a field change falls under is decided by the per-kind
-comparers in ``agentcfg.diff.compare``; its level and reason come from ``agentcfg.diff.risk``.
+comparers in ``agentcfg.semdiff.compare``; its level and reason come from ``agentcfg.semdiff.risk``.
 """
 
 from __future__ import annotations
@@ -12,14 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from agentcfg.canonical import digest_value
-from agentcfg.diff.compare import COMPARERS
-from agentcfg.diff.compare.base import Context, Pair, Row, content_key, leaves, row
-from agentcfg.diff.compare.models import floats
-from agentcfg.diff.compare.policies import has_rules
-from agentcfg.diff.impact import ImpactGraph
-from agentcfg.diff.redaction import display, display_diff, secret_appears
-from agentcfg.diff.result import Change, DiffResult, Side
-from agentcfg.diff.risk import strongest
+from agentcfg.semdiff.compare import COMPARERS
+from agentcfg.semdiff.compare.base import Context, Pair, Row, content_key, leaves, row
+from agentcfg.semdiff.compare.models import floats
+from agentcfg.semdiff.compare.policies import has_rules
+from agentcfg.semdiff.impact import ImpactGraph
+from agentcfg.semdiff.redaction import display, display_diff, secret_appears
+from agentcfg.semdiff.result import Change, DiffResult, Side
+from agentcfg.semdiff.risk import strongest
 from agentcfg.names import SECTIONS
 
 ORDER = (*SECTIONS, "policies")
@@ -56,7 +56,7 @@ def diff_configs(old: dict[str, Any] | None, new: dict[str, Any] | None, *,
     for odd content: an unexpected shape is reported as an ``unclassified`` change.
 
     ``old_digests``/``new_digests`` (a render's ``artefacts``: id → digest of the rendered entry)
-    spare re-hashing every unchanged artefact (issue 8); data entries are always re-hashed,
+    spare re-hashing every unchanged artefact; data entries are always re-hashed,
     since a render records their *content* digest there.
     """
     old, new = old or {}, new or {}
@@ -78,7 +78,7 @@ def diff_configs(old: dict[str, Any] | None, new: dict[str, Any] | None, *,
 
     impact = ImpactGraph(old, new)
     # The graphs of each side alone are needed only for removed or added artefacts (who used
-    # them): built on first use, they cost nothing on the usual pull request (issue 8).
+    # them): built on first use, they cost nothing on the usual pull request.
     users: dict[str, ImpactGraph] = {}
 
     def side_users(which: str) -> ImpactGraph:

@@ -2,7 +2,7 @@
 
 A comparer receives one :class:`Pair` (the same artefact in the old and the new config, already
 known to differ) and returns :class:`Row` objects naming the risk rules that apply. The engine
-turns rows into :class:`~agentcfg.diff.result.Change` objects (level and reason from the risk
+turns rows into :class:`~agentcfg.semdiff.result.Change` objects (level and reason from the risk
 table, impact, redaction).
 """
 
