@@ -182,3 +182,15 @@ def test_text_and_json_keep_the_edge_list(example_repo: Path, cli: Cli) -> None:
     data = json.loads(cli("diff", "HEAD~1", "HEAD", "--format", "json").stdout)
     assert [c["path"] for c in data["changes"]] == ["edges[approve_refund->execute_refund].when"]
     assert "config" not in json.dumps(data["new"])  # the configs stay out of the JSON
+
+
+def test_the_library_call_is_agentcfg_graph(example_repo: Path) -> None:
+    import inspect
+
+    import agentcfg
+    from agentcfg.graphs.mermaid import to_mermaid
+
+    assert inspect.isfunction(agentcfg.graph) and "graph" in agentcfg.__all__
+    report = agentcfg.graph("production", root=example_repo, name="support_flow")
+    assert isinstance(report, agentcfg.GraphReport) and report.environment == "production"
+    assert "approvers: support-leads" in to_mermaid(report.graphs[0])

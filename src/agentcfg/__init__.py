@@ -54,6 +54,9 @@ _API = {
     "ApprovalRequest": "agentcfg.runtime",
     "Decision": "agentcfg.runtime",
     "ToolCallEvent": "agentcfg.runtime",
+    # pictures of the orchestration; the package is `agentcfg.graphs`, so no name clash
+    "graph": "agentcfg.graphs",
+    "GraphReport": "agentcfg.graphs",
 }
 
 __all__ = ["__version__", *_API]
