@@ -177,3 +177,15 @@ def test_hostile_text_never_reaches_the_source_raw() -> None:
     assert not re.search(r"(?<!\\)(?:\\\\)*\\N", dot)  # no escString DOT would expand
     assert all(len(line) < 2000 for line in mermaid.splitlines())
     assert HOSTILE[-1] not in mermaid
+
+
+def test_secret_looking_literals_are_redacted_before_escaping() -> None:
+    from hardening.canaries import CANARIES
+
+    for secret in CANARIES.values():
+        config = _small(edges=[{"from": "a", "to": "b", "when": f"token == '{secret}'"}],
+                        nodes={"a": {"agent": "x"}, "b": {"human": {"approvers": [secret]}}})
+        (graph,) = graphs_of(config)
+        for text in (to_mermaid(graph), to_dot(graph)):
+            assert secret not in text and mermaid_text(secret) not in text and dot_text(secret) not in text
+            assert "redacted" in text
