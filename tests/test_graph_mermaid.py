@@ -24,9 +24,11 @@ from graph_cases import (
     demo_pull_request,
     example_config,
     hostile_config,
+    hostile_manifest_repo,
     restructured,
 )
 
+from agentcfg.graphs import graph
 from agentcfg.graphs.changes import graph_changes
 from agentcfg.graphs.markdown import graph_pictures
 from agentcfg.graphs.mermaid import to_mermaid
@@ -77,6 +79,7 @@ def _cases(tmp: Path) -> dict[str, str]:
         "big-200": to_mermaid(graphs_of(big)[0]),
         "hostile": to_mermaid(graphs_of(hostile_config())[0]),
         "hostile-untitled-lr": to_mermaid(graphs_of(hostile_config())[0], titled=False, direction="LR"),
+        "hostile-manifest": to_mermaid(graph(root=hostile_manifest_repo(tmp)).graphs[0]),
     }
     for name, old, new in (("demo-pr", example, demo_pull_request(example)),
                            ("restructured", example, restructured(example)),
@@ -138,6 +141,13 @@ def test_hostile_labels_are_text_never_markup(rendered: dict[str, dict[str, Any]
         for expected in EXPECTED_TEXTS:
             assert expected in result["text"], (name, expected)
         assert result["nodes"] == len(graphs_of(hostile_config())[0].nodes) + 2
+
+
+def test_hostile_text_written_in_the_manifest_stays_text(rendered: dict[str, dict[str, Any]]) -> None:
+    result = _ok(rendered["hostile-manifest"])
+    assert result["nodes"] == 8
+    for expected in ('answer "FAQ" <b>#1</b>; [x]', "<script>alert(1)</script>", "`code`"):
+        assert expected in result["text"], expected
 
 
 def test_the_demo_pull_request_marks_the_agents_it_changes(rendered: dict[str, dict[str, Any]]) -> None:
