@@ -26,7 +26,7 @@ from typing import Any
 
 from agentcfg.statcache import RACY_NS, now_ns
 
-MEMO_FORMAT = 1
+MEMO_FORMAT = 2  # 2: lock format 2 (a memo of a format 1 lock must not vouch for it)
 MEMO_NAME = "lock-inputs.json"
 _MANIFEST = "agentcfg.yaml"  # = manifest.model.MANIFEST_FILE, not imported: it pulls in pydantic
 _LOCK = "agentcfg.lock"

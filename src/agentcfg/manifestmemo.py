@@ -26,7 +26,7 @@ from typing import Any
 from agentcfg.render import Prepared
 from agentcfg.statcache import RACY_NS, now_ns
 
-MEMO_FORMAT = 2
+MEMO_FORMAT = 3  # 3: static parts as RFC 8785 text
 
 
 def _fingerprint(op: str, answer: Any) -> Any:

@@ -8,8 +8,10 @@ exactly, and a second `diff HEAD~1 HEAD` or `promote` of the same commit loads i
 ``.agentcfg/cache/renders/`` instead of reading and checking thousands of files again (issue 8:
 diff of a 2,000-artefact project ≤ 500 ms).
 
-Every hit is re-verified: the stored config's canonical JSON must hash to its root digest, so a
-damaged entry is ignored, never promoted. Commits without a lock (rendered partly from live state) are never
+Every hit is re-verified: the stored config's bytes must hash to the sha256 recorded with them, so a
+damaged entry is ignored, never promoted. The body is Python's JSON of the config, not its RFC
+8785 form: that form writes ``0.0`` as ``0``, and a release written from a cache hit must be
+byte for byte the one written from a fresh render. Commits without a lock (rendered partly from live state) are never
 cached. Only the newest :data:`KEEP` entries are kept.
 """
 
@@ -22,7 +24,7 @@ from pathlib import Path
 
 from agentcfg.render import Rendered
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 KEEP = 32
 
 
@@ -39,11 +41,10 @@ def get(state_dir: Path, tree_sha: str, subdir: str, env: str | None) -> Rendere
     try:
         head_line, _, body = path.read_bytes().partition(b"\n")
         head = json.loads(head_line)
-        # The body is the config's canonical JSON, so its sha256 *is* the root digest: a damaged
-        # or edited entry is caught for the price of one hash, never promoted.
+        # A damaged or edited entry is caught for the price of one hash, never promoted.
         if head["tree"] != tree_sha or head["subdir"] != subdir or head["environment"] != env:
             return None
-        if "sha256:" + hashlib.sha256(body).hexdigest() != head["digest"]:
+        if hashlib.sha256(body).hexdigest() != head["body_sha256"]:
             return None
         rendered = Rendered(env, json.loads(body), head["digest"], head["artefacts"])
     except (OSError, ValueError, KeyError, TypeError):
@@ -57,13 +58,14 @@ def get(state_dir: Path, tree_sha: str, subdir: str, env: str | None) -> Rendere
 
 def put(state_dir: Path, tree_sha: str, subdir: str, rendered: Rendered) -> None:
     """Store ``rendered`` (best effort: a read-only checkout only loses speed)."""
-    from agentcfg.canonical import atomic_write, canonical_json
+    from agentcfg.canonical import atomic_write, legacy_canonical_json
     from agentcfg.project import ensure_state_dir
 
     path = _path(state_dir, tree_sha, subdir, rendered.environment)
+    body = legacy_canonical_json(rendered.config)
     head = {"format_version": CACHE_FORMAT, "tree": tree_sha, "subdir": subdir, "environment": rendered.environment,
-            "digest": rendered.digest, "artefacts": rendered.artefacts}
-    body = canonical_json(rendered.config)
+            "digest": rendered.digest, "artefacts": rendered.artefacts,
+            "body_sha256": hashlib.sha256(body.encode("utf-8")).hexdigest()}
     try:
         ensure_state_dir(state_dir)
         atomic_write(path, json.dumps(head, separators=(",", ":")) + "\n" + body, cache=True)

@@ -94,7 +94,7 @@ def _render_locked(project: Project, tree: GitTree, data: bytes, env: str | None
     if hit is not None:
         return hit
     origin = f"{rev}:{LOCK_FILE}"
-    lock = parse_lock(data, origin)
+    lock = parse_lock(data, origin, legacy=True)  # only its resolutions are read; they outlive format 1
 
     from agentcfg.manifest.loader import load_manifest
     from agentcfg.render import render_loaded

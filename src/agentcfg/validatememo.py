@@ -22,7 +22,7 @@ from typing import Any
 from agentcfg.lockmemo import find_root, signatures_hold, trusted_signatures
 from agentcfg.statcache import now_ns
 
-MEMO_FORMAT = 1
+MEMO_FORMAT = 2  # 2: numbers JSON cannot carry are findings
 MEMO_NAME = "validate-inputs.json"
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from agentcfg.canonical import canonical_json
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: digests over RFC 8785
 KEEP = 16  # releases remembered: a few per environment is plenty
 
 # Where the diff engine marks a change irreversible (memory embedder/dims/schema, embedding
