@@ -36,6 +36,10 @@ _API = {
     "show": "agentcfg.promotion",
     "PromoteResult": "agentcfg.promotion",
     "RollbackResult": "agentcfg.promotion",
+    # OCI registries: `agentcfg publish`, and load("oci://...") falling back to the cache in an outage
+    "publish": "agentcfg.ocio",
+    "PublishResult": "agentcfg.ocio",
+    "RegistryFallbackWarning": "agentcfg.runtime.loading",
 }
 
 __all__ = ["__version__", *_API]

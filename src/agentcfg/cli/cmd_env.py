@@ -23,7 +23,8 @@ _FORMAT = typer.Option(None, "--format", help="Output format: text or json.")
              "agentcfg render production --tools-format openai")
 def render(
     ctx: typer.Context,
-    env: str = typer.Argument(..., metavar="ENV", help="The environment to render (its overlay is applied)."),
+    env: str = typer.Argument(..., metavar="ENV", help="The environment to render (its overlay is applied), or an "
+                                                        "oci:// reference to a published release."),
     rev: Optional[str] = typer.Option(None, "--rev", metavar="REV",
                                       help="Render from this git revision (read from git objects, pinned by "
                                            "its agentcfg.lock) instead of the working tree."),
@@ -31,21 +32,33 @@ def render(
     tools_format: Optional[str] = typer.Option(None, "--tools-format", metavar="FMT",
                                                help="Print only the tools, shaped for mcp, openai, "
                                                     "openai-responses or anthropic."),
+    plain_http: bool = typer.Option(False, "--plain-http",
+                                    help="For an oci:// ENV on localhost, 127.0.0.1 or [::1]: HTTP without TLS."),
 ) -> None:
     """Print the fully rendered config of an environment and its root digest: manifest plus
     overlay, prompts and tool definitions inline, data and code by digest/commit, ${env:NAME}
-    references left as references. This is exactly what `promote` would write.
+    references left as references. This is exactly what `promote` would write. With an
+    oci://REGISTRY/REPOSITORY:TAG (or @sha256:...) ENV, the published release's config, verified.
     """
     from agentcfg.cli import ui
     from agentcfg.promotion import render as do_render
     from agentcfg.secrets import redact
 
-    rendered = do_render(env, root=".", rev=rev)
-    data: Any = {"environment": env, "digest": rendered.digest, "config": rendered.config}
+    if env.startswith("oci://"):
+        from agentcfg.cli.cmd_oci import render_ref
+        from agentcfg.errors import UsageError
+
+        if rev is not None:
+            raise UsageError("--rev does not apply to an oci:// reference (a published release is already rendered)")
+        env, digest, config = render_ref(env, plain_http)
+    else:
+        rendered = do_render(env, root=".", rev=rev)
+        digest, config = rendered.digest, rendered.config
+    data: Any = {"environment": env, "digest": digest, "config": config}
     if tools_format is not None:
         from agentcfg.toolformats import export_tools
 
-        data = export_tools(rendered.config.get("tools") or {}, tools_format)
+        data = export_tools(config.get("tools") or {}, tools_format)
     data = redact(data)
     if output_format(ctx, fmt) == "json":
         ui.print_json(data)
@@ -53,7 +66,7 @@ def render(
         from agentcfg.yamlio import dump_yaml
 
         ui.print_raw(dump_yaml(data))
-    ui.note(f"{ui.escape(env)} {rendered.digest}")
+    ui.note(f"{ui.escape(env)} {digest}")
 
 
 @app.command(epilog="Examples: agentcfg promote HEAD staging · agentcfg promote staging production --dry-run · "
@@ -230,16 +243,26 @@ def status(ctx: typer.Context, fmt: Optional[Format] = _FORMAT) -> None:
 def show(
     ctx: typer.Context,
     digest: str = typer.Argument(..., metavar="DIGEST",
-                                 help="A root digest: full, without sha256:, or a unique prefix (7+ hex)."),
+                                 help="A root digest: full, without sha256:, or a unique prefix (7+ hex); or an "
+                                      "oci:// reference to a published release."),
     fmt: Optional[Format] = _FORMAT,
+    plain_http: bool = typer.Option(False, "--plain-http",
+                                    help="For an oci:// reference on localhost, 127.0.0.1 or [::1]: HTTP without TLS."),
 ) -> None:
     """Find the release with this root digest in any environment's history and print it: the
-    link from a runtime trace back to the exact config.
+    link from a runtime trace back to the exact config. With oci://REGISTRY/REPOSITORY:TAG (or
+    @sha256:...), the published release, verified, with its manifest digest.
     """
     from agentcfg.canonical import pretty_json
     from agentcfg.cli import ui
     from agentcfg.promotion import show as do_show
     from agentcfg.secrets import redact
+
+    if digest.startswith("oci://"):
+        from agentcfg.cli.cmd_oci import show_ref
+
+        show_ref(ctx, digest, fmt, plain_http)
+        return
 
     found = do_show(digest, root=".")
     release = redact(found[0].release.to_dict())
