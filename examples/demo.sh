@@ -8,7 +8,7 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/agentcfg-demo.XXXXXX")"
 trap 'echo; echo "The demo repository is left in $work for you to explore."' EXIT
 cd "$work"
 export NO_COLOR=1 GIT_CONFIG_NOSYSTEM=1
-git init -q -b main
+git init -q   # whatever branch name git picks: nothing in the example names one
 git config user.name "agentcfg demo"
 git config user.email "demo@example.com"
 git config commit.gpgsign false
@@ -30,6 +30,12 @@ step agentcfg lock --check
 echo; echo "== 3. Promote the commit to staging, then staging to production"
 step agentcfg promote HEAD staging --reason "first release"
 step agentcfg promote staging production --reason "first release"
+
+echo; echo "== 3b. The refunds agent runs from the staging release: every tool call guarded, refunds approved"
+# the python that runs agentcfg (its console script's interpreter), so `import agentcfg` works
+py="$(sed -n '1s/^#!//p' "$(command -v agentcfg)")"
+"$py" -c "import agentcfg" 2>/dev/null || py=python3
+step "$py" run_agent.py --approve-as "demo lead"
 
 echo; echo "== 4. A pull request: a tool turns destructive, a prompt changes"
 sed -i.bak 's/destructiveHint: false/destructiveHint: true/' tools/send_email.yaml

@@ -26,7 +26,8 @@ def test_demo_script_runs_the_whole_loop(tmp_path: Path) -> None:
     out = r.stdout + r.stderr
     for expected in ("valid", "wrote agentcfg.lock", "promoted HEAD → staging", "promoted staging → production",
                      "critical", "rolled back production", "promotion refused by hold",
-                     "verified releases/production.json"):
+                     "verified releases/production.json", "refused (ToolNotAllowed)", "refused (ToolInputInvalid)",
+                     "(answered as demo lead)", '"status": "pending"'):
         assert expected in out, expected
     assert "Traceback" not in out
     shutil.rmtree(tmp_path, ignore_errors=True)

@@ -1,4 +1,4 @@
-"""A user's week on the bundled example (issue 5's Done-when), through the CLI.
+"""A user's week on the bundled example, through the CLI.
 
 lock → promote HEAD staging → promote staging production → edit a prompt and a tool → promote
 again → roll production back → the hold refuses a promotion → unhold → promote. Then history,

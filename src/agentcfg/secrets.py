@@ -26,7 +26,7 @@ SECRET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 # One alternation of every pattern: a string none of them matches (nearly every string) is
-# ruled out by one regex scan instead of nine (issue 8: validate scans every value of the manifest).
+# ruled out by one regex scan instead of nine (validate scans every value of the manifest).
 try:
     _ANY: re.Pattern[str] | None = re.compile("|".join(f"(?:{p.pattern})" for _, p in SECRET_PATTERNS))
 except re.error:  # pragma: no cover - a pattern that cannot be combined: check them one by one

@@ -1,4 +1,4 @@
-"""One agentcfg writer at a time per repository (SPEC §7, issue 7).
+"""One agentcfg writer at a time per repository.
 
 Deterministic: the first promotion is held *inside* its commit by a pre-commit hook that waits
 for a go-file, so the second process is guaranteed to start while the first holds the writer

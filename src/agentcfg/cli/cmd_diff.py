@@ -1,4 +1,4 @@
-"""`agentcfg diff`: semantic diff with risk and blast radius (SPEC §6)."""
+"""`agentcfg diff`: semantic diff with risk and blast radius."""
 
 from __future__ import annotations
 
@@ -43,8 +43,8 @@ def diff(
     Exit 0, or 1 with --fail-on when a change is at or above that level; 2 when a side cannot be read.
     """
     from agentcfg.cli import ui
-    from agentcfg.diff import diff as do_diff
-    from agentcfg.diff.risk import RiskLevel
+    from agentcfg.semdiff import diff as do_diff
+    from agentcfg.semdiff.risk import RiskLevel
 
     threshold = RiskLevel.parse(fail_on) if fail_on is not None else None  # bad level: exit 2 before work
     result = do_diff(a, b, root=".", env=env)
@@ -52,11 +52,11 @@ def diff(
     if shown == "json":
         ui.print_json(result.to_dict())
     elif shown == "markdown":
-        from agentcfg.diff.formats import render_markdown
+        from agentcfg.semdiff.formats import render_markdown
 
         ui.print_raw(render_markdown(result))
     else:
-        from agentcfg.diff.formats import render_stat, render_text
+        from agentcfg.semdiff.formats import render_stat, render_text
 
         for line in render_stat(result) if stat else render_text(result):
             ui.line(line)

@@ -1,4 +1,4 @@
-"""Environment commands: render, promote, rollback, unhold, history, status, show (SPEC §7)."""
+"""Environment commands: render, promote, rollback, unhold, history, status, show."""
 
 from __future__ import annotations
 
@@ -104,10 +104,23 @@ def promote(
     if result.outcome == "unchanged":
         ui.note(f"{ui.escape(dst)} already runs {result.digest}: nothing to promote")
         raise typer.Exit(0 if result.allowed else 1)
-    _changes_table(result.diff)
-    ui.note(f"risk: {_risk(result.risk)}" + (f" (max_risk {result.policy.max_risk})" if result.policy.max_risk else ""))
-    if result.approved:
+    if result.previous_digest is None:
+        ui.line(f"first release of {ui.escape(dst)}: {result.artefacts} artefacts, no earlier release to compare "
+                f"with (see them with `agentcfg render {ui.escape(dst)}`)")
+    else:
+        _changes_table(result.diff)
+        ui.note(f"risk: {_risk(result.risk)}"
+                + (f" (max_risk {result.policy.max_risk})" if result.policy.max_risk else ""))
+    from agentcfg.promotion.policy_gate import RISK_ORDER
+
+    limit = result.policy.max_risk or "critical"
+    if result.approved and RISK_ORDER.index(result.risk) > RISK_ORDER.index(limit):
         ui.warning(f"max_risk exceeded, approved: {result.approved}")
+    for check in result.evidence:
+        if check.ok:
+            ui.note(f"evidence {ui.escape(check.name)}: [green]ok[/] ({ui.escape(check.why)})")
+        elif result.approved:
+            ui.warning(f"evidence {check.name} overridden by --approve: {check.why}")
     if result.path_exception:
         ui.warning(f"off the promotion path: {result.path_exception}")
     if result.outcome == "dry-run":
@@ -206,9 +219,10 @@ def history(
         return
     from agentcfg.canonical import short
 
-    ui.table(["#", "date", "author", "action", "digest", "source", "from", "reason"], [
+    evidence = any(r.evidence for r in rows)  # the column only when some release has evidence
+    ui.table(["#", "date", "author", "action", "digest", "source", "from", "reason"] + ["evidence"] * evidence, [
         [str(r.index), r.date[:19].replace("T", " "), r.author, r.action, short(r.digest), short(r.source),
-         _short_ref(r.from_), _clip(r.reason or "", 100)] for r in rows])
+         _short_ref(r.from_), _clip(r.reason or "", 100)] + [_evidence(r.evidence)] * evidence for r in rows])
     if EnvTarget.open(env, ".").paths.shallow:
         ui.warning("this is a shallow clone: older releases may be missing; fetch them with `git fetch --unshallow` "
                    "(in GitHub Actions: actions/checkout with `fetch-depth: 0`)")
@@ -228,12 +242,13 @@ def status(ctx: typer.Context, fmt: Optional[Format] = _FORMAT) -> None:
         ui.print_json([r.to_dict() for r in rows])
         return
     table = []
+    evidence = any(r.evidence for r in rows)
     for r in rows:
         state = [s for s, on in (("held", r.hold), ("frozen", r.frozen), (f"uncommitted ({r.uncommitted})",
                                                                         r.uncommitted)) if on]
         table.append([r.env, short(r.digest), short(r.source), _age(r.age_seconds),
-                      ", ".join(state) or "-", _waiting(r)])
-    ui.table(["env", "digest", "source", "age", "state", "waiting"], table)
+                      ", ".join(state) or "-", _waiting(r)] + [_evidence(r.evidence)] * evidence)
+    ui.table(["env", "digest", "source", "age", "state", "waiting"] + ["evidence"] * evidence, table)
     for r in rows:
         if r.error:
             ui.warning(f"{r.env}: {r.error}")
@@ -266,15 +281,25 @@ def show(
 
     found = do_show(digest, root=".")
     release = redact(found[0].release.to_dict())
+    from agentcfg.evidence.store import committed
+    from agentcfg.project import Project
+
+    attestations = committed(Project.find("."), found[0].release.digest)
     if output_format(ctx, fmt) == "json":
         ui.print_json({"digest": found[0].release.digest, "release": release,
-                       "found": [{"env": f.env, **f.transition.to_dict()} for f in found]})
+                       "found": [{"env": f.env, **f.transition.to_dict()} for f in found],
+                       "attestations": [a.to_dict() for a in attestations]})
         return
     ui.print_raw(pretty_json(release))
     for f in found:
         t = f.transition
         ui.note(f"found in {ui.escape(f.env)} history #{t.index}: {t.action} {t.date[:19].replace('T', ' ')} "
                 f"by {ui.escape(t.author)} (commit {t.commit[:12]})")
+    for a in attestations:
+        s = a.summary
+        ui.note(f"attested {ui.escape(a.name)}: {a.verdict}, {s['passed']} passed, {s['failed']} failed, "
+                f"{s['errors']} errors, {s['skipped']} skipped, {a.created} by {ui.escape(a.attester.get('name', ''))} "
+                f"({ui.escape(a.path)})")
 
 
 def _changes_table(diff: Any) -> None:
@@ -289,6 +314,11 @@ def _changes_table(diff: Any) -> None:
     ui.table(["risk", "artefact", "field", "reason"],
              [[_risk(c.risk.name), ui.escape(c.artefact), ui.escape(c.path or "-"), ui.escape(c.reason)]
               for c in diff.changes])
+
+
+def _evidence(evidence: Any) -> str:
+    """`support_evals passed, red_team failed`: the newest attestation of each name."""
+    return ", ".join(f"{e['name']} {e['verdict']}" for e in evidence) or "-"
 
 
 def _clip(text: str, n: int) -> str:

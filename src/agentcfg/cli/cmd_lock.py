@@ -79,9 +79,10 @@ def verify(
                                     help="For an oci:// ENV on localhost, 127.0.0.1 or [::1]: HTTP without TLS."),
 ) -> None:
     """Check that the working tree still matches agentcfg.lock (every file is read again: this
-    catches edits that were not locked and tampered data), or with ENV that releases/ENV.json
-    matches its own digest. ENV may also be oci://REGISTRY/REPOSITORY:TAG (or @sha256:...): the
-    published release is pulled and checked (layer digest, root digest).
+    catches edits that were not locked and tampered data) and that every attestation is
+    well-formed and unedited, or with ENV that releases/ENV.json matches its own digest. ENV may
+    also be oci://REGISTRY/REPOSITORY:TAG (or @sha256:...): the published release is pulled and
+    checked (layer digest, root digest).
 
     Exit 0 when everything matches, 1 on drift or tampering, 2 when there is nothing to verify.
     """
@@ -99,10 +100,17 @@ def verify(
     else:
         for problem in result.problems:
             ui.line(f"[red]drift[/]  {ui.escape(problem.describe())}")
+        for att in result.attestations:
+            for text in att.problems:
+                ui.line(f"[red]invalid[/]  {ui.escape(att.path)}: {ui.escape(text)}")
+        if result.attestations and all(a.ok for a in result.attestations):
+            ui.note(f"{len(result.attestations)} attestation(s) well-formed and unedited")
         if result.ok:
             ui.note(f"[green]verified[/] {ui.escape(result.target)} ({ui.escape(result.digest or '-')})")
         else:
             fix = ("restore it from git or roll back" if env else
-                   "lock the change (`agentcfg lock`) or restore the files from git")
+                   "lock the change (`agentcfg lock`) or restore the files from git"
+                   + (" (attestations: restore them from git; `agentcfg attest` again to re-measure)"
+                      if any(not a.ok for a in result.attestations) else ""))
             ui.note(f"[red]{ui.escape(result.target)} does not match[/]; {fix}")
     raise typer.Exit(0 if result.ok else 1)

@@ -44,7 +44,7 @@ def validate(
     Exit 0 when valid, 1 when any error was found, 2 when the manifest cannot be read.
     """
     from agentcfg.cli import ui
-    from agentcfg.validate import validate as do_validate
+    from agentcfg.validation import validate as do_validate
 
     report = do_validate(".", env=env)
     if output_format(ctx, fmt) == "json":

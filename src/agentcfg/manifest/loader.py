@@ -125,10 +125,46 @@ def _apply_overlay(loaded: Loaded, raw: dict[str, Any], env: str, cache: ParseCa
                 hint=f"overlays may only touch: {', '.join(OVERLAY_KEYS)}",
             ))
             continue
+        if key == "mcp_servers":
+            value = _overlay_servers(loaded, raw.get("mcp_servers"), value, over, env)
         clean[key] = value
     result = deep_merge(raw, clean, (), loaded.sources, over, ())
     assert isinstance(result, dict)
     return result
+
+
+OVERLAY_SERVER_KEYS = ("url", "env", "headers")
+"""What an overlay may change on a declared MCP server: where it is and which credentials it
+gets. Its program (``command``) is reviewed once, in the manifest, for every environment."""
+
+
+def _overlay_servers(loaded: Loaded, base: Any, value: Any, over: Document, env: str) -> Any:
+    """The overlay's ``mcp_servers`` with refused entries left out, each refusal a finding."""
+    if not isinstance(value, dict):
+        return value  # type-checking reports it, at the overlay's line
+    declared = base if isinstance(base, dict) else {}
+    clean: dict[str, Any] = {}
+    for name, entry in value.items():
+        loc = over.location(("mcp_servers", name))
+        if name not in declared or not isinstance(entry, dict):
+            what = "add a server" if name not in declared else "remove or replace a server"
+            loaded.findings.append(Finding(
+                "overlay-key", f"an overlay may not {what} ('{name}'){did_you_mean(str(name), list(declared))}",
+                loc.file, loc.line, loc.col, f"environments/{env}",
+                hint="declare servers in agentcfg.yaml; an overlay may set their url, env and headers"))
+            continue
+        kept: dict[str, Any] = {}
+        for key, sub in entry.items():
+            if key in OVERLAY_SERVER_KEYS:
+                kept[key] = sub
+                continue
+            at = over.location(("mcp_servers", name, key))
+            loaded.findings.append(Finding(
+                "overlay-key", f"an overlay may not set '{key}' of mcp_servers/{name}",
+                at.file, at.line, at.col, f"environments/{env}",
+                hint="an overlay may set a server's url, env and headers; its command is the same everywhere"))
+        clean[name] = kept
+    return clean
 
 
 def _inline_files(loaded: Loaded, raw: dict[str, Any], cache: ParseCache | None) -> dict[str, Any]:

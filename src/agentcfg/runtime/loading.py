@@ -1,6 +1,6 @@
 """`agentcfg.load`: the deployed config of an environment, verified, with secrets resolved.
 
-This is the runtime side of the GitOps loop (SPEC §8). An agent process calls
+This is the runtime side of the GitOps loop. An agent process calls
 ``agentcfg.load("production")`` at start-up: the release file is read, its config is hashed and
 compared with the digest it claims (a mismatch is an error, never a silent load), and only then
 are ``${env:NAME}`` references replaced by the process's environment variables. Resolved values
@@ -10,10 +10,10 @@ live in memory only; nothing is written back.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agentcfg.errors import AgentcfgError, CheckFailed, Location, did_you_mean
 from agentcfg.names import NAME_RE
@@ -27,9 +27,11 @@ from agentcfg.runtime.model import (
     Prompt,
     Section,
     Tool,
-    freeze,
-    thaw,
 )
+from agentcfg.runtime.values import EMPTY, freeze, thaw
+
+if TYPE_CHECKING:
+    from agentcfg.runtime.toolbox import Approver, EventSink, Toolbox
 
 SUPPORTED_CONFIG_FORMAT = 1
 _KINDS: tuple[tuple[str, str, Any], ...] = (
@@ -78,6 +80,21 @@ class Config:
 
         names = self.agents[agent].tools
         return export_tools({n: self.tools[n].raw for n in names}, fmt)
+
+    def toolbox(self, agent: str, *, handlers: Mapping[str, Callable[..., Any]] | None = None,
+                approve: Approver | None = None, on_call: EventSink | None = None) -> Toolbox:
+        """The tools of ``agent``, guarded by this release (see :mod:`agentcfg.runtime.toolbox`).
+
+        ``handlers`` maps tool names to functions taking the arguments as keyword arguments (sync
+        or async); a tool the mapping leaves out uses the ``handler: "module:function"`` its
+        definition names. ``approve(request)`` decides calls that need a person (``bool`` or
+        :class:`Decision`); ``on_call(event)`` receives a :class:`ToolCallEvent` per call.
+        Raises :class:`ToolboxError` for an unknown agent, a tool without a handler or a handler
+        for a tool the agent does not have.
+        """
+        from agentcfg.runtime.toolbox import Toolbox
+
+        return Toolbox(self, agent, handlers=handlers, approve=approve, on_call=on_call)
 
     def __repr__(self) -> str:
         return f"<Config {self.environment or self.origin} {self.digest}>"
@@ -138,7 +155,14 @@ def _build(release: Any, origin: str, environ: Mapping[str, str], fallback: str 
     if config.get("format_version", SUPPORTED_CONFIG_FORMAT) != SUPPORTED_CONFIG_FORMAT:
         raise AgentcfgError(f"unsupported config format_version {config.get('format_version')!r}",
                             location=Location(origin), hint="upgrade agentcfg")
-    resolved = freeze(resolve_env_refs(config, environ, origin=origin))
+    # A server's credentials are resolved when something connects to it (verify_server, check
+    # servers), not here: a process that never talks to a server must not need its tokens.
+    servers = config.get("mcp_servers")
+    rest = {k: v for k, v in config.items() if k != "mcp_servers"}
+    resolved = resolve_env_refs(rest, environ, origin=origin)
+    if servers is not None:
+        resolved["mcp_servers"] = servers
+    resolved = freeze(resolved)
     sections = {}
     for attr, key, kind in _KINDS:
         entries = resolved.get(key) or {}
@@ -146,7 +170,7 @@ def _build(release: Any, origin: str, environ: Mapping[str, str], fallback: str 
     return Config(
         digest=release.digest, environment=release.environment, name=str(config.get("name", "")),
         source=release.source, action=release.action, hold=release.hold, origin=origin,
-        policies=resolved.get("policies") or freeze({}), raw=resolved, fallback=fallback, **sections,
+        policies=resolved.get("policies") or EMPTY, raw=resolved, fallback=fallback, **sections,
     )
 
 
