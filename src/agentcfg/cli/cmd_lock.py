@@ -8,6 +8,7 @@ from typing import Any, Callable, Optional
 import typer
 
 from agentcfg.cli.app import Format, app, output_format
+from agentcfg.cli.completion import complete_environment
 
 
 def _progress_bars(stack: ExitStack) -> Callable[[str, int, int], None]:
@@ -73,7 +74,8 @@ def lock(
 def verify(
     ctx: typer.Context,
     env: Optional[str] = typer.Argument(None, metavar="[ENV]",
-                                        help="Verify releases/ENV.json against its digest, or an oci:// reference."),
+                                        help="Verify releases/ENV.json against its digest, or an oci:// reference.",
+                                        autocompletion=complete_environment),
     fmt: Optional[Format] = typer.Option(None, "--format", help="Output format: text or json."),
     plain_http: bool = typer.Option(False, "--plain-http",
                                     help="For an oci:// ENV on localhost, 127.0.0.1 or [::1]: HTTP without TLS."),

@@ -1,7 +1,7 @@
 """Releases in OCI registries: ``agentcfg publish`` and ``agentcfg.load("oci://…")``.
 
 Everything that touches a registry lives in this package, and only :mod:`agentcfg.ocio.client`
-imports the OCI client library (oras-py, the optional extra ``agentcfg[oci]``).
+imports the OCI client library (oras-py, the optional extra ``agentcfg-gitops[oci]``).
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ def _oras() -> Any:
         import oras.provider
     except ImportError:
         raise AgentcfgError("oci:// references need the OCI client library, which is not installed",
-                            hint="pip install 'agentcfg[oci]'") from None
+                            hint="pip install 'agentcfg-gitops[oci]'") from None
     logging.getLogger("oras").addHandler(logging.NullHandler())
     logging.getLogger("oras.logger").addHandler(logging.NullHandler())
     return oras
