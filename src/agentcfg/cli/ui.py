@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterator
 
+import re2
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -70,12 +72,15 @@ def _pipe_safe(console: "Console") -> "Console":
     return console
 
 
-_ESCAPE = re.compile(r"(\\*)(\[[a-z#/@][^[]*?])")
+# rich's own patterns, compiled by RE2: with Python's re, a run of backslashes not followed by
+# a tag is rescanned from each of its positions (100,000 backslashes in a printed value: minutes).
+_ESCAPE = re2.compile(r"(\\*)(\[[a-z#/@][^[]*?])")
 
 
 def escape(text: str) -> str:
     """rich.markup.escape, without importing rich (tests/test_ui_plain.py checks they agree)."""
-    text = _ESCAPE.sub(lambda m: f"{m[1]}{m[1]}\\{m[2]}", text)
+    if "[" in text:
+        text = _ESCAPE.sub(lambda m: f"{m.group(1)}{m.group(1)}\\{m.group(2)}", text)
     return text + "\\" if text.endswith("\\") and not text.endswith("\\\\") else text
 
 
@@ -124,7 +129,7 @@ def warning(message: str) -> None:
 # well-formed markup made of the styles agentcfg uses, printable text, no emoji codes. Anything
 # else goes through rich, and tests/test_ui_plain.py checks both give the same bytes.
 
-_TAGS = re.compile(r"((\\*)\[([a-z#/@][^[]*?)])")  # rich.markup.RE_TAGS
+_TAGS = re2.compile(r"((\\*)\[([a-z#/@][^[]*?)])")  # rich.markup.RE_TAGS
 _EMOJI = re.compile(r":\S*?:")  # could be an emoji code (rich replaces `:smile:`): let rich decide
 _UNPRINTABLE = re.compile("[\x00-\x09\x0b-\x1f\x7f]")  # rich strips or expands some of these
 _STYLE_WORDS = frozenset({"bold", "dim", "italic", "underline", "red", "green", "yellow", "cyan", "blue",
