@@ -1,7 +1,7 @@
 """`agentcfg.lock`: every artefact resolved and hashed, plus each environment's root digest.
 
 The lock is JSON, deterministic (``format_version`` first, every other key sorted, 2-space
-indent, final newline) and written atomically under the repository's writer lock. Its format
+indent, final newline) and written atomically under the repository's writer mutex. Its format
 and the digest algorithm are documented in docs/lock-format.md.
 
 :func:`lock` writes it (or, with ``check``, only reports what is stale); :func:`verify` checks
@@ -267,13 +267,15 @@ def _prefetch(resolver: "Resolver", datasets: dict[str, Any]) -> None:
 
 # --- the public functions ---------------------------------------------------------------------
 
-def lock(root: Path | str = ".", *, check: bool = False, progress: Progress | None = None) -> LockResult:
+def lock(root: Path | str = ".", *, check: bool = False, progress: Progress | None = None,
+         wait: float = 0.0) -> LockResult:
     """Resolve and hash everything into ``agentcfg.lock``.
 
     With ``check``, nothing is written (except git-ignored caches); the result lists every stale
     entry and the CLI exits 1 when there is any. Without it, the lock is rewritten only when
-    its bytes change, atomically, while holding the repository's writer lock. When none of the
-    lock's inputs changed since the last run (lockmemo.py), nothing is recomputed.
+    its bytes change, atomically, while holding the repository's writer mutex. When none of the
+    lock's inputs changed since the last run (lockmemo.py), nothing is recomputed. ``wait``: seconds
+    to queue behind another agentcfg writer (default: refuse at once).
     """
     from agentcfg import lockmemo
 
@@ -282,7 +284,7 @@ def lock(root: Path | str = ".", *, check: bool = False, progress: Progress | No
         return LockResult(fast[0], False, [], fast[1], checked=check)
 
     from agentcfg.project import Project
-    from agentcfg.writelock import writer_lock
+    from agentcfg.writer import exclusive_writer
 
     project = Project.find(root)
     path = project.root / LOCK_FILE
@@ -298,7 +300,7 @@ def lock(root: Path | str = ".", *, check: bool = False, progress: Progress | No
             if not stale:
                 recorder.save(project.state_dir, text)
             return LockResult(new, False, stale, path, checked=True)
-        with writer_lock(project.state_dir, "agentcfg lock"):
+        with exclusive_writer(project.state_dir, "agentcfg lock", wait=wait):
             new = _build_recorded(project, resolver, recorder)
             try:
                 old, raw = read_lock(project)
@@ -340,7 +342,7 @@ def _build_recorded(project: "Project", resolver: "LiveResolver", recorder: "Inp
 
 def _remove_orphaned_temp_files(folder: Path) -> None:
     # A writer killed between creating its temp file and renaming it leaves
-    # `.agentcfg.lock.<random>.tmp` behind; only we create such names, and we hold the writer lock.
+    # `.agentcfg.lock.<random>.tmp` behind; only we create such names, and we hold the writer mutex.
     for orphan in folder.glob(f".{LOCK_FILE}.*.tmp"):
         try:
             orphan.unlink()

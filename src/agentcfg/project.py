@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from agentcfg.parsecache import FileParseCache
     from agentcfg.trees import WorkTree
 
-STATE_DIR = ".agentcfg"  # caches and the writer lock; never committed (`init` git-ignores it)
+STATE_DIR = ".agentcfg"  # caches and the writer mutex; never committed (`init` git-ignores it)
 
 
 def ensure_state_dir(state_dir: Path) -> Path:

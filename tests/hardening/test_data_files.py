@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from conftest import Result, run_agentcfg
 
-from hardening.helpers import assert_untouched, make_project, snapshot
+from hardening.helpers import assert_untouched, make_project, snapshot, writer_is_free
 
 OUTSIDE = "OUTSIDE-THE-REPOSITORY-CONTENT\n"
 
@@ -80,7 +80,7 @@ def test_lock_refuses_a_hostile_data_folder(repo: Path, cli: Callable[..., Resul
         assert words in r.stderr and "data/corpus" in r.stderr and "hint:" in r.stderr, (argv, r)
         assert OUTSIDE.strip() not in r.stdout + r.stderr
     assert_untouched(before, repo)
-    assert not (repo / ".agentcfg/writer.lock").exists()  # released on the error path
+    assert writer_is_free(repo)  # released on the error path
 
 
 def test_fifo_never_blocks_a_real_process(repo: Path) -> None:

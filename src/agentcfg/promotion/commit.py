@@ -74,7 +74,7 @@ def _restore(target: EnvTarget, previous: bytes | None) -> None:
 def _remove_orphaned_temp_files(path: Path) -> None:
     # A run killed between creating its temp file and the rename leaves `.ENV.json.<random>.tmp`
     # beside the release file (untracked, so `git add -A` would commit it). Only atomic_write
-    # makes such names, and the caller holds the writer lock: no live writer owns one.
+    # makes such names, and the caller holds the writer mutex: no live writer owns one.
     for orphan in path.parent.glob(f".{path.name}.*.tmp"):
         try:
             orphan.unlink()

@@ -3,7 +3,7 @@
 Order matters. Cheap refusals first (path, compare-and-swap, freeze, hold) so a refused
 promotion never needs a render; then the render, the no-op check, the policy rules and the
 risk gate against DST's current release. `--dry-run` evaluates everything and touches nothing.
-A real run holds the repository's writer lock from the first read of DST's release to the
+A real run holds the repository's writer mutex from the first read of DST's release to the
 commit, so two promotions can never both think they replaced the same release.
 """
 
@@ -66,15 +66,17 @@ class PromoteResult:
 
 def promote(src: str, dst: str, *, root: Path | str = ".", dry_run: bool = False, no_commit: bool = False,
             expect_current: str | None = None, approve: str | None = None, skip_path: bool = False,
-            reason: str | None = None) -> PromoteResult:
+            reason: str | None = None, wait: float = 0.0) -> PromoteResult:
     """Promote SRC (an environment or a git revision) into environment DST (SPEC §7).
 
     Raises :class:`agentcfg.promotion.safety.PromotionRefused` (exit 1) when a rule refuses
     it, unless ``dry_run``: then the refusals are in the result and nothing is written.
+    ``wait``: seconds to queue behind another agentcfg writer (default: refuse at once).
     """
     target = EnvTarget.open(dst, root)
     expected = parse_digest_ref(expect_current) if expect_current else None
-    guard = contextlib.nullcontext() if dry_run else safety.writing(target, check_index=not no_commit)
+    guard = contextlib.nullcontext() if dry_run else safety.writing(target, check_index=not no_commit,
+                                                                                wait=wait)
     with guard:
         return _promote(target, src, expected, dry_run=dry_run, no_commit=no_commit,
                         approve=approve, skip_path=skip_path, reason=reason)

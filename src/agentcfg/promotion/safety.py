@@ -114,12 +114,15 @@ def shallow_hint(target: EnvTarget, fallback: str | None = None) -> str | None:
 
 
 @contextmanager
-def writing(target: EnvTarget, *, check_index: bool = True) -> Iterator[None]:
-    """Hold the writer lock and check the repository state for the duration of one write."""
-    from agentcfg.writelock import writer_lock
+def writing(target: EnvTarget, *, check_index: bool = True, wait: float = 0.0) -> Iterator[None]:
+    """Be the only writer and check the repository state for the duration of one write.
+
+    ``wait``: seconds to queue behind another writer before giving up (0: give up at once).
+    """
+    from agentcfg.writer import exclusive_writer
 
     require_history(target)
-    with writer_lock(target.project.state_dir):
+    with exclusive_writer(target.project.state_dir, wait=wait):
         check_release_file_clean(target)
         if check_index:
             check_git_index_unlocked(target)
