@@ -203,6 +203,7 @@ def build_lock(project: "Project", resolver: "Resolver", *, tree: Any = None) ->
     The manifest work of each (prepared config, manifestmemo.py) is reused while the working
     tree answers the same; data and code are resolved every time.
     """
+    from agentcfg.manifest.loader import read_if_present
     from agentcfg.names import NAME_RE, OVERLAY_DIR
     from agentcfg.render import complete
 
@@ -212,7 +213,7 @@ def build_lock(project: "Project", resolver: "Resolver", *, tree: Any = None) ->
     artefacts = entries_of(base_files, base, rendered)
     environments: dict[str, Any] = {}
     for env in dict.fromkeys(base.environments):
-        if NAME_RE.match(env) and tree.read(f"{OVERLAY_DIR}/{env}.yaml") is None:
+        if NAME_RE.match(env) and read_if_present(tree, f"{OVERLAY_DIR}/{env}.yaml") is None:
             # No overlay: the environment renders exactly as the base (render is pure).
             environments[env] = {"digest": rendered.digest, "artefacts": {}}
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -46,7 +47,9 @@ class Project:
         if not here.is_dir():
             raise AgentcfgError(f"{start} is not a folder")
         for folder in (here, *here.parents):
-            if (folder / MANIFEST_FILE).is_file():
+            # lexists: a manifest that is a folder, a FIFO or unreadable is this project's, and
+            # reading it says what is wrong, instead of "no agentcfg.yaml" from a parent.
+            if os.path.lexists(folder / MANIFEST_FILE):
                 return cls(folder)
             if (folder / ".git").exists():
                 break
