@@ -61,6 +61,10 @@ class Project:
         if not self._repo_looked:
             from agentcfg.gitio import open_repo
 
+            # GitPython opens a repository git itself refuses (another user's: "dubious
+            # ownership") and every git command then fails obscurely; `located` asks git once
+            # and says so. (Cached: most commands have asked already.)
+            self.located  # noqa: B018
             self._repo = open_repo(self.root)
             self._repo_looked = True
         return self._repo  # type: ignore[no-any-return]

@@ -66,6 +66,20 @@ def secret_matches(text: str) -> Iterator[tuple[str, str]]:
             yield kind, found
 
 
+def first_secret_offset(text: str) -> int | None:
+    """Where in ``text`` (a character offset) the first secret-looking substring starts, or None.
+
+    Matches are judged as :func:`redact_text` judges them, on the text as written, so the
+    offset points into the file a reader opens.
+    """
+    for match in _SCANNER.finditer(text):
+        found = match.group(0)
+        secret = secret_kind(found) is not None if "${" in found else not is_placeholder(_kind(match), found)
+        if secret:
+            return int(match.start())
+    return None
+
+
 def secret_kind(text: str) -> str | None:
     """The kind of secret ``text`` contains (ignoring ``${env:...}`` references), or None."""
     return next((kind for kind, _ in secret_matches(text)), None)

@@ -160,9 +160,14 @@ def read_regular_file(path: Path, limit: int = MAX_READ) -> bytes | None:
         return None
     try:
         with open(path, "rb") as fh:
-            return fh.read(limit)
+            data = fh.read(limit)
     except OSError:
         return None
+    if len(data) >= limit:
+        from agentcfg.sizes import Head
+
+        return Head(data, max(st.st_size, len(data)))  # the refusal says the real size
+    return data
 
 
 def _inside(path: str, boundary: str) -> bool:

@@ -74,13 +74,9 @@ def _describe(owner: dict[str, Any] | None) -> str:
 
 
 def _open(path: Path) -> int:
+    # (Permission problems are the CLI's to explain, with the owner: agentcfg.oserrors.)
     try:
         return os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    except PermissionError as exc:
-        raise AgentcfgError(
-            f"cannot open {path} to take the repository's writer mutex: permission denied",
-            hint=f"run agentcfg as the owner of {path.parent} (or fix its permissions: `chown -R $(id -u) "
-                 f"{path.parent}`)") from exc
     except IsADirectoryError as exc:
         raise AgentcfgError(f"{path} is a folder; agentcfg needs it to be a file",
                             hint=f"remove the folder {path}") from exc

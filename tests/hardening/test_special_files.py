@@ -83,7 +83,7 @@ def test_a_fifo_in_a_data_folder_is_reported_by_validate(repo: Path) -> None:
     os.mkfifo(repo / "data/corpus/sub/queue")
     p = run_agentcfg("validate", cwd=repo, timeout=60)
     assert p.returncode == 1, p.stderr
-    assert "data/corpus" in p.stdout + p.stderr and "'sub/queue' inside it is a FIFO" in p.stdout + p.stderr
+    assert "data/corpus" in p.stdout + p.stderr and "'data/corpus/sub/queue' is a FIFO (named pipe)" in p.stdout + p.stderr
     assert "[special-file]" in p.stdout + p.stderr
     p = run_agentcfg("lock", cwd=repo, timeout=60)
     assert p.returncode in (1, 2) and "queue" in p.stderr  # lock refuses too, and never blocks

@@ -26,10 +26,11 @@ def check(loaded: Loaded) -> None:
             why = check_relpath(rel)
             if why is None and resolve is not None:
                 real, why = resolve(rel)
-                special = _special_entry(real) if real is not None and key == "path" else None
+                special = _special_entry(real, rel) if real is not None and key == "path" else None
                 if special:
-                    loaded.finding("special-file", f"path '{rel}': {special}", ("data", name, key), artefact=aid,
-                                   hint="a data folder holds regular files and folders only: remove it")
+                    loaded.finding("special-file", special, ("data", name, key), artefact=aid,
+                                   hint="data holds regular files and folders only: remove it (`lock` could not "
+                                        "hash it, and never opens it)")
             elif why is None and key == "path":
                 # A commit (no `resolve`): big data is usually git-ignored or in DVC, so its absence
                 # from the tree is normal; the lock committed with it pins its digest (and a
@@ -70,10 +71,10 @@ def check(loaded: Loaded) -> None:
             loaded.finding("unsafe-url", exc.message, ("code", name, "repo"), artefact=aid, hint=exc.hint)
 
 
-def _special_entry(real: Path) -> str | None:
-    """The first FIFO, socket or device in data folder ``real`` (never opened: a FIFO would
-    block), as "'rel/name' is a FIFO"; None when there is none. Symlinks are left to `lock`,
-    which resolves and confines them."""
+def _special_entry(real: Path, rel: str) -> str | None:
+    """The first FIFO, socket or device at or in data path ``rel`` (real path ``real``), as
+    "'rel/name' is a FIFO ..."; None when there is none. Never opened: a FIFO would block.
+    Symlinks are left to `lock`, which resolves and confines them."""
     kinds = {stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a device",
              stat.S_IFBLK: "a device"}
     try:
@@ -81,7 +82,7 @@ def _special_entry(real: Path) -> str | None:
     except OSError:
         return None
     if stat.S_IFMT(mode) in kinds:
-        return f"is {kinds[stat.S_IFMT(mode)]}, not a file or folder"
+        return f"'{rel}' is {kinds[stat.S_IFMT(mode)]}, not a file or folder"
     if not stat.S_ISDIR(mode):
         return None
     pending = [str(real)]
@@ -98,5 +99,6 @@ def _special_entry(real: Path) -> str | None:
                 pending.append(entry.path)
             elif not entry.is_file(follow_symlinks=False):
                 kind = kinds.get(stat.S_IFMT(entry.stat(follow_symlinks=False).st_mode), "not a regular file")
-                return f"'{os.path.relpath(entry.path, real)}' inside it is {kind}"
+                inner = os.path.relpath(entry.path, real).replace(os.sep, "/")
+                return f"'{rel.rstrip('/')}/{inner}' is {kind}, not a file or folder"
     return None

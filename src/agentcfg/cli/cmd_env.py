@@ -96,6 +96,8 @@ def promote(
         raise typer.Exit(0 if result.allowed else 1)
     _changes_table(result.diff)
     ui.note(f"risk: {_risk(result.risk)}" + (f" (max_risk {result.policy.max_risk})" if result.policy.max_risk else ""))
+    for caution in result.warnings:
+        ui.warning(caution)
     if result.approved:
         ui.warning(f"max_risk exceeded, approved: {result.approved}")
     if result.path_exception:

@@ -41,8 +41,8 @@ def write_release(target: EnvTarget, release: ReleaseFile, *, message: str, comm
         _restore(target, previous)
         raise GitError(
             f"{exc.message}; {target.relpath} was restored, nothing changed",
-            hint="see git's message: often a hook (pre-commit, commit-msg) or commit signing; "
-                 "fix that and run again, or use --no-commit and commit the file yourself",
+            hint=exc.hint or "see git's message: often a hook (pre-commit, commit-msg) or commit signing; "
+                             "fix that and run again, or use --no-commit and commit the file yourself",
         ) from None
     except BaseException:
         # Interrupted: keep the file only if git finished the commit before we were stopped.

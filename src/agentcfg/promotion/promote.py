@@ -47,6 +47,7 @@ class PromoteResult:
     reason: str | None = None
     commit: str | None = None
     diff: Any = None  # agentcfg.diff.DiffResult against DST's current release
+    warnings: list[str] = field(default_factory=list)  # cautions that do not stop it (a detached HEAD)
 
     @property
     def allowed(self) -> bool:
@@ -61,6 +62,7 @@ class PromoteResult:
             "reason": self.reason, "policy": self.policy.to_dict(),
             "refusals": [r.to_dict() for r in self.refusals],
             "diff": self.diff.to_dict() if self.diff is not None else None,
+            "warnings": list(self.warnings),
         }
 
 
@@ -125,6 +127,9 @@ def _promote(target: EnvTarget, src: str, expected: str | None, *, dry_run: bool
     if refusals and not dry_run:
         safety.raise_refusals(refusals)
     result.reason = _reason(reason, result)
+    detached = None if no_commit else safety.detached_head_warning(target)
+    if detached:
+        result.warnings.append(detached)
     if dry_run:
         return result
     release = ReleaseFile(environment=dst, digest=rendered.digest, source=source.commit, action="promote",

@@ -111,6 +111,9 @@ def rollback(env: str, *, root: Path | str = ".", to: str | None = None, reason:
             return result
         result.configs = lambda: (current.config if current else None, old.config)
         result.warnings = _crossing(current, old)
+        detached = safety.detached_head_warning(target)
+        if detached:
+            result.warnings.append(detached)
         if dry_run:
             return result
         release = ReleaseFile(environment=env, digest=old.digest, source=old.source, action="rollback",
