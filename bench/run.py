@@ -32,6 +32,7 @@ from typing import Any, Callable, Generator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate  # noqa: E402
+import realistic  # noqa: E402
 
 AGENTCFG = str(Path(sys.executable).with_name("agentcfg"))
 LINEAR = 2.2  # half → full size may grow at most 2x (linear), with 10% for measurement noise
@@ -345,7 +346,60 @@ def history_rows(b: Bench) -> Generator[Ask, Any, list[Row]]:
     ]
 
 
-SUITES: list[Suite] = [startup_rows, validate_rows, lock_rows, diff_rows, promote_rows, history_rows]
+def fresh_clone_rows(b: Bench) -> Generator[Ask, Any, list[Row]]:
+    """What CI meets: every command in a new `git clone` of the project, with no warm state.
+
+    The gate is the three commands a pull request's CI job runs, one after the other in one fresh
+    clone (later commands may use what earlier ones left, as they would in CI); each command is
+    also measured alone in its own fresh clone. `promote HEAD staging` too: a real promotion.
+    """
+    clone = b.workdir / f"clone-{b.scale}-{b.factor:g}"
+
+    def reclone() -> None:
+        shutil.rmtree(clone, ignore_errors=True)
+        b.git("clone", "-q", str(b.root), str(clone))
+
+    agentcfg = b.agentcfg()[0]
+    gate_script = (f"{agentcfg} validate >/dev/null && {agentcfg} lock --check >/dev/null && "
+                   f"{agentcfg} diff HEAD~1 HEAD --format markdown >/dev/null")
+    gate, gate_peak = yield b.measure(["sh", "-c", gate_script], before=reclone, cwd=clone)
+    validate, v_peak = yield b.measure(b.agentcfg("validate"), before=reclone, cwd=clone)
+    check, c_peak = yield b.measure(b.agentcfg("lock", "--check"), before=reclone, cwd=clone)
+    diff, d_peak = yield b.measure(b.agentcfg("diff", "HEAD~1", "HEAD", "--format", "markdown"), before=reclone,
+                                   cwd=clone)
+    promote, p_peak = yield b.measure(b.agentcfg("promote", "HEAD", "staging"), before=reclone, cwd=clone)
+    shutil.rmtree(clone, ignore_errors=True)
+    m = b.scale == "M"
+    return [
+        Row("fresh-gate", f"CI gate in a fresh clone: validate + lock --check + diff --format markdown ({b.label})",
+            gate, target="<= 3.0 s, <= 200 MB" if m else "", ok=(gate <= 3.0 and gate_peak <= 200) if m else None,
+            peak_mb=gate_peak),
+        Row("fresh-validate", f"validate, fresh clone ({b.label})", validate, peak_mb=v_peak),
+        Row("fresh-lock-check", f"lock --check, fresh clone ({b.label})", check, peak_mb=c_peak),
+        Row("fresh-diff", f"diff HEAD~1 HEAD --format markdown, fresh clone ({b.label})", diff, peak_mb=d_peak),
+        Row("fresh-promote", f"promote HEAD staging, fresh clone ({b.label})", promote,
+            target="<= 1.5 s" if m else "", ok=(promote <= 1.5) if m else None, peak_mb=p_peak),
+    ]
+
+
+def realistic_rows(b: Bench) -> Generator[Ask, Any, list[Row]]:
+    """`validate` cold on 3,000 tools whose schemas look like real function-calling data sets."""
+    root = b.workdir / f"realistic-{b.scale}-{b.factor:g}"
+    if not root.exists():
+        realistic.generate_realistic(root, max(1, int(realistic.N_TOOLS * b.factor)))
+
+    def cold() -> None:
+        shutil.rmtree(root / ".agentcfg", ignore_errors=True)
+
+    seconds, peak = yield b.measure(b.agentcfg("validate"), before=cold, cwd=root)
+    n = max(1, int(realistic.N_TOOLS * b.factor))
+    t = b.targets
+    return [Row("realistic-validate", f"validate cold, {n:,} realistic tool schemas", seconds,
+                target="<= 2.5 s" if t else "", ok=(seconds <= 2.5) if t else None, peak_mb=peak)]
+
+
+SUITES: list[Suite] = [startup_rows, validate_rows, lock_rows, diff_rows, fresh_clone_rows, promote_rows,
+                       history_rows, realistic_rows]
 
 
 def memory_row(rows: list[Row], scale: str) -> Row:

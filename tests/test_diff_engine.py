@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_diff_support import FakeResolver, manifest, render
 
-from agentcfg.diff import RiskLevel, diff_configs, diff_digests
-from agentcfg.diff.sides import lock_digests
+from agentcfg.semdiff import RiskLevel, diff_configs, diff_digests
+from agentcfg.semdiff.sides import lock_digests
 
 SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "schemas" / "diff.schema.json").read_text())
 SECRET = "sk-proj-" + "A1b2C3d4E5f6G7h8I9j0K1l2"
@@ -202,7 +202,7 @@ def test_from_nothing_everything_is_added() -> None:
 
 
 def test_only_changed_artefacts_are_walked(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from agentcfg.diff import compare, engine
+    from agentcfg.semdiff import compare, engine
 
     doc = manifest()
     for i in range(2000):

@@ -1,4 +1,4 @@
-"""Text, markdown and JSON renderings of a diff (the destructiveHint case of issue 4, and more)."""
+"""Text, markdown and JSON renderings of a diff (a tool turning destructive, and more)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from markdown_it import MarkdownIt
 from rich.text import Text
 from test_diff_support import manifest, render
 
-from agentcfg.diff import DiffResult, Side, diff_configs
-from agentcfg.diff.formats import render_markdown, render_stat, render_text
+from agentcfg.semdiff import DiffResult, Side, diff_configs
+from agentcfg.semdiff.formats import render_markdown, render_stat, render_text
 
 SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "schemas" / "diff.schema.json").read_text())
 IMPACT = ["agents/refunds", "agents/triage", "orchestration/flow"]

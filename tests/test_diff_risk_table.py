@@ -1,4 +1,4 @@
-"""The risk table in the code, in docs/risk.md and in SPEC §6 agree."""
+"""The risk table in the code, in docs/risk.md and the baseline contract agree."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from agentcfg.diff.risk import RULES, RiskLevel, strongest
+from agentcfg.semdiff.risk import RULES, RiskLevel, strongest
 from agentcfg.errors import UsageError
 
 ROOT = Path(__file__).resolve().parent.parent
 ROW = re.compile(r"^\| `(?P<id>[a-z-]+)` \| (?P<level>[a-z]+) \| (?P<when>.+?) \| (?P<why>.+?) \|$")
 
-# SPEC §6's baseline, level by level (an independent statement of what the table must say).
-SPEC_LEVELS = {
+# The baseline contract, level by level (an independent statement of what the table must say).
+BASELINE_LEVELS = {
     "tool-gains-write": "critical", "tool-gains-destructive": "critical", "tool-gains-open-world": "critical",
     "tool-loses-approval": "critical", "policy-weakened": "critical", "memory-embedder": "critical",
     "embedder-model-changed": "critical", "secret-literal": "critical", "graph-state-schema": "critical",
@@ -47,7 +47,7 @@ def test_docs_table_is_the_code_table() -> None:
 
 
 def test_spec_baseline_levels() -> None:
-    for rule_id, level in SPEC_LEVELS.items():
+    for rule_id, level in BASELINE_LEVELS.items():
         assert RULES[rule_id].level.name == level, rule_id
 
 

@@ -1,4 +1,4 @@
-"""Every row of the risk table, exercised by a before/after pair (issue 4, "done when").
+"""Every row of the risk table, exercised by a before/after pair ("done when").
 
 Each case edits the shared manifest (or its resolutions), diffs old against new, and asserts
 that the expected artefact/field is reported under the rule, with the table's level and reason
@@ -7,6 +7,7 @@ and the expected impact. ``test_every_rule_has_a_case`` keeps this list complete
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -14,8 +15,8 @@ from typing import Any
 import pytest
 from test_diff_support import FakeResolver, manifest, render
 
-from agentcfg.diff import RULES, artefact_digests, diff_configs, diff_digests
-from agentcfg.diff.result import Change, DiffResult
+from agentcfg.semdiff import RULES, artefact_digests, diff_configs, diff_digests
+from agentcfg.semdiff.result import Change, DiffResult
 
 Doc = dict[str, Any]
 FLOW = "orchestration/flow"
@@ -44,7 +45,7 @@ def _set(path: str, value: Any) -> Callable[[Doc], None]:
         node = doc
         for key in keys[:-1]:
             node = node.setdefault(key, {})
-        node[keys[-1]] = value
+        node[keys[-1]] = copy.deepcopy(value)  # one edit may be applied to both sides
     return edit
 
 
@@ -74,6 +75,11 @@ def _drop(path: str) -> Callable[[Doc], None]:
 
 SPARE_MODEL = _set("models.spare", {"provider": "openai", "id": "gpt-4o-mini-2024-07-18"})
 OTHER_CODE = _set("code.other_tools", {"repo": ".", "ref": "other-branch"})
+SHOP_SERVER = _set("mcp_servers.shop", {"command": ["shop-mcp", "stdio"]})
+SHOP_SERVES_LOOKUP = _all(SHOP_SERVER, _set("tools.lookup_order.server", "shop"))
+SHOP_HTTP = _all(_set("mcp_servers.shop", {"url": "https://shop.example/mcp"}), _set("tools.lookup_order.server", "shop"))
+# Rules that only `check servers` applies (a live server against a config): tests/test_servers_check.py.
+CHECK_ONLY_RULES = {"server-tool-missing", "server-tool-undeclared"}
 
 CASES = [
     Case("secret-literal", _set("tools.send_email.description", "Send mail. Key: sk-proj-abcdefghijklmnopqrstuvwx12"),
@@ -120,12 +126,23 @@ CASES = [
          "description", REFUND_USERS),
     Case("tool-input-breaking", _set("tools.refund_order.inputSchema.required", ["order_id", "amount", "reason"]),
          "tools/refund_order", "inputSchema", REFUND_USERS),
-    Case("tool-input-compatible", _set("tools.refund_order.inputSchema.properties.note", {"type": "string"}),
+    Case("tool-input-compatible", _set("tools.refund_order.inputSchema.properties.note", {"description": "free text"}),
          "tools/refund_order", "inputSchema", REFUND_USERS),
     Case("tool-output-changed", _set("tools.lookup_order.outputSchema", {"type": "object"}), "tools/lookup_order",
          "outputSchema", REFUND_USERS),
     Case("tool-code-changed", _all(OTHER_CODE, _set("tools.refund_order.code", "other_tools")), "tools/refund_order",
          "code", REFUND_USERS, edit_old=OTHER_CODE),
+    Case("tool-handler-changed", _set("tools.refund_order.handler", "billing.refunds:issue"), "tools/refund_order",
+         "handler", REFUND_USERS),
+    Case("tool-server-changed", SHOP_SERVES_LOOKUP, "tools/lookup_order", "server", REFUND_USERS,
+         edit_old=SHOP_SERVER),
+    Case("server-added", SHOP_SERVER, "mcp_servers/shop", "", ()),
+    Case("server-endpoint", _set("mcp_servers.shop.command", ["shop-mcp", "stdio", "--v2"]), "mcp_servers/shop",
+         "command", REFUND_USERS, edit_old=SHOP_SERVES_LOOKUP),
+    Case("server-env", _set("mcp_servers.shop.env", {"SHOP_TOKEN": "${env:SHOP_TOKEN}"}), "mcp_servers/shop",
+         "env", REFUND_USERS, edit_old=SHOP_SERVES_LOOKUP),
+    Case("server-headers", _set("mcp_servers.shop.headers", {"Authorization": "Bearer ${env:SHOP_TOKEN}"}),
+         "mcp_servers/shop", "headers", REFUND_USERS, edit_old=SHOP_HTTP),
     Case("model-identity", _set("models.chat.id", "gpt-4o-2024-11-20"), "models/chat", "id", CHAT_USERS),
     Case("model-floating", _set("models.chat.id", "gpt-4o"), "models/chat", "id", CHAT_USERS),
     Case("embedder-model-changed", _set("models.embedder.id", "text-embedding-3-large"), "models/embedder", "id",
@@ -221,7 +238,7 @@ def find(result: DiffResult, artefact: str, path: str) -> Change:
 
 
 def test_every_rule_has_a_case() -> None:
-    assert sorted(c.rule for c in CASES) == sorted(RULES)
+    assert sorted(c.rule for c in CASES) == sorted(set(RULES) - CHECK_ONLY_RULES)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.rule for c in CASES])

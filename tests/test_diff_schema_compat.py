@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from agentcfg.diff.schema_compat import compare_schemas
+from agentcfg.semdiff.schema_compat import compare_schemas
 
 BASE: dict[str, Any] = {
     "type": "object",
@@ -50,10 +50,49 @@ BREAKING = [
     ("nested type change", edit("properties.address.properties.zip.type", "integer"), "`address.zip`"),
     ("array items type", edit("properties.tags.items.type", "integer"), "`tags[]`"),
     ("pattern added", edit("properties.order_id.pattern", "^ORD-"), "pattern changed"),
+    # BASE is an open object: `{"note": 5}` was valid and a typed `note` refuses it.
+    ("typed optional property added to an open object", edit("properties.note", {"type": "string"}),
+     "optional property `note` added with a schema"),
+    ("oneOf gains an alternative", edit("properties.order_id", {"oneOf": [{"type": "string"}]}), "oneOf"),
 ]
 
+CLOSED = {**BASE, "additionalProperties": False}
+OPEN_TYPED = {**BASE, "additionalProperties": {"type": "string"}}
+ONE_OF = {"type": "object", "properties": {"v": {"oneOf": [{"type": "integer"}, {"type": "string"}]}}}
+
+
+def test_optional_property_added_to_a_closed_object_is_compatible() -> None:
+    new = {**CLOSED, "properties": {**BASE["properties"], "note": {"type": "string"}}}
+    assert compare_schemas(CLOSED, new).compatibility == "compatible"
+
+
+def test_optional_property_added_within_what_additional_properties_allowed() -> None:
+    wider = {**OPEN_TYPED, "properties": {**BASE["properties"], "note": {"type": ["string", "null"]}}}
+    narrower = {**OPEN_TYPED, "properties": {**BASE["properties"], "note": {"type": "string", "maxLength": 3}}}
+    assert compare_schemas(OPEN_TYPED, wider).compatibility == "compatible"
+    assert compare_schemas(OPEN_TYPED, narrower).compatibility == "breaking"
+
+
+def test_untyped_optional_property_added_to_an_open_object_is_compatible() -> None:
+    new = {**BASE, "properties": {**BASE["properties"], "note": {"description": "free text"}}}
+    assert compare_schemas(BASE, new).compatibility == "compatible"
+
+
+def test_one_of_gaining_an_overlapping_alternative_is_breaking() -> None:
+    new = {"type": "object", "properties": {"v": {"oneOf": [{"type": "integer"}, {"type": "string"},
+                                                            {"type": "number"}]}}}
+    assert compare_schemas(ONE_OF, new).compatibility == "breaking"
+
+
+def test_a_definition_widened_under_one_of_is_breaking() -> None:
+    def schema(ref_type: str) -> dict[str, Any]:
+        return {"type": "object", "$defs": {"id": {"type": ref_type}},
+                "properties": {"v": {"oneOf": [{"$ref": "#/$defs/id"}, {"type": "integer"}]}}}
+
+    assert compare_schemas(schema("string"), schema("number")).compatibility == "breaking"
+
 COMPATIBLE = [
-    ("optional property added", edit("properties.note", {"type": "string"}), "optional property `note` added"),
+    ("untyped optional property added", edit("properties.note", {}), "optional property `note` added"),
     ("requirement dropped", edit("required", []), "property `order_id` no longer required"),
     ("enum widened", edit("properties.reason.enum", ["damaged", "late", "other"]), "enum widened"),
     ("enum removed", edit("properties.reason.enum", None), "enum removed"),

@@ -101,6 +101,6 @@ def manifest(**changes: Any) -> dict[str, Any]:
 def render(doc: dict[str, Any], resolver: FakeResolver | None = None) -> dict[str, Any]:
     """The rendered config of a manifest dict (type-checked by the real model)."""
     from agentcfg.manifest.model import Manifest
-    from agentcfg.render import render_manifest
+    from agentcfg.rendering import render_manifest
 
     return render_manifest(Manifest.model_validate(doc), resolver or FakeResolver()).config

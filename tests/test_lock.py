@@ -1,4 +1,4 @@
-"""`agentcfg lock`, `lock --check` and the lock file itself (issue 3's done-when list)."""
+"""`agentcfg lock`, `lock --check` and the lock file itself."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ import pytest
 from conftest import commit_all
 from test_lock import _edit, make_project
 
-from agentcfg import render
+from agentcfg import rendering as render
 from agentcfg.manifest import loader
 
 MEMO = Path(".agentcfg/cache/lock-inputs.json")

@@ -1,4 +1,4 @@
-"""Every refusal of SPEC §7 / issue 5: each says why, names the rule, and touches nothing."""
+"""Every refusal of a promotion: each says why, names the rule, and touches nothing."""
 
 from __future__ import annotations
 

@@ -38,7 +38,7 @@ def test_hand_formatted_config_is_copied_as_written_and_still_correct() -> None:
     reformatted = canonical.replace(config_text, json.dumps(CONFIG, sort_keys=True))
     assert reformatted != canonical
     out = new.dumps_reusing(reformatted, OLD)
-    assert json.dumps(CONFIG, sort_keys=True) in out  # byte for byte, as SPEC §7 says
+    assert json.dumps(CONFIG, sort_keys=True) in out  # byte for byte: a rollback restores the old config exactly
     assert json.loads(out) == new.to_dict()
 
 

@@ -81,7 +81,7 @@ def test_a_cached_diff_does_not_import_gitpython(locked: Path, cli: Callable[...
 
     (locked / "prompts").mkdir(exist_ok=True)
     assert cli("diff", "HEAD", "HEAD").exit_code == 0  # renders HEAD once: now it is cached
-    code = ("import sys\nfrom agentcfg.diff import diff\nr = diff('HEAD', 'HEAD')\n"
+    code = ("import sys\nfrom agentcfg.semdiff import diff\nr = diff('HEAD', 'HEAD')\n"
             "print(r.empty, 'git' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=locked, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["True", "False"]

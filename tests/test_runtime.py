@@ -15,7 +15,7 @@ from agentcfg.canonical import digest_bytes
 from agentcfg.errors import AgentcfgError, CheckFailed
 from agentcfg.manifest.loader import load_manifest
 from agentcfg.release import ReleaseFile
-from agentcfg.render import Rendered, render_loaded
+from agentcfg.rendering import Rendered, render_loaded
 from agentcfg.runtime import Config, TemplateError, UnknownArtefact, load
 from agentcfg.trees import WorkTree
 

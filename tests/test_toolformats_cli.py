@@ -10,7 +10,7 @@ import pytest
 from conftest import build_tree
 from test_toolformats import load_cases
 
-from agentcfg.validate import validate
+from agentcfg.validation import validate
 
 OPENAI = [
     {"type": "function", "function": {"name": "get.weather", "description": "Weather for a city.",
@@ -97,7 +97,7 @@ def test_nothing_importable_is_exit_1(project: Path, cli: Any) -> None:
     ("{not json", ["bad.json", "--from", "mcp"], "bad.json:1:"),
     ('{"hello": 1}', ["bad.json", "--from", "anthropic"], "this is not a list of anthropic tools"),
     ("[]", ["bad.json", "--from", "gemini"], "'gemini' is not one of"),
-    ("[]", ["bad.json"], "Missing option '--from'"),
+    ("[]", ["bad.json"], "FILE needs --from mcp, openai or anthropic"),
 ])
 def test_bad_input_is_exit_2(project: Path, cli: Any, content: str | None, args: list[str], message: str) -> None:
     if content is not None:

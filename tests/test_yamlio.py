@@ -1,4 +1,4 @@
-"""yamlio: the one safe, position-keeping YAML loader (SPEC §9)."""
+"""yamlio: the one safe, position-keeping YAML loader."""
 
 from __future__ import annotations
 

@@ -15,19 +15,25 @@ __version__ = "0.1.0"
 _API = {
     "AgentcfgError": "agentcfg.errors",
     "Finding": "agentcfg.errors",
-    "validate": "agentcfg.validate",
-    "ValidationReport": "agentcfg.validate",
+    "validate": "agentcfg.validation",
+    "ValidationReport": "agentcfg.validation",
     "json_schema": "agentcfg.manifest.model",
     "init": "agentcfg.scaffold",
     "load": "agentcfg.runtime",
     "Config": "agentcfg.runtime",
     "import_tools": "agentcfg.toolformats",
     "export_tools": "agentcfg.toolformats",
-    # diff (issue 4); `agentcfg.diff` itself is the package: call `agentcfg.diff.diff(a, b)`
-    "diff_configs": "agentcfg.diff",
-    "DiffResult": "agentcfg.diff",
-    "RiskLevel": "agentcfg.diff",
-    # environments (issue 5); `render` stays `agentcfg.promotion.render`: `agentcfg.render` is a module
+    # A function's name is never also a module's here (`import agentcfg.x` rebinds `agentcfg.x`
+    # to the module): the modules are `validation`, `lockfile`, `semdiff` and `rendering`.
+    "lock": "agentcfg.lockfile",
+    "LockResult": "agentcfg.lockfile",
+    "verify": "agentcfg.lockfile",
+    "VerifyResult": "agentcfg.lockfile",
+    "diff": "agentcfg.semdiff",
+    "diff_configs": "agentcfg.semdiff",
+    "DiffResult": "agentcfg.semdiff",
+    "RiskLevel": "agentcfg.semdiff",
+    "render": "agentcfg.promotion",
     "promote": "agentcfg.promotion",
     "rollback": "agentcfg.promotion",
     "unhold": "agentcfg.promotion",
@@ -36,6 +42,28 @@ _API = {
     "show": "agentcfg.promotion",
     "PromoteResult": "agentcfg.promotion",
     "RollbackResult": "agentcfg.promotion",
+    # the release enforced at run time: Config.toolbox() and what its guarded calls raise and record
+    "Toolbox": "agentcfg.runtime",
+    "ToolboxError": "agentcfg.runtime",
+    "ToolCallError": "agentcfg.runtime",
+    "ToolNotAllowed": "agentcfg.runtime",
+    "ToolInputInvalid": "agentcfg.runtime",
+    "ApprovalRequired": "agentcfg.runtime",
+    "ApprovalDenied": "agentcfg.runtime",
+    "ToolOutputInvalid": "agentcfg.runtime",
+    "ApprovalRequest": "agentcfg.runtime",
+    "Decision": "agentcfg.runtime",
+    "ToolCallEvent": "agentcfg.runtime",
+    # MCP servers: `check servers` and the run-time rug-pull check
+    "check_servers": "agentcfg.servers",
+    "ServerCheck": "agentcfg.servers",
+    "ToolDrift": "agentcfg.runtime",
+    # eval evidence bound to root digests (the module is `recording`, see the note above)
+    "attest": "agentcfg.evidence",
+    "AttestResult": "agentcfg.evidence",
+    # pictures of the orchestration; the package is `agentcfg.graphs`, so no name clash
+    "graph": "agentcfg.graphs",
+    "GraphReport": "agentcfg.graphs",
 }
 
 __all__ = ["__version__", *_API]

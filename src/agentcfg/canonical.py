@@ -1,4 +1,4 @@
-"""Canonical JSON, digests, and deterministic atomic writes (SPEC §2, §3).
+"""Canonical JSON, digests, and deterministic atomic writes.
 
 A digest is ``sha256:<64 hex>`` over the canonical JSON of a value: keys sorted, no
 insignificant whitespace, UTF-8, no NaN. Machine-written files use a *pretty* but equally
@@ -35,7 +35,7 @@ def pretty_json(value: Any) -> str:
     Exactly ``json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)``
     plus a newline. With ``indent`` the standard library uses its pure-Python generator encoder
     (its C encoder is compact-only), ~0.12 s for a large release file; :func:`_pretty` builds
-    the same text about twice as fast (issue 8). Anything it does not handle itself (keys that
+    the same text about twice as fast. Anything it does not handle itself (keys that
     are not strings, non-JSON types) goes to ``json.dumps``, which decides.
     """
     out: list[str] = []
@@ -160,7 +160,7 @@ def load_json(data: bytes, origin: str, what: str, hint: str) -> Any:
         raise AgentcfgError(f"{what} is nested too deeply to be one", location=Location(origin), hint=hint) from None
     # JSON's \\ud800 escapes can spell a lone surrogate, which no digest or output can encode.
     # Only such an escape can (UTF-8 bytes cannot hold a surrogate), so one scan of the bytes
-    # spares re-encoding a 3 MB release on every read (issue 8).
+    # spares re-encoding a 3 MB release on every read.
     if not _SURROGATE_ESCAPE.search(data):
         return obj
     try:

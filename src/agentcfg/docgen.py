@@ -33,6 +33,17 @@ above `--fail-on`, a refused promotion), `2` the command could not do its job (u
 missing or unreadable file, not a git repository, git failure), with a one-line reason on
 stderr. `--format json` output is stable: scripts may rely on it.
 
+## Pictures of the orchestration
+
+`agentcfg graph` draws orchestration graphs, as Mermaid (README files, issues, pull requests)
+or DOT (Graphviz). The bundled example's graph as production runs it, made by
+`agentcfg graph production --format dot | dot -Tsvg`:
+
+![support_flow of the bundled example, drawn by Graphviz](images/support-flow.svg)
+
+What each shape and colour means, and how `diff --format markdown` pictures a changed graph:
+[Pictures of the orchestration](graphs.md).
+
 ## Shell completion
 
 agentcfg completes commands, options and choices in bash, zsh, fish and PowerShell (typer's
@@ -42,6 +53,10 @@ completion):
 agentcfg --install-completion          # detects your shell, installs, then restart the shell
 agentcfg --show-completion bash        # print the script instead, to install it yourself
 ```
+
+Completion knows values too: environment names (`promote HEAD <TAB>`, `history <TAB>`,
+`rollback`, `unhold`, `render`, `verify`, `--env`; read from `environments:` and `releases/`,
+honouring `-C DIR`), `HEAD` as a promotion source, `--tools-format` and `--fail-on` levels.
 
 For bash without `--install-completion`, add `eval "$(agentcfg --show-completion bash)"` to
 `~/.bashrc`; for zsh, to `~/.zshrc` after `compinit`.

@@ -1,4 +1,4 @@
-"""The one error type users see, findings, and the exit codes of SPEC §4.
+"""The one error type users see, findings, and the exit codes (docs/reference.md).
 
 Every failure a user can cause is an :class:`AgentcfgError` carrying a message written for a
 person, the file/line/artefact it concerns and a hint on how to fix it. The CLI maps it to an
@@ -15,7 +15,7 @@ from typing import Any, Iterable
 
 
 class ExitCode(IntEnum):
-    """Exit codes shared by every command (SPEC §4)."""
+    """Exit codes shared by every command."""
 
     OK = 0
     FOUND = 1  # the check found something: invalid config, stale lock, drift, refused promotion

@@ -1,4 +1,4 @@
-"""Content digests of data files and folders (SPEC §3; the exact format is in docs/lock-format.md).
+"""Content digests of data files and folders (the exact format is in docs/lock-format.md).
 
 * A file's digest is ``sha256:`` + the hex SHA-256 of its bytes.
 * A folder's digest is the digest of the canonical JSON of the list
@@ -34,7 +34,7 @@ Progress = Callable[[str, int, int], None]
 _WORKERS = max(1, min(4, (os.cpu_count() or 1) - 1))  # leave a core to the rendering thread
 # Above this many bytes to hash, worker *processes* hash in parallel: threads do not (measured on
 # 2 cores: 1 GiB in 1.1 s with one thread or two, 0.6 s with two processes), and starting a
-# process (~0.1 s) is only worth it for a large cold data set (issue 8: cold lock on L).
+# process (~0.1 s) is only worth it for a large cold data set (cold lock on L).
 PROCESS_MIN_BYTES = 64 << 20
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
@@ -351,7 +351,7 @@ def _follow(link: str, base: str, boundary: Path, artefact: str) -> str:
                             hint="remove the looping link from the data folder") from None
     if real != base and not real.startswith(base.rstrip(os.sep) + os.sep):
         raise AgentcfgError(f"symlink '{shown}' resolves outside the repository", artefact=artefact,
-                            hint="data must live inside the repository (SPEC §9); copy it in or use `dvc`/`uri`")
+                            hint="data must live inside the repository; copy it in or use `dvc`/`uri`")
     return real
 
 

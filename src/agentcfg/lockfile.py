@@ -40,11 +40,11 @@ __all__ = [
 ]
 
 # The manifest model, pydantic and GitPython are imported inside the functions that need them:
-# a warm `lock` (nothing changed, see lockmemo.py) must not pay for them (issue 8).
+# a warm `lock` (nothing changed, see lockmemo.py) must not pay for them.
 if TYPE_CHECKING:
     from agentcfg.lockmemo import InputRecorder
     from agentcfg.project import Project
-    from agentcfg.render import Completed, Prepared, Resolver
+    from agentcfg.rendering import Completed, Prepared, Resolver
     from agentcfg.resolve import LiveResolver
 
 
@@ -88,14 +88,16 @@ class VerifyResult:
     problems: list[StaleEntry] = field(default_factory=list)
     env: str | None = None
     digest: str | None = None
+    attestations: list[Any] = field(default_factory=list)  # agentcfg.evidence.verify.AttestationCheck
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problems and all(a.ok for a in self.attestations)
 
     def to_dict(self) -> dict[str, Any]:
         return {"format_version": LOCK_FORMAT, "target": self.target, "env": self.env, "ok": self.ok,
-                "digest": self.digest, "problems": [p.to_dict() for p in self.problems]}
+                "digest": self.digest, "problems": [p.to_dict() for p in self.problems],
+                "attestations": [a.to_dict() for a in self.attestations]}
 
 
 # --- reading and writing ----------------------------------------------------------------------
@@ -205,7 +207,7 @@ def build_lock(project: "Project", resolver: "Resolver", *, tree: Any = None) ->
     """
     from agentcfg.manifest.loader import read_if_present
     from agentcfg.names import NAME_RE, OVERLAY_DIR
-    from agentcfg.render import complete
+    from agentcfg.rendering import complete
 
     tree = tree or project.worktree()
     base, base_files = _prepared(project, tree, None, resolver)
@@ -232,7 +234,7 @@ def _prepared(project: "Project", tree: Any, env: str | None,
     """(prepared config, referenced files) of ``env``: remembered, or loaded, checked and prepared."""
     from agentcfg import manifestmemo
     from agentcfg.names import NAME_RE
-    from agentcfg.render import EntryView
+    from agentcfg.rendering import EntryView
 
     memo_ok = env is None or bool(NAME_RE.match(env))
     remembered = manifestmemo.recall(project.state_dir, env) if memo_ok else None
@@ -244,7 +246,7 @@ def _prepared(project: "Project", tree: Any, env: str | None,
 
     from agentcfg import checks
     from agentcfg.manifest.loader import load_manifest
-    from agentcfg.render import prepare
+    from agentcfg.rendering import prepare
 
     answering = manifestmemo.AnsweringTree(tree)
     loaded = load_manifest(answering, env=env, cache=project.parse_cache)
@@ -376,7 +378,9 @@ def verify(root: Path | str = ".", env: str | None = None) -> VerifyResult:
     problems = compare(old, new)
     if not problems and raw != dumps(new).encode("utf-8"):
         problems.append(StaleEntry(LOCK_FILE, REFORMATTED))
-    return VerifyResult(LOCK_FILE, problems, None, new.get("digest"))
+    from agentcfg.evidence.verify import check_attestations
+
+    return VerifyResult(LOCK_FILE, problems, None, new.get("digest"), check_attestations(project))
 
 
 def _verify_release(project: "Project", env: str) -> VerifyResult:

@@ -6,7 +6,7 @@ data folder, and the commits the code refs point at. After a successful ``lock``
 ``lock --check``) :class:`InputRecorder` saves those inputs' signatures next to the digest of
 the lock's bytes in ``.agentcfg/cache/lock-inputs.json``. The next run compares them first: if
 nothing changed, the lock on disk is still exactly what locking would write, and nothing is
-parsed, validated or hashed (issue 8: warm lock on a large project ≤ 250 ms).
+parsed, validated or hashed (warm lock on a large project ≤ 250 ms).
 
 This module is imported before anything heavy (no pydantic, ruamel or GitPython). It is an
 optimisation only: any doubt (a remote code ref, which needs the network; a file modified

@@ -4,10 +4,10 @@ Loading, checking and rendering a manifest is a pure function of agentcfg's vers
 environment, and what the working tree answered while it ran: the bytes of each file read, the
 real path (or refusal) of each path resolved, the kind of each path looked at. An
 :class:`AnsweringTree` records those answers; the next `lock` asks the tree the same questions
-and, when every answer is the same, takes the :class:`~agentcfg.render.Prepared` config from
+and, when every answer is the same, takes the :class:`~agentcfg.rendering.Prepared` config from
 ``.agentcfg/cache/manifest/`` instead of parsing, type-checking, checking and normalising
 thousands of artefacts again. Only data and code are then resolved, which is what changed when
-a corpus was updated (issue 8: a cold `lock` of a large project must cost about its hashing).
+a corpus was updated (a cold `lock` of a large project must cost about its hashing).
 
 Answers are compared by content (a sha256 of each file), not by timestamps, so a same-second
 edit is never missed. Any doubt (an unreadable or foreign memo, another version) means the full
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agentcfg.render import Prepared
+from agentcfg.rendering import Prepared
 from agentcfg.statcache import RACY_NS, now_ns
 
 MEMO_FORMAT = 2

@@ -2,7 +2,7 @@
 
 ruamel.yaml parses pure Python at well under 1 MB/s, while JSON loads at ~190 MB/s, so a large
 project's warm `validate` reads one JSON file of already-parsed documents keyed by the sha256 of
-their bytes (issue 8). The cache is an optimisation only: any problem reading or writing it is
+their bytes. The cache is an optimisation only: any problem reading or writing it is
 ignored and the files are parsed again. Entries not used by a run are dropped when it saves,
 so the cache never outgrows the project.
 """

@@ -1,4 +1,4 @@
-"""Is a model id pinned? One table of per-provider rules (SPEC §1: floating aliases are flagged).
+"""Is a model id pinned? One table of per-provider rules (floating aliases are flagged).
 
 A pinned id names one immutable model: a dated snapshot (`gpt-4o-2024-08-06`,
 `claude-3-5-sonnet-20241022`), a numbered version (`gemini-1.5-pro-002`), or an id its provider

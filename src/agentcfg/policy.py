@@ -1,4 +1,4 @@
-"""Environment policies (SPEC §7) as checks over a loaded, rendered-for-ENV manifest.
+"""Environment policies as checks over a loaded, rendered-for-ENV manifest.
 
 `validate --env ENV` and `promote` both call :func:`check_policies`; `max_risk` and `frozen`
 need a diff or an action and are enforced by promotion itself.

@@ -1,4 +1,4 @@
-"""Release files (`releases/<env>.json`): an environment's deployed state (SPEC §7).
+"""Release files (`releases/<env>.json`): an environment's deployed state.
 
 A release file is the whole rendered config plus who/why metadata; its `digest` must equal the
 digest of its `config`. It is written deterministically and atomically, and read back with
@@ -55,8 +55,8 @@ class ReleaseFile:
     def dumps_reusing(self, source_text: str, source: "ReleaseFile") -> str:
         """:meth:`dumps`, with the `config` copied as text from the file ``source`` was read from.
 
-        A rollback restores an old config byte for byte (SPEC §7); copying its text spares
-        re-serialising ~3 MB of JSON during an incident (issue 8). The copy is taken only when
+        A rollback restores an old config byte for byte; copying its text spares
+        re-serialising ~3 MB of JSON during an incident. The copy is taken only when
         ``source_text`` is exactly the canonical layout of ``source``'s other keys around its
         config, which proves the copied span is that config's JSON; otherwise :meth:`dumps`.
         """

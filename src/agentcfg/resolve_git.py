@@ -3,7 +3,7 @@
 A commit's config is normally pinned by the `agentcfg.lock` committed with it (resolve.LockResolver).
 Before a project's first lock — or for `diff HEAD` in a repository that never committed one — that
 pin does not exist, so `diff` and `render --rev` fall back to this resolver: data files and folders
-are hashed from their blobs exactly as the working tree would hash them (same digests, SPEC §3),
+are hashed from their blobs exactly as the working tree would hash them (same digests),
 and code refs are resolved the way `lock` resolves them today. Promotion never uses it: what is
 promoted must be locked.
 """
@@ -31,7 +31,8 @@ class GitObjectResolver:
         self.live = live
 
     def code(self, name: str, ref: CodeRef) -> dict[str, Any]:
-        return self.live.code(name, ref)
+        # `repo: .` without a ref means this commit's code, not the working tree's HEAD.
+        return self.live.code(name, ref, at=self.tree.commit_sha)
 
     def data(self, name: str, ds: DataSet) -> dict[str, Any]:
         aid = f"data/{name}"

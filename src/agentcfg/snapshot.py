@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from agentcfg.errors import AgentcfgError
 from agentcfg.lockfile import LOCK_FILE, parse_lock
 from agentcfg.project import Project
-from agentcfg.render import Rendered
+from agentcfg.rendering import Rendered
 
 if TYPE_CHECKING:
     from agentcfg.gitio import CommitFolder, GitTree
@@ -45,7 +45,7 @@ def render_at(project: Project, *, env: str | None = None, rev: str | None = Non
     """
     if rev is None:
         from agentcfg.manifest.loader import load_manifest
-        from agentcfg.render import render_loaded
+        from agentcfg.rendering import render_loaded
         from agentcfg.resolve import LiveResolver
 
         resolver = LiveResolver(project)
@@ -70,7 +70,7 @@ def render_at(project: Project, *, env: str | None = None, rev: str | None = Non
         return _render_locked(project, tree, data, env, rev)
     if not pinned:
         from agentcfg.manifest.loader import load_manifest
-        from agentcfg.render import render_loaded
+        from agentcfg.rendering import render_loaded
         from agentcfg.resolve import LiveResolver
         from agentcfg.resolve_git import GitObjectResolver
 
@@ -97,7 +97,7 @@ def _render_locked(project: Project, tree: GitTree, data: bytes, env: str | None
     lock = parse_lock(data, origin)
 
     from agentcfg.manifest.loader import load_manifest
-    from agentcfg.render import render_loaded
+    from agentcfg.rendering import render_loaded
     from agentcfg.resolve import LockResolver
 
     loaded = load_manifest(tree, env=env, cache=project.parse_cache)

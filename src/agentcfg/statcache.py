@@ -1,6 +1,6 @@
 """A stat cache for data hashing: (path, size, mtime_ns, inode) → content digest.
 
-Re-locking a large unchanged data set must read no file contents (issue 3), so the digest of
+Re-locking a large unchanged data set must read no file contents, so the digest of
 every hashed file is remembered in ``.agentcfg/cache/stat.json`` (git-ignored) together with
 the file's stat signature. A file whose signature is unchanged is not read again.
 

@@ -3,7 +3,7 @@
 Both trees answer the same questions, so loading, validating and rendering a manifest works the
 same at ``HEAD~3`` as on disk. Every path a manifest names goes through :func:`check_relpath`:
 no absolute paths, and on disk the *real* path (symlinks resolved) must stay inside the
-repository (SPEC §9).
+repository.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ class WorkTree:
     """The files on disk under ``root`` (the manifest folder), confined to ``boundary``.
 
     Answers are memoised for the tree's lifetime (one command): `validate` loads the manifest
-    once per environment and asks about the same few thousand files each time (issue 8). Path
+    once per environment and asks about the same few thousand files each time. Path
     work is done on strings; pathlib costs ~50 µs a path, which is most of a warm run at scale.
     """
 

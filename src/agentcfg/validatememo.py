@@ -6,7 +6,7 @@ about (the manifest, overlays present or absent, every referenced file and data 
 records those through a :class:`~agentcfg.lockmemo.RecordingTree` and saves their stat
 signatures next to the report in ``.agentcfg/cache/validate-inputs.json``; the next run compares
 signatures first and, when nothing changed, prints the saved report without parsing anything
-(issue 8: warm `validate` of a 500-agent project ≤ 400 ms, against ~2 s for the full work).
+(a warm `validate` of a 500-agent project takes milliseconds, against ~2 s for the full work).
 
 Like the lock memo it is an optimisation only: an input modified within
 :data:`~agentcfg.statcache.RACY_NS` of being recorded, an unreadable memo or another agentcfg
@@ -52,11 +52,22 @@ def fresh_report(start: Path | str, env: str | None) -> dict[str, Any] | None:
         return None
     if not signatures_hold(root, entry.get("files")):
         return None
+    if not _refs_hold(entry.get("refs", [])):
+        return None
     report = entry.get("report")
     return report if isinstance(report, dict) else None
 
 
-def save(root: Path, boundary: Path, env: str | None, files: set[str], report: dict[str, Any]) -> None:
+def _refs_hold(refs: Any) -> bool:
+    """Every local code ref the report resolved still names the same commit (a ref can appear or move)."""
+    from agentcfg.lockmemo import git_tip
+
+    return isinstance(refs, list) and all(
+        isinstance(r, list) and len(r) == 3 and git_tip(r[0], r[1]) == r[2] for r in refs)
+
+
+def save(root: Path, boundary: Path, env: str | None, files: set[str], report: dict[str, Any], *,
+         refs: list[tuple[str, str, str]] | None = None) -> None:
     """Remember ``report`` with the signatures of ``files`` (best effort; skipped when racy)."""
     from agentcfg import __version__
     from agentcfg.canonical import atomic_write
@@ -74,7 +85,8 @@ def save(root: Path, boundary: Path, env: str | None, files: set[str], report: d
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         runs = {}
     runs = {k: v for k, v in runs.items() if isinstance(v, dict)}
-    runs[env or ""] = {"boundary": str(boundary), "files": signatures, "report": report}
+    runs[env or ""] = {"boundary": str(boundary), "files": signatures, "report": report,
+                       "refs": [list(r) for r in refs or []]}
     try:
         ensure_state_dir(root / ".agentcfg")
         atomic_write(path, json.dumps({"format_version": MEMO_FORMAT, "agentcfg": __version__, "root": str(root),

@@ -1,4 +1,4 @@
-"""One agentcfg writer at a time per repository (SPEC §7, issue 7).
+"""One agentcfg writer at a time per repository.
 
 Deterministic: the first promotion is held *inside* its commit by a pre-commit hook that waits
 for a go-file, so the second process is guaranteed to start while the first holds the writer
@@ -86,7 +86,7 @@ def test_second_writer_is_refused_while_the_first_commits(repo: Path, cli: Calla
     assert writer_is_free(repo) and status(repo) == ""
     r = cli("promote", "HEAD", "staging")
     assert r.exit_code == 0 and "already runs" in r.stderr  # the loser re-runs: a no-op
-    rows = json.loads(cli("history", "staging", "--format", "json").stdout)
+    rows = json.loads(cli("history", "staging", "--format", "json").stdout)["releases"]
     assert [row["action"] for row in rows] == ["promote", "promote"]
 
 

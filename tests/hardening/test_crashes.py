@@ -1,4 +1,4 @@
-"""SIGKILL at the worst moments (SPEC §2, §9; issue 7).
+"""SIGKILL at the worst moments.
 
 `AGENTCFG_FAILPOINT` makes a real `agentcfg` process kill itself right before or after the
 rename of its temp file (canonical.atomic_write) and right before or after the commit
@@ -97,7 +97,7 @@ def promoted(repo: Path) -> Path:
 
 
 # point -> what the re-run does: "promoted" at once, or "dirty" (refused until the half-written
-# file is discarded, as SPEC §7 requires for any uncommitted release file), or "unchanged".
+# file is discarded, as any uncommitted release file must be), or "unchanged".
 POINTS = {"before-rename": "promoted", "after-rename": "dirty", "before-commit": "dirty", "after-commit": "unchanged"}
 
 

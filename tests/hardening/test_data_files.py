@@ -1,4 +1,4 @@
-"""Data folders given to `agentcfg lock` (SPEC §9, issue 7): symlinks out of the repository,
+"""Data folders given to `agentcfg lock`: symlinks out of the repository,
 symlink loops, FIFOs, files vanishing mid-hash, absolute and `..` paths.
 
 `validate` already refuses bad paths named in the manifest (tests/hardening/test_paths_validate.py,

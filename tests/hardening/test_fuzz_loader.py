@@ -1,4 +1,4 @@
-"""Fuzzing the loader (issue 7): every input ends in a loaded manifest or a clean finding.
+"""Fuzzing the loader: every input ends in a loaded manifest or a clean finding.
 
 Three sources of hostile bytes: raw random bytes, random YAML-ish token soup, and byte-level
 mutations (flip, insert, delete, duplicate a span) of the bundled example manifest. Each input
@@ -52,7 +52,7 @@ def _front_half(manifest: bytes, overlay: bytes | None = None) -> None:
     from agentcfg import checks
     from agentcfg.errors import AgentcfgError
     from agentcfg.manifest.loader import load_manifest
-    from agentcfg.render import render_loaded
+    from agentcfg.rendering import render_loaded
     from agentcfg.yamlio import YamlError, load
 
     try:

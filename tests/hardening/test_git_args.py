@@ -1,4 +1,4 @@
-"""User strings never become git options or transports (SPEC §9, issue 7).
+"""User strings never become git options or transports.
 
 Every revision a user types (diff sides, `render --rev`, promote's SRC, `rollback --to`, `show`)
 and every repository URL and ref in a manifest's `code:` section is refused before git sees it

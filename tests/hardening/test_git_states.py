@@ -1,4 +1,4 @@
-"""Repositories in awkward states (issue 7): a stale index lock, a failing hook during rollback, a
+"""Repositories in awkward states: a stale index lock, a failing hook during rollback, a
 shallow clone, a detached HEAD, no commits yet, no repository at all.
 
 Covered elsewhere, not repeated here: a failing pre-commit/commit-msg hook during promote

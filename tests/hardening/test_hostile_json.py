@@ -1,4 +1,4 @@
-"""Hand-edited or hostile machine files (issue 7): `releases/<env>.json` and `agentcfg.lock`
+"""Hand-edited or hostile machine files: `releases/<env>.json` and `agentcfg.lock`
 arrive in pull requests like any other file. Whatever they hold (deep nesting, NaN, 1e400,
 lone surrogates, wrong types), every command that reads them ends in a clean error (exit 1 or
 2, a message naming the file) or works, and never in "internal error".

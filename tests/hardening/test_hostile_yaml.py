@@ -1,4 +1,4 @@
-"""Hostile YAML (issue 7, SPEC §9): every case ends in a clean finding, exit 1, nothing written."""
+"""Hostile YAML: every case ends in a clean finding, exit 1, nothing written."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """JSON Schemas in tool definitions never fetch or read anything, and never hang or crash a
-validator (SPEC §5, §9; issue 7).
+validator.
 
 Every case runs `validate` and `lock` in-process with the network and the tell-tale file
 (/etc/passwd) booby-trapped: opening a socket, calling urlopen, or opening any path containing
@@ -148,7 +148,7 @@ def test_alarming_but_valid_schema_is_accepted_without_fetching(tmp_path: Path, 
     r = cli("validate")
     assert r.exit_code == 0, r
     assert cli("lock").exit_code == 0
-    from agentcfg.diff import diff_configs
+    from agentcfg.semdiff import diff_configs
 
     config = _render(tmp_path)
     simple = json.loads(json.dumps(config))

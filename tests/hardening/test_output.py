@@ -1,4 +1,4 @@
-"""The terminal side (issue 7): a reader that leaves early, and the one place output is redacted."""
+"""The terminal side: a reader that leaves early, and the one place output is redacted."""
 
 from __future__ import annotations
 

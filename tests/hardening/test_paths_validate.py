@@ -1,4 +1,4 @@
-"""File references may never leave the repository, by lexical or real path (SPEC §9)."""
+"""File references may never leave the repository, by lexical or real path."""
 
 from __future__ import annotations
 

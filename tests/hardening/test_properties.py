@@ -1,4 +1,4 @@
-"""Property-based tests over random manifests and random edits (issue 7).
+"""Property-based tests over random manifests and random edits.
 
 * No exception other than agentcfg's own (AgentcfgError, which the CLI maps to exit 1/2)
   escapes `validate`, `lock`, `lock --check` or `render`, whatever the manifest holds.
@@ -136,10 +136,10 @@ PROPERTY = settings(max_examples=50, deadline=None, derandomize=True, database=N
 @PROPERTY
 @given(data=st.data())
 def test_random_manifests_and_edits(tmp_path_factory: pytest.TempPathFactory, data: st.DataObject) -> None:
-    from agentcfg.diff import diff_configs
+    from agentcfg.semdiff import diff_configs
     from agentcfg.lockfile import lock
     from agentcfg.promotion import render
-    from agentcfg.validate import validate
+    from agentcfg.validation import validate
 
     manifest = data.draw(manifests(), label="manifest")
     edited = data.draw(edits(manifest), label="edited")

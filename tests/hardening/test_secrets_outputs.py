@@ -1,4 +1,4 @@
-"""A secret-looking literal never leaves the file the user put it in (SPEC §5, §9; issue 7).
+"""A secret-looking literal never leaves the file the user put it in.
 
 With a canary API key (OpenAI, Anthropic, AWS and GitHub shapes: tests/hardening/canaries.py) in
 a prompt, a tool description, a model parameter, an overlay or a mapping key: `lock` refuses
@@ -184,7 +184,7 @@ def _config(secret: str | None, place: str) -> dict[str, Any]:
 
 
 def _all_formats(result: Any) -> str:
-    from agentcfg.diff.formats import render_markdown, render_stat, render_text
+    from agentcfg.semdiff.formats import render_markdown, render_stat, render_text
 
     return "\n".join([*render_text(result), *render_stat(result), render_markdown(result),
                       json.dumps(result.to_dict())])
@@ -195,7 +195,7 @@ def _all_formats(result: Any) -> str:
 def test_diff_of_a_config_pair_never_shows_the_secret(place: str, kind: str) -> None:
     """diff_configs(clean, with secret) and back, in text, stat, markdown and JSON: the change is
     there (critical: a secret appears), the canary is not."""
-    from agentcfg.diff import diff_configs
+    from agentcfg.semdiff import diff_configs
 
     secret = CANARIES[kind]
     clean, dirty = _config(None, place), _config(secret, place)
@@ -208,7 +208,7 @@ def test_diff_of_a_config_pair_never_shows_the_secret(place: str, kind: str) -> 
 
 @pytest.mark.parametrize("kind", sorted(CANARIES))
 def test_diff_of_a_secret_mapping_key_never_shows_it(kind: str) -> None:
-    from agentcfg.diff import diff_configs
+    from agentcfg.semdiff import diff_configs
 
     secret = CANARIES[kind]
     result = diff_configs(_config(None, "mapping-key"), _config(secret, "mapping-key"))
@@ -278,6 +278,6 @@ def test_findings_never_quote_a_secret(tmp_path: Path, monkeypatch: pytest.Monke
         r = cli(*argv)
         assert r.exit_code == 1, (argv, r)
         assert not _leaks(secret, r.stdout, r.stderr), (argv, r)
-    from agentcfg.validate import validate
+    from agentcfg.validation import validate
 
     assert all(secret not in str(f) for f in validate(tmp_path).findings)  # the library report too

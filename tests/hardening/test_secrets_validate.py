@@ -1,4 +1,4 @@
-"""A secret-looking literal anywhere is refused by validate, and never echoed (issue 7)."""
+"""A secret-looking literal anywhere is refused by validate, and never echoed."""
 
 from __future__ import annotations
 

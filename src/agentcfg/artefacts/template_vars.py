@@ -1,5 +1,8 @@
 """The variables a prompt template uses, per format (mustache, jinja2, f-string).
 
+Mustache and jinja2 templates are read by the parsers that render them (the shared mustache
+parser, jinja2's own analysis), so validation and run time cannot disagree.
+
 Plain functions, no pydantic: `validate` checks them against a prompt's declared variables and
 `diff` reports the ones a change adds or removes, without loading the manifest models.
 """
@@ -8,16 +11,11 @@ from __future__ import annotations
 
 import re
 
+from agentcfg.artefacts import mustache
+
 
 class TemplateSyntaxError(ValueError):
     """The template cannot be parsed in its declared format."""
-
-
-_MUSTACHE_TAG = re.compile(r"\{\{(\{?)\s*([#^/&!>]?)\s*([^}]*?)\s*\}?\}\}")
-_JINJA_EXPR = re.compile(r"\{\{-?\s*([A-Za-z_][A-Za-z0-9_]*)")
-_JINJA_STMT = re.compile(r"\{%-?\s*(if|elif|for|set|with)\s+(.*?)-?%\}", re.S)
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_JINJA_WORDS = {"not", "and", "or", "in", "is", "true", "false", "none", "True", "False", "None", "loop"}
 
 
 def template_variables(text: str, fmt: str) -> set[str]:
@@ -30,39 +28,26 @@ def template_variables(text: str, fmt: str) -> set[str]:
 
 
 def _mustache_vars(text: str) -> set[str]:
-    found: set[str] = set()
-    depth = 0  # inside a section, names may be fields of the section's items
-    for m in _MUSTACHE_TAG.finditer(text):
-        sigil, name = m.group(2), m.group(3).strip()
-        if sigil in ("!", ">"):
-            continue
-        if sigil == "/":
-            depth = max(0, depth - 1)
-            continue
-        top = name.split(".")[0]
-        if sigil in ("#", "^"):
-            if depth == 0 and top:
-                found.add(top)
-            depth += 1
-        elif depth == 0 and top and top != ".":
-            found.add(top)
-    return found
+    try:
+        return mustache.variables(text)
+    except mustache.MustacheSyntaxError as exc:
+        raise TemplateSyntaxError(str(exc)) from None
 
 
 def _jinja_vars(text: str) -> set[str]:
-    found = {m.group(1) for m in _JINJA_EXPR.finditer(text)}
-    bound: set[str] = set()
-    for kind, body in _JINJA_STMT.findall(text):
-        if kind == "for":
-            target, _, iterable = body.partition(" in ")
-            bound.update(_IDENT.findall(target))
-            found.update(_IDENT.findall(iterable.split("|")[0])[:1])
-        elif kind == "set":
-            bound.update(_IDENT.findall(body.split("=")[0]))
-        else:
-            expr = re.sub(r"(['\"]).*?\1", "", body.split("|")[0])
-            found.update(w for w in _IDENT.findall(expr) if w not in _JINJA_WORDS)
-    return {v for v in found - bound - _JINJA_WORDS}
+    # jinja2's own analysis: expressions (`greeting ~ name`), loops, `set`, `raw` blocks and
+    # comments are understood exactly as the runtime will render them.
+    from jinja2 import TemplateSyntaxError as JinjaSyntaxError
+    from jinja2 import meta
+    from jinja2.sandbox import SandboxedEnvironment
+
+    try:
+        ast = SandboxedEnvironment(autoescape=False).parse(text)
+    except JinjaSyntaxError as exc:
+        raise TemplateSyntaxError(f"line {exc.lineno}: jinja2 syntax error: {exc.message}") from None
+    except RecursionError:  # jinja2's parser recurses once per nested bracket
+        raise TemplateSyntaxError("jinja2 expressions are nested too deeply to parse") from None
+    return set(meta.find_undeclared_variables(ast))
 
 
 def _fstring_vars(text: str) -> set[str]:

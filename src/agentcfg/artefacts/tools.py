@@ -28,3 +28,7 @@ class Tool(Strict):
     annotations: ToolAnnotations | None = None
     approval: Literal["required", "never"] = "never"
     code: str | None = None  # the `code` artefact that implements the tool
+    # "package.module:function": the callable Config.toolbox() imports when no handler is passed;
+    # only its syntax is checked at validate time (the module lives in the runtime's environment)
+    handler: str | None = None
+    server: str | None = None  # the `mcp_servers` entry that serves the tool

@@ -1,4 +1,4 @@
-"""Semantic checks run by `validate` after the manifest is type-checked (SPEC §5).
+"""Semantic checks run by `validate` after the manifest is type-checked.
 
 Each module checks one concern and appends findings to the :class:`~agentcfg.manifest.loader.Loaded`
 it is given. They only read; none raises for a user mistake.
@@ -6,10 +6,10 @@ it is given. They only read; none raises for a user mistake.
 
 from __future__ import annotations
 
-from agentcfg.checks import files, graphs, prompts, references, secrets, tools
+from agentcfg.checks import files, graphs, prompts, references, secrets, servers, tools
 from agentcfg.manifest.loader import Loaded
 
-ALL = (references.check, prompts.check, tools.check, graphs.check, files.check, secrets.check)
+ALL = (references.check, prompts.check, tools.check, graphs.check, files.check, secrets.check, servers.check)
 
 
 def run_all(loaded: Loaded) -> None:

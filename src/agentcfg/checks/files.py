@@ -48,7 +48,8 @@ def check(loaded: Loaded) -> None:
     for name, ref in m.code.items():
         aid = f"code/{name}"
         try:
-            safe_rev(ref.ref)
+            if ref.ref is not None:
+                safe_rev(ref.ref)
         except UsageError as exc:
             loaded.finding("unsafe-ref", exc.message, ("code", name, "ref"), artefact=aid, hint=exc.hint)
         repo = ref.repo

@@ -10,6 +10,9 @@ from agentcfg.manifest.loader import Loaded
 # MCP (2025-06-18) recommends 1-128 chars of [A-Za-z0-9_.-]; OpenAI and Anthropic allow
 # ^[a-zA-Z0-9_-]{1,64}$. We require the MCP form and warn where a provider would refuse it.
 MCP_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,128}\Z")
+# `handler: package.module:function`: dotted Python identifiers on both sides of one colon
+HANDLER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*"
+                     r"(?:\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
 PROVIDER_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}\Z")
 
 
@@ -33,7 +36,7 @@ def schema_problems(schema: Any) -> list[tuple[tuple[Any, ...], str, str]]:
     """(path, code, message) for an unsafe or invalid JSON Schema. Never fetches anything.
 
     Memoised per process by the schema's canonical JSON: checking against the metaschema costs
-    ~1 ms, and `lock` checks the same schemas once per environment (issue 8).
+    ~1 ms, and `lock` checks the same schemas once per environment.
     """
     from agentcfg.canonical import canonical_json
 
@@ -61,7 +64,8 @@ def _schema_problems(schema: Any) -> list[tuple[tuple[Any, ...], str, str]]:
     from jsonschema.exceptions import SchemaError
 
     try:
-        Draft202012Validator.check_schema(schema)
+        if not _surely_valid(schema):
+            Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
         where = tuple(exc.path) if exc.path else tuple(exc.relative_path)
         problems.append((where, "schema-invalid", f"not a valid JSON Schema: {exc.message}"))
@@ -78,6 +82,53 @@ def _schema_problems(schema: Any) -> list[tuple[tuple[Any, ...], str, str]]:
 
 
 MAX_SCHEMA_DEPTH = 100  # nested objects/lists; real tool schemas stay under 20
+
+
+def _surely_valid(schema: Any) -> bool:
+    """Whether the schema is valid against the 2020-12 meta-schema, by a fast path that only
+    ever answers "yes" when `jsonschema`'s own check would.
+
+    `jsonschema` checks a schema against the meta-schema in pure Python (~5-20 ms for a real
+    tool's schema: most of a cold `validate` of thousands of tools); jsonschema-rs does it in
+    microseconds. It does not check the meta-schema's `format: regex`, which `jsonschema` does
+    with Python's `re`, so every string that could be a pattern is compiled here. On any doubt
+    (invalid, a pattern that does not compile, jsonschema-rs missing) the answer is "check it the
+    slow way", whose message users see. tests/test_schema_check_fast_path.py holds the two to the
+    same verdicts.
+    """
+    try:
+        import jsonschema_rs
+    except ImportError:  # a platform without its wheel: the slow path is still right
+        return False
+    try:
+        if not jsonschema_rs.meta.is_valid(schema):
+            return False
+    except Exception:  # noqa: BLE001 - a value it cannot read (not JSON): let jsonschema decide
+        return False
+    return all(_compiles(p) for p in _patterns(schema))
+
+
+def _patterns(schema: Any) -> Iterator[Any]:
+    """Every value that may be a regular expression to the meta-schema (over-inclusive)."""
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if "pattern" in node and isinstance(node["pattern"], str):
+                yield node["pattern"]
+            if isinstance(node.get("patternProperties"), dict):
+                yield from node["patternProperties"]
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def _compiles(pattern: Any) -> bool:
+    try:
+        re.compile(pattern)
+    except (re.error, TypeError, ValueError, RecursionError, OverflowError):
+        return False
+    return True
 
 # Keywords that apply a subschema to the same value (they do not descend into it): a cycle of
 # these through `$ref` makes every validator recurse forever.
@@ -168,6 +219,8 @@ def check(loaded: Loaded) -> None:
     assert loaded.manifest is not None
     for name, tool in loaded.manifest.tools.items():
         aid = f"tools/{name}"
+        if aid in loaded.settled:
+            continue
         if tool.name is not None and tool.name != name:
             loaded.finding("tool-name", f"`name: {tool.name}` differs from the key '{name}'", ("tools", name, "name"),
                            artefact=aid, hint="the key is the tool's name; remove `name` or make them equal")
@@ -182,6 +235,10 @@ def check(loaded: Loaded) -> None:
                 continue
             for sub, code, message in schema_problems(schema):
                 loaded.finding(code, f"{key}: {message}", ("tools", name, key) + sub, artefact=aid)
+        if tool.handler is not None and not HANDLER.match(tool.handler):
+            loaded.finding("tool-handler", f"handler '{tool.handler}' is not of the form 'package.module:function'",
+                           ("tools", name, "handler"), artefact=aid,
+                           hint="name an importable module and a function in it, e.g. support_tools:issue_refund")
         if tool.description is None or not tool.description.strip():
             loaded.finding("tool-description", "the tool has no description; models choose tools by it",
                            ("tools", name), artefact=aid, severity="warning")

@@ -80,7 +80,7 @@ def output_format(ctx: typer.Context, local: Any) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Console entry point: run the app and map every outcome to an exit code (SPEC §4)."""
+    """Console entry point: run the app and map every outcome to an exit code."""
     from agentcfg.errors import AgentcfgError
 
     _register_commands()
@@ -145,7 +145,7 @@ def _only_the_command(argv: list[str] | None) -> typer.Typer:
 
     typer turns every registered command into a click command (signatures, annotations,
     parameters) before it looks at the arguments: ~10 ms of a rollback or history that must
-    take under 400 ms (issue 8). When the first argument is a command's exact name, the others
+    take under 400 ms. When the first argument is a command's exact name, the others
     cannot be reached, so a copy of the app without them runs. Anything else (global options
     first, `--help`, a group, a typo that deserves "did you mean", shell completion) gets the
     whole app.
@@ -195,7 +195,7 @@ def _register_commands() -> None:
     # Importing a command module registers its commands on `app` (bodies import lazily).
     from agentcfg.cli import cmd_manifest  # noqa: F401
 
-    for optional in ("cmd_lock", "cmd_diff", "cmd_env", "cmd_tools"):
+    for optional in ("cmd_lock", "cmd_diff", "cmd_env", "cmd_tools", "cmd_evidence", "cmd_servers", "cmd_graph"):
         try:
             __import__(f"agentcfg.cli.{optional}")
         except ModuleNotFoundError as exc:

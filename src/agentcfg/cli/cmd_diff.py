@@ -1,4 +1,4 @@
-"""`agentcfg diff`: semantic diff with risk and blast radius (SPEC §6)."""
+"""`agentcfg diff`: semantic diff with risk and blast radius."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from enum import Enum
 import typer
 
 from agentcfg.cli.app import app, output_format
+from agentcfg.cli.completion import complete_environment, complete_risk
 
 
 class DiffFormat(str, Enum):
@@ -28,11 +29,13 @@ def diff(
     a: str | None = typer.Argument(None, metavar="A", help="Old side (default HEAD)."),
     b: str | None = typer.Argument(None, metavar="B", help="New side (default '.', the working tree)."),
     env: str | None = typer.Option(None, "--env", "-e", help="Compare this environment's rendered config "
-                                                                "(its overlay applied)."),
+                                                                "(its overlay applied).",
+                                   autocompletion=complete_environment),
     fmt: DiffFormat | None = typer.Option(None, "--format", help="text, json or markdown (a PR comment)."),
     fail_on: str | None = typer.Option(None, "--fail-on", metavar="LEVEL",
                                           help="Exit 1 when any change is at or above LEVEL "
-                                               "(none, low, medium, high, critical)."),
+                                               "(none, low, medium, high, critical).",
+                                          autocompletion=complete_risk),
     stat: bool = typer.Option(False, "--stat", help="One line per artefact instead of every change."),
 ) -> None:
     """Semantic diff of two configs, artefact by artefact, with risk and impact.
@@ -43,8 +46,8 @@ def diff(
     Exit 0, or 1 with --fail-on when a change is at or above that level; 2 when a side cannot be read.
     """
     from agentcfg.cli import ui
-    from agentcfg.diff import diff as do_diff
-    from agentcfg.diff.risk import RiskLevel
+    from agentcfg.semdiff import diff as do_diff
+    from agentcfg.semdiff.risk import RiskLevel
 
     threshold = RiskLevel.parse(fail_on) if fail_on is not None else None  # bad level: exit 2 before work
     result = do_diff(a, b, root=".", env=env)
@@ -52,11 +55,11 @@ def diff(
     if shown == "json":
         ui.print_json(result.to_dict())
     elif shown == "markdown":
-        from agentcfg.diff.formats import render_markdown
+        from agentcfg.semdiff.formats import render_markdown
 
         ui.print_raw(render_markdown(result))
     else:
-        from agentcfg.diff.formats import render_stat, render_text
+        from agentcfg.semdiff.formats import render_stat, render_text
 
         for line in render_stat(result) if stat else render_text(result):
             ui.line(line)

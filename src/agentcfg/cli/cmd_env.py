@@ -1,4 +1,4 @@
-"""Environment commands: render, promote, rollback, unhold, history, status, show (SPEC §7)."""
+"""Environment commands: render, promote, rollback, unhold, history, status, show."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any, Optional
 import typer
 
 from agentcfg.cli.app import Format, app, output_format
+from agentcfg.cli.completion import complete_environment, complete_source, complete_tools_format
 
 
 class RenderFormat(str, Enum):
@@ -18,19 +19,29 @@ class RenderFormat(str, Enum):
 
 _FORMAT = typer.Option(None, "--format", help="Output format: text or json.")
 
+JSON_FORMAT = 1
+"""`format_version` of the --format json outputs printed here (schemas/<command>.schema.json)."""
+
 
 @app.command(epilog="Examples: agentcfg render production · agentcfg render staging --rev HEAD~1 --format json · "
              "agentcfg render production --tools-format openai")
 def render(
     ctx: typer.Context,
-    env: str = typer.Argument(..., metavar="ENV", help="The environment to render (its overlay is applied)."),
+    env: str = typer.Argument(..., metavar="ENV", help="The environment to render (its overlay is applied).",
+                              autocompletion=complete_environment),
     rev: Optional[str] = typer.Option(None, "--rev", metavar="REV",
                                       help="Render from this git revision (read from git objects, pinned by "
                                            "its agentcfg.lock) instead of the working tree."),
     fmt: Optional[RenderFormat] = typer.Option(None, "--format", help="yaml (the default for text), or json."),
     tools_format: Optional[str] = typer.Option(None, "--tools-format", metavar="FMT",
                                                help="Print only the tools, shaped for mcp, openai, "
-                                                    "openai-responses or anthropic."),
+                                                    "openai-responses or anthropic.",
+                                               autocompletion=complete_tools_format),
+    strict: bool = typer.Option(False, "--strict",
+                                help="With --tools-format openai or openai-responses: convert every input schema "
+                                     "to OpenAI strict mode (all properties required, optional ones nullable, "
+                                     "additionalProperties false), or exit 1 naming what strict mode cannot "
+                                     "express."),
 ) -> None:
     """Print the fully rendered config of an environment and its root digest: manifest plus
     overlay, prompts and tool definitions inline, data and code by digest/commit, ${env:NAME}
@@ -41,11 +52,16 @@ def render(
     from agentcfg.secrets import redact
 
     rendered = do_render(env, root=".", rev=rev)
-    data: Any = {"environment": env, "digest": rendered.digest, "config": rendered.config}
+    data: Any = {"format_version": JSON_FORMAT, "environment": env, "digest": rendered.digest,
+                 "config": rendered.config}
     if tools_format is not None:
         from agentcfg.toolformats import export_tools
 
-        data = export_tools(rendered.config.get("tools") or {}, tools_format)
+        data = export_tools(rendered.config.get("tools") or {}, tools_format, strict=strict)
+    elif strict:
+        from agentcfg.errors import UsageError
+
+        raise UsageError("--strict shapes tools for OpenAI: give it with --tools-format openai or openai-responses")
     data = redact(data)
     if output_format(ctx, fmt) == "json":
         ui.print_json(data)
@@ -60,8 +76,10 @@ def render(
              "agentcfg promote staging production --expect-current 3f2a9c1 --approve 'CAB-142'")
 def promote(
     ctx: typer.Context,
-    src: str = typer.Argument(..., metavar="SRC", help="An environment (promote what it runs) or a git revision."),
-    dst: str = typer.Argument(..., metavar="DST", help="The environment to promote into."),
+    src: str = typer.Argument(..., metavar="SRC", help="An environment (promote what it runs) or a git revision.",
+                              autocompletion=complete_source),
+    dst: str = typer.Argument(..., metavar="DST", help="The environment to promote into.",
+                              autocompletion=complete_environment),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show the diff, risk and policy verdict; write nothing."),
     no_commit: bool = typer.Option(False, "--no-commit", help="Write releases/DST.json but do not commit it "
                                    "(for a pull-request flow)."),
@@ -94,12 +112,25 @@ def promote(
     if result.outcome == "unchanged":
         ui.note(f"{ui.escape(dst)} already runs {result.digest}: nothing to promote")
         raise typer.Exit(0 if result.allowed else 1)
-    _changes_table(result.diff)
-    ui.note(f"risk: {_risk(result.risk)}" + (f" (max_risk {result.policy.max_risk})" if result.policy.max_risk else ""))
+    if result.previous_digest is None:
+        ui.line(f"first release of {ui.escape(dst)}: {result.artefacts} artefacts, no earlier release to compare "
+                f"with (see them with `agentcfg render {ui.escape(dst)}`)")
+    else:
+        _changes_table(result.diff)
+        ui.note(f"risk: {_risk(result.risk)}"
+                + (f" (max_risk {result.policy.max_risk})" if result.policy.max_risk else ""))
     for caution in result.warnings:
         ui.warning(caution)
-    if result.approved:
+    from agentcfg.promotion.policy_gate import RISK_ORDER
+
+    limit = result.policy.max_risk or "critical"
+    if result.approved and RISK_ORDER.index(result.risk) > RISK_ORDER.index(limit):
         ui.warning(f"max_risk exceeded, approved: {result.approved}")
+    for check in result.evidence:
+        if check.ok:
+            ui.note(f"evidence {ui.escape(check.name)}: [green]ok[/] ({ui.escape(check.why)})")
+        elif result.approved:
+            ui.warning(f"evidence {check.name} overridden by --approve: {check.why}")
     if result.path_exception:
         ui.warning(f"off the promotion path: {result.path_exception}")
     if result.outcome == "dry-run":
@@ -120,7 +151,8 @@ def promote(
              "agentcfg rollback production --to 3 --dry-run · agentcfg rollback production --to 3f2a9c1e")
 def rollback(
     ctx: typer.Context,
-    env: str = typer.Argument(..., metavar="ENV", help="The environment to roll back."),
+    env: str = typer.Argument(..., metavar="ENV", help="The environment to roll back.",
+                              autocompletion=complete_environment),
     to: Optional[str] = typer.Option(None, "--to", metavar="N|DIGEST|REV",
                                      help="A `history` index, a digest (prefix allowed), or a git revision. "
                                           "Default: the previous release with a different digest."),
@@ -163,7 +195,8 @@ def rollback(
 @app.command(epilog="Example: agentcfg unhold production --reason 'incident INC-42 closed'")
 def unhold(
     ctx: typer.Context,
-    env: str = typer.Argument(..., metavar="ENV", help="The environment whose hold to lift."),
+    env: str = typer.Argument(..., metavar="ENV", help="The environment whose hold to lift.",
+                              autocompletion=complete_environment),
     reason: Optional[str] = typer.Option(None, "--reason", help="Why (recorded in the commit)."),
     wait: float = typer.Option(0.0, "--wait", metavar="SECONDS", min=0,
                                help="When another agentcfg is writing in this repository, wait up to SECONDS "
@@ -187,7 +220,7 @@ def unhold(
 @app.command(epilog="Examples: agentcfg history production · agentcfg history production --limit 5 --format json")
 def history(
     ctx: typer.Context,
-    env: str = typer.Argument(..., metavar="ENV", help="The environment."),
+    env: str = typer.Argument(..., metavar="ENV", help="The environment.", autocompletion=complete_environment),
     limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="Show only the newest N transitions."),
     fmt: Optional[Format] = _FORMAT,
 ) -> None:
@@ -200,13 +233,14 @@ def history(
 
     rows = do_history(env, root=".", limit=limit)
     if output_format(ctx, fmt) == "json":
-        ui.print_json([r.to_dict() for r in rows])
+        ui.print_json({"format_version": JSON_FORMAT, "environment": env, "releases": [r.to_dict() for r in rows]})
         return
     from agentcfg.canonical import short
 
-    ui.table(["#", "date", "author", "action", "digest", "source", "from", "reason"], [
+    evidence = any(r.evidence for r in rows)  # the column only when some release has evidence
+    ui.table(["#", "date", "author", "action", "digest", "source", "from", "reason"] + ["evidence"] * evidence, [
         [str(r.index), r.date[:19].replace("T", " "), r.author, r.action, short(r.digest), short(r.source),
-         _short_ref(r.from_), _clip(r.reason or "", 100)] for r in rows])
+         _short_ref(r.from_), _clip(r.reason or "", 100)] + [_evidence(r.evidence)] * evidence for r in rows])
     if EnvTarget.open(env, ".").paths.shallow:
         ui.warning("this is a shallow clone: older releases may be missing; fetch them with `git fetch --unshallow` "
                    "(in GitHub Actions: actions/checkout with `fetch-depth: 0`)")
@@ -223,15 +257,16 @@ def status(ctx: typer.Context, fmt: Optional[Format] = _FORMAT) -> None:
 
     rows = do_status(root=".")
     if output_format(ctx, fmt) == "json":
-        ui.print_json([r.to_dict() for r in rows])
+        ui.print_json({"format_version": JSON_FORMAT, "environments": [r.to_dict() for r in rows]})
         return
     table = []
+    evidence = any(r.evidence for r in rows)
     for r in rows:
         state = [s for s, on in (("held", r.hold), ("frozen", r.frozen), (f"uncommitted ({r.uncommitted})",
                                                                         r.uncommitted)) if on]
         table.append([r.env, short(r.digest), short(r.source), _age(r.age_seconds),
-                      ", ".join(state) or "-", _waiting(r)])
-    ui.table(["env", "digest", "source", "age", "state", "waiting"], table)
+                      ", ".join(state) or "-", _waiting(r)] + [_evidence(r.evidence)] * evidence)
+    ui.table(["env", "digest", "source", "age", "state", "waiting"] + ["evidence"] * evidence, table)
     for r in rows:
         if r.error:
             ui.warning(f"{r.env}: {r.error}")
@@ -254,15 +289,25 @@ def show(
 
     found = do_show(digest, root=".")
     release = redact(found[0].release.to_dict())
+    from agentcfg.evidence.store import committed
+    from agentcfg.project import Project
+
+    attestations = committed(Project.find("."), found[0].release.digest)
     if output_format(ctx, fmt) == "json":
-        ui.print_json({"digest": found[0].release.digest, "release": release,
-                       "found": [{"env": f.env, **f.transition.to_dict()} for f in found]})
+        ui.print_json({"format_version": JSON_FORMAT, "digest": found[0].release.digest, "release": release,
+                       "found": [{"env": f.env, **f.transition.to_dict()} for f in found],
+                       "attestations": [a.to_dict() for a in attestations]})
         return
     ui.print_raw(pretty_json(release))
     for f in found:
         t = f.transition
         ui.note(f"found in {ui.escape(f.env)} history #{t.index}: {t.action} {t.date[:19].replace('T', ' ')} "
                 f"by {ui.escape(t.author)} (commit {t.commit[:12]})")
+    for a in attestations:
+        s = a.summary
+        ui.note(f"attested {ui.escape(a.name)}: {a.verdict}, {s['passed']} passed, {s['failed']} failed, "
+                f"{s['errors']} errors, {s['skipped']} skipped, {a.created} by {ui.escape(a.attester.get('name', ''))} "
+                f"({ui.escape(a.path)})")
 
 
 def _changes_table(diff: Any) -> None:
@@ -277,6 +322,11 @@ def _changes_table(diff: Any) -> None:
     ui.table(["risk", "artefact", "field", "reason"],
              [[_risk(c.risk.name), ui.escape(c.artefact), ui.escape(c.path or "-"), ui.escape(c.reason)]
               for c in diff.changes])
+
+
+def _evidence(evidence: Any) -> str:
+    """`support_evals passed, red_team failed`: the newest attestation of each name."""
+    return ", ".join(f"{e['name']} {e['verdict']}" for e in evidence) or "-"
 
 
 def _clip(text: str, n: int) -> str:

@@ -8,6 +8,7 @@ from typing import Any, Callable, Optional
 import typer
 
 from agentcfg.cli.app import Format, app, output_format
+from agentcfg.cli.completion import complete_environment
 
 
 def _progress_bars(stack: ExitStack) -> Callable[[str, int, int], None]:
@@ -75,12 +76,13 @@ def lock(
 @app.command(epilog="Examples: agentcfg verify · agentcfg verify production --format json")
 def verify(
     ctx: typer.Context,
-    env: Optional[str] = typer.Argument(None, metavar="[ENV]", help="Verify releases/ENV.json against its digest."),
+    env: Optional[str] = typer.Argument(None, metavar="[ENV]", help="Verify releases/ENV.json against its digest.",
+                                        autocompletion=complete_environment),
     fmt: Optional[Format] = typer.Option(None, "--format", help="Output format: text or json."),
 ) -> None:
     """Check that the working tree still matches agentcfg.lock (every file is read again: this
-    catches edits that were not locked and tampered data), or with ENV that releases/ENV.json
-    matches its own digest.
+    catches edits that were not locked and tampered data) and that every attestation is
+    well-formed and unedited, or with ENV that releases/ENV.json matches its own digest.
 
     Exit 0 when everything matches, 1 on drift or tampering, 2 when there is nothing to verify.
     """
@@ -93,10 +95,17 @@ def verify(
     else:
         for problem in result.problems:
             ui.line(f"[red]drift[/]  {ui.escape(problem.describe())}")
+        for att in result.attestations:
+            for text in att.problems:
+                ui.line(f"[red]invalid[/]  {ui.escape(att.path)}: {ui.escape(text)}")
+        if result.attestations and all(a.ok for a in result.attestations):
+            ui.note(f"{len(result.attestations)} attestation(s) well-formed and unedited")
         if result.ok:
             ui.note(f"[green]verified[/] {ui.escape(result.target)} ({ui.escape(result.digest or '-')})")
         else:
             fix = ("restore it from git or roll back" if env else
-                   "lock the change (`agentcfg lock`) or restore the files from git")
+                   "lock the change (`agentcfg lock`) or restore the files from git"
+                   + (" (attestations: restore them from git; `agentcfg attest` again to re-measure)"
+                      if any(not a.ok for a in result.attestations) else ""))
             ui.note(f"[red]{ui.escape(result.target)} does not match[/]; {fix}")
     raise typer.Exit(0 if result.ok else 1)

@@ -26,15 +26,27 @@ class ToolFormat(str, Enum):
 
 @import_app.command(
     "tools",
-    epilog="Example: agentcfg import tools openai-tools.json --from openai --into tools/",
+    epilog=(
+        "Examples:\n\n"
+        "  agentcfg import tools openai-tools.json --from openai --into tools/\n\n"
+        "  agentcfg import tools --server github          # writes tools/github/<tool>.yaml"
+    ),
 )
 def import_tools_command(
     ctx: typer.Context,
-    file: str = typer.Argument(..., metavar="FILE", help="JSON or YAML file with the tool definitions."),
-    source: ToolFormat = typer.Option(..., "--from", help="Format of FILE: mcp, openai or anthropic."),
-    into: str = typer.Option("tools", "--into", metavar="DIR", help="Folder for the tool files."),
+    file: Optional[str] = typer.Argument(None, metavar="[FILE]",
+                                         help="JSON or YAML file with the tool definitions (or use --server)."),
+    source: Optional[ToolFormat] = typer.Option(None, "--from", help="Format of FILE: mcp, openai or anthropic."),
+    server: Optional[str] = typer.Option(
+        None, "--server", metavar="NAME",
+        help="Instead of FILE: connect to the MCP server NAME declared under mcp_servers and import "
+             "every tool it serves (default --into: tools/NAME)."),
+    into: Optional[str] = typer.Option(None, "--into", metavar="DIR",
+                                       help="Folder for the tool files (default: tools, or tools/NAME with --server)."),
     force: bool = typer.Option(False, "--force", help="Overwrite tool files that already exist."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Report what would be written; write nothing."),
+    timeout: float = typer.Option(30.0, "--timeout", metavar="S",
+                                  help="With --server: seconds the server gets to start and list its tools."),
     fmt: Optional[Format] = typer.Option(None, "--format", help="Output format: text or json."),
 ) -> None:
     """Turn provider tool definitions into agentcfg tool files (one YAML file per tool).
@@ -44,11 +56,31 @@ def import_tools_command(
     schemas ("dict" → object), dropped keys, skipped built-in tools. Existing files are never
     overwritten without --force. The manifest is not edited: paste the printed snippet into
     agentcfg.yaml. Exit 0 when at least one tool was imported, 1 when none could be.
+
+    With --server NAME, the tools come from a live MCP server declared in agentcfg.yaml (every
+    page of tools/list; ${env:...} in its env/headers resolved in memory only). Each file holds
+    the tool exactly as served plus `server: NAME`, so `agentcfg check servers` can later tell
+    when the server starts serving something else. Exit 2 when the server cannot be reached.
     """
     from agentcfg.cli import ui
-    from agentcfg.toolformats import import_tool_file
+    from agentcfg.errors import UsageError
 
-    report = import_tool_file(file, source.value, into=into, force=force, dry_run=dry_run)
+    if (file is None) == (server is None):
+        raise UsageError("give either FILE (with --from) or --server NAME",
+                         hint="agentcfg import tools FILE --from mcp|openai|anthropic, or agentcfg import tools --server NAME")
+    if server is not None:
+        if source is not None and source is not ToolFormat.mcp:
+            raise UsageError("--server imports MCP tools; --from does not apply")
+        from agentcfg.servers.importing import import_server_tools
+
+        report = import_server_tools(server, into=into, force=force, dry_run=dry_run, timeout=timeout)
+    else:
+        if source is None:
+            raise UsageError("FILE needs --from mcp, openai or anthropic")
+        from agentcfg.toolformats import import_tool_file
+
+        assert file is not None
+        report = import_tool_file(file, source.value, into=into or "tools", force=force, dry_run=dry_run)
     result = report.result
     if output_format(ctx, fmt) == "json":
         ui.print_json(report.to_dict())

@@ -1,6 +1,6 @@
 """Console-script entry point, kept import-light.
 
-`agentcfg --version` is answered here without importing typer, pydantic or rich (issue 8's
+`agentcfg --version` is answered here without importing typer, pydantic or rich (the performance target's
 target: within 3x of `python -c pass`); everything else goes to the typer app.
 """
 

@@ -5,7 +5,7 @@ goes to stdout, messages and errors to stderr, so ``--format json | jq`` always 
 
 Every byte printed passes :func:`agentcfg.secrets.redact_text` (JSON: :func:`~agentcfg.secrets.redact`)
 here, whatever the command computed: a secret-looking literal that reached a message, a diff
-path, a git trailer or a hand-edited release file is still never shown (SPEC §9).
+path, a git trailer or a hand-edited release file is still never shown.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import re2
 if TYPE_CHECKING:
     from rich.console import Console
 
-RISK_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "none": "dim"}
+from agentcfg.markup import RISK_STYLE, escape  # noqa: F401 - shared with the core's text rendering
 
 
 def _width(stream: object) -> int | None:
@@ -72,18 +72,6 @@ def _pipe_safe(console: "Console") -> "Console":
     return console
 
 
-# rich's own patterns, compiled by RE2: with Python's re, a run of backslashes not followed by
-# a tag is rescanned from each of its positions (100,000 backslashes in a printed value: minutes).
-_ESCAPE = re2.compile(r"(\\*)(\[[a-z#/@][^[]*?])")
-
-
-def escape(text: str) -> str:
-    """rich.markup.escape, without importing rich (tests/test_ui_plain.py checks they agree)."""
-    if "[" in text:
-        text = _ESCAPE.sub(lambda m: f"{m.group(1)}{m.group(1)}\\{m.group(2)}", text)
-    return text + "\\" if text.endswith("\\") and not text.endswith("\\\\") else text
-
-
 def _clean(text: Any) -> Any:
     from agentcfg.secrets import redact_text
 
@@ -125,7 +113,7 @@ def warning(message: str) -> None:
 #
 # Without colour (a pipe, a CI log, a file) rich prints a line of markup as its text with the
 # tags removed. Importing rich and rendering through it costs ~20 ms plus ~0.2 ms per line (a
-# 400-line diff: ~100 ms of a 500 ms budget, issue 8), so the common case is written directly:
+# 400-line diff: ~100 ms of a 500 ms budget), so the common case is written directly:
 # well-formed markup made of the styles agentcfg uses, printable text, no emoji codes. Anything
 # else goes through rich, and tests/test_ui_plain.py checks both give the same bytes.
 
@@ -241,7 +229,7 @@ _CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f]")  # a newline only ever separat
 def _plain_table(columns: list[str], rows: list[list[str]]) -> bool:
     """Write the table exactly as rich would, without rich, when that is simple; else False.
 
-    rich lays out a 5,000-row `history` in ~2.5 s (issue 8: history ≤ 400 ms). Without colour
+    rich lays out a 5,000-row `history` in ~2.5 s (history ≤ 400 ms). Without colour
     (a pipe, a CI log) and with plain one-line ASCII cells that fit the width, its output is
     columns left-justified to their widest cell, one space of padding inside each edge between
     columns and none at the table's edges, so it is written directly. Anything else (styles,

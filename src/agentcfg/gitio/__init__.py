@@ -2,7 +2,7 @@
 
 Every string a user types (a revision, a ref, a URL) passes through :func:`safe_rev` or
 :func:`safe_url` before it reaches git, so it can never become a git option
-(``--upload-pack=...``, ``--output=...``) or an ``ext::`` transport (SPEC §9). GitPython's
+(``--upload-pack=...``, ``--output=...``) or an ``ext::`` transport. GitPython's
 exceptions are translated into :class:`agentcfg.errors.GitError` in this package and nowhere
 else. Callers use ``from agentcfg import gitio`` and ``gitio.<name>``:
 
@@ -18,7 +18,9 @@ from agentcfg.gitio.paths import (
     PathCommit,
     commit_path,
     count_commits,
+    identity,
     is_ignored,
+    list_files,
     log_path,
     path_status,
     read_blob,
@@ -42,7 +44,7 @@ from agentcfg.gitio.tree import CommitFolder, GitTree, TreeEntry, commit_folder
 
 __all__ = [
     "SHALLOW_HINT", "safe_rev", "safe_url",
-    "PathCommit", "commit_path", "count_commits", "is_ignored", "log_path", "path_status", "read_blob",
+    "PathCommit", "commit_path", "count_commits", "identity", "is_ignored", "list_files", "log_path", "path_status", "read_blob",
     "staged_paths", "unstage_path",
     "last_commit_touching", "ls_remote", "object_id", "resolve_local_ref",
     "RepoPaths", "has_commits", "is_shallow", "locate", "not_a_repository", "open_repo", "require_repo",

@@ -1,4 +1,4 @@
-"""Argument safety: every user-typed revision or URL is checked here before git sees it (SPEC §9)."""
+"""Argument safety: every user-typed revision or URL is checked here before git sees it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Release files (issue 5): one path's log with trailers, old blobs, commits of exactly one path."""
+"""Release files: one path's log with trailers, old blobs, commits of exactly one path."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 from agentcfg.gitio.repo import has_commits
 
-# --- release files (issue 5): one file's log, old blobs, commits of exactly one path ---------
+# --- release files: one file's log, old blobs, commits of exactly one path ---------
 
 # One `git log` with a custom format reads thousands of releases in milliseconds; a GitPython
 # walk over commit objects would take seconds. \x1e starts a record, \x1f separates fields.
@@ -41,7 +41,7 @@ def _git(repo: "git.Repo | Path", command: str, *args: str, **kwargs: object) ->
     """Run one git command; its failure becomes a GitError in git's own words.
 
     ``repo`` is a GitPython ``Repo``, or the repository's top folder: then git runs directly,
-    and commands on the incident path (rollback) never import GitPython (~70 ms, issue 8).
+    and commands on the incident path (rollback) never import GitPython (~70 ms).
     Either way stdout loses one trailing newline, as GitPython returns it.
     """
     if isinstance(repo, Path):
@@ -197,3 +197,31 @@ def _stderr(exc: Exception) -> str:
     raw = str(getattr(exc, "stderr", "") or "").strip().removeprefix("stderr:").strip(" '\n")
     lines = [ln.strip() for ln in raw.splitlines() if ln.strip() and not ln.strip().startswith("hint:")]
     return " ".join(lines[-4:]) or f"exit status {getattr(exc, 'status', '?')}"
+
+
+def list_files(repo: "git.Repo | Path", commit: str, folder: str) -> list[str]:
+    """Regular files under ``folder`` (repository-relative) at ``commit``, as paths relative to
+    ``folder``; [] when the folder is not there. Symlinks and submodules are left out."""
+    try:
+        # `<commit>:<folder>` names the folder literally (no pathspec globbing); -z: raw names.
+        out = _git_read(repo, "ls-tree", "-r", "-z", "--end-of-options", f"{commit}:{folder.strip('/')}")
+    except GitError:
+        return []
+    files = []
+    for record in out.split("\0"):
+        meta, tab, name = record.partition("\t")
+        mode, _, kind = meta.partition(" ")
+        if tab and kind.startswith("blob") and mode in ("100644", "100755"):
+            files.append(name)
+    return sorted(files)
+
+
+def identity(repo: "git.Repo | Path") -> tuple[str, str] | None:
+    """The author git would record now (`git var GIT_AUTHOR_IDENT`: config and GIT_AUTHOR_* alike)."""
+    try:
+        ident = _git(repo, "var", "GIT_AUTHOR_IDENT")
+    except GitError:
+        return None
+    name, _, rest = ident.partition(" <")
+    email = rest.partition(">")[0]
+    return name.strip(), email.strip()

@@ -1,4 +1,4 @@
-"""Code refs (issue 3): resolve a ref to a commit, locally or with `ls-remote` (no clone)."""
+"""Code refs: resolve a ref to a commit, locally or with `ls-remote` (no clone)."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def ls_remote(url: str, ref: str, *, timeout: float = 60) -> str | None:
 
 # Each function takes a GitPython ``Repo`` or the repository's top folder: with the folder, git
 # runs directly, so `lock` of a manifest whose code lives in its own repository (`repo: .`)
-# never imports GitPython (~75 ms, issue 8).
+# never imports GitPython (~75 ms).
 
 def resolve_local_ref(repo: "git.Repo | Path", ref: str) -> str | None:
     """The commit ``ref`` names in a local repository (falling back to ``origin/<ref>``), or None.

@@ -47,7 +47,7 @@ def locate(path: Path) -> RepoPaths | None:
     """The repository around ``path`` from one `git rev-parse`, or None outside any.
 
     Read-only commands on the incident path (`history`) need no more than this, and importing
-    GitPython and opening a ``Repo`` costs ~70 ms of a 400 ms budget (issue 8).
+    GitPython and opening a ``Repo`` costs ~70 ms of a 400 ms budget.
     """
     import subprocess
 

@@ -24,7 +24,7 @@ class CommitFolder:
     ``diff`` and ``promote`` of locked commits usually hit the render cache (rendercache.py),
     which needs only the commit's tree id and whether the manifest and lock are there;
     :func:`commit_folder` answers that with two `git` runs instead of importing GitPython and
-    opening the repository (~70 ms, issue 8). :class:`GitTree` does every other read.
+    opening the repository (~70 ms). :class:`GitTree` does every other read.
     """
 
     commit_sha: str

@@ -15,6 +15,7 @@ from agentcfg.artefacts.models import Model
 from agentcfg.artefacts.orchestration import Graph
 from agentcfg.artefacts.policies import Policy
 from agentcfg.artefacts.prompts import Prompt
+from agentcfg.artefacts.servers import McpServer
 from agentcfg.artefacts.tools import Tool
 from agentcfg.names import MANIFEST_FILE, OVERLAY_DIR  # noqa: F401 - re-exported
 
@@ -27,6 +28,7 @@ SECTION_MODELS: dict[str, type[Strict]] = {
     "memory": Memory,
     "orchestration": Graph,
     "agents": Agent,
+    "mcp_servers": McpServer,
 }
 
 # Sections whose artefacts may be given as `file: path` (a YAML/JSON mapping merged under the
@@ -52,9 +54,11 @@ class Manifest(Strict):
     orchestration: dict[str, Graph] = Field(default_factory=dict)
     agents: dict[str, Agent] = Field(default_factory=dict)
     policies: dict[str, Policy] = Field(default_factory=dict)
+    mcp_servers: dict[str, McpServer] = Field(
+        default_factory=dict, description="MCP servers that serve tools (a tool names its `server:`)")
 
 
-# Keys an environment overlay may set (SPEC §5: overlays only touch known sections).
+# Keys an environment overlay may set (an overlay that touches anything else is refused).
 OVERLAY_KEYS = tuple(k for k in Manifest.model_fields if k not in ("format_version", "name", "environments"))
 
 

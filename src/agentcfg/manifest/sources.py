@@ -46,7 +46,7 @@ class SourceMap:
 
 
 def deep_merge(base: Any, over: Any, path: Path_, sources: SourceMap, doc: Document, doc_path: Path_) -> Any:
-    """Overlay semantics: maps merge, lists and scalars replace, ``null`` deletes (SPEC §2)."""
+    """Overlay semantics: maps merge, lists and scalars replace, ``null`` deletes."""
     if not (isinstance(base, dict) and isinstance(over, dict)):
         sources.unmount_below(path)
         sources.mount(path, doc, doc_path)

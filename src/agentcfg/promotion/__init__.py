@@ -1,4 +1,4 @@
-"""Environments the GitOps way (SPEC §7): render, promote, rollback, unhold, history, status, show.
+"""Environments the GitOps way: render, promote, rollback, unhold, history, status, show.
 
 Every environment's deployed state is `releases/<env>.json`; every transition is one commit of
 that one file, with git trailers. The functions here are the Python API; `agentcfg.cli.cmd_env`

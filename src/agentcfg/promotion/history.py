@@ -36,10 +36,12 @@ class Transition:
     approved: str | None = None
     skip_path: str | None = None
     recorded_in: str = "trailers"  # "trailers" (the commit message) or "file" (read from the blob)
+    evidence: tuple[dict[str, Any], ...] = ()  # newest committed attestation per name on `digest`
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["from"] = data.pop("from_")
+        data["evidence"] = list(data["evidence"])
         return data
 
 
@@ -47,6 +49,7 @@ def history(env: str, *, root: Path | str = ".", limit: int | None = None) -> li
     """Every release of ``env``, newest first (at most ``limit``). Needs no manifest."""
     target = EnvTarget.open(env, root)
     rows = read_transitions(target, limit=limit)
+    rows = _with_evidence(target, rows)
     if not rows and not target.path.exists():
         known = known_environments(target)
         hint = (f"environments with releases: {', '.join(known)}" if known
@@ -56,6 +59,18 @@ def history(env: str, *, root: Path | str = ".", limit: int | None = None) -> li
         raise AgentcfgError(f"environment '{env}' has no releases ({target.relpath} is not in git history)"
                             f"{did_you_mean(env, known)}", hint=hint)
     return rows
+
+
+def _with_evidence(target: EnvTarget, rows: list[Transition]) -> list[Transition]:
+    from dataclasses import replace
+
+    from agentcfg.evidence import store
+
+    attested = store.by_digest(target.project)
+    if not attested:
+        return rows
+    return [replace(r, evidence=tuple(store.summaries(attested.get(r.digest, [])))) if r.digest else r
+            for r in rows]
 
 
 def read_transitions(target: EnvTarget, *, limit: int | None = None) -> list[Transition]:

@@ -1,7 +1,7 @@
 """`git log -- releases/ENV.json`, kept between runs: a release file's history only grows.
 
 `history` reads every transition of an environment; with 5,000 releases, `git log` with trailers
-takes ~0.12 s of a 400 ms budget (issue 8). The parsed log is kept in
+takes ~0.12 s of a 400 ms budget. The parsed log is kept in
 ``.agentcfg/cache/history/<env>.json`` with the HEAD it was read at. The next run:
 
 * same HEAD: the same history, since a commit id names its whole ancestry;

@@ -1,10 +1,11 @@
-"""The policies of SPEC §7 as a promotion applies them to a rendered config.
+"""Environment policies as a promotion applies them to a rendered config.
 
 Which policy counts: `frozen` is read from HEAD only (a freeze is about now, and it also stops
 promotions of older revisions). The other rules are the strictest combination of the target
 environment's policy on HEAD and the one inside the config being promoted, so a commit cannot
 loosen the rules it is judged by (a weakened policy is also a critical change in the diff).
-`max_risk` is applied by :mod:`agentcfg.promotion.promote`, which has the diff.
+`max_risk` is applied by :mod:`agentcfg.promotion.promote`, which has the diff, and
+`require_evidence` by :mod:`agentcfg.evidence.requirements`, which reads the attestations.
 """
 
 from __future__ import annotations
@@ -30,11 +31,12 @@ class EffectivePolicy:
     max_risk: str | None = None
     frozen: bool = False
     sources: tuple[str, ...] = field(default=())  # where the rules came from, for messages
+    require_evidence: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> thresholds
 
     def to_dict(self) -> dict[str, Any]:
         return {"environment": self.env, "require_pinned_models": self.require_pinned_models,
                 "require_approval_for": list(self.require_approval_for), "max_risk": self.max_risk,
-                "frozen": self.frozen, "from": list(self.sources)}
+                "frozen": self.frozen, "require_evidence": self.require_evidence, "from": list(self.sources)}
 
 
 def strictest(env: str, policies: dict[str, dict[str, Any] | None]) -> EffectivePolicy:
@@ -53,7 +55,10 @@ def strictest(env: str, policies: dict[str, dict[str, Any] | None]) -> Effective
         if p.get("max_risk") in RISK_ORDER:
             limits.append(p["max_risk"])
     max_risk = min(limits, key=RISK_ORDER.index) if limits else None
-    return EffectivePolicy(env, pinned, tuple(approval), max_risk, frozen, tuple(origins))
+    from agentcfg.evidence.requirements import strictest as strictest_evidence
+
+    evidence = strictest_evidence([p.get("require_evidence") for p in policies.values() if p])
+    return EffectivePolicy(env, pinned, tuple(approval), max_risk, frozen, tuple(origins), evidence)
 
 
 def check_config(config: dict[str, Any], policy: EffectivePolicy) -> list[Refusal]:

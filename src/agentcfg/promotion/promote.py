@@ -46,7 +46,10 @@ class PromoteResult:
     path_exception: str | None = None
     reason: str | None = None
     commit: str | None = None
-    diff: Any = None  # agentcfg.diff.DiffResult against DST's current release
+    diff: Any = None  # agentcfg.semdiff.DiffResult against DST's current release (None for a first release)
+    artefacts: int = 0  # how many artefacts the promoted config pins (the lock's count)
+    evidence: list[Any] = field(default_factory=list)  # agentcfg.evidence.requirements.EvidenceCheck
+    evidence_digest: str | None = None  # the digest the evidence had to be on
     warnings: list[str] = field(default_factory=list)  # cautions that do not stop it (a detached HEAD)
 
     @property
@@ -55,6 +58,7 @@ class PromoteResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "format_version": 1,
             "src": self.src, "dst": self.dst, "outcome": self.outcome, "allowed": self.allowed,
             "digest": self.digest, "previous_digest": self.previous_digest, "source": self.source,
             "source_kind": self.source_kind, "release_path": self.release_path, "commit": self.commit,
@@ -62,6 +66,8 @@ class PromoteResult:
             "reason": self.reason, "policy": self.policy.to_dict(),
             "refusals": [r.to_dict() for r in self.refusals],
             "diff": self.diff.to_dict() if self.diff is not None else None,
+            "artefacts": self.artefacts,
+            "evidence_digest": self.evidence_digest, "evidence": [c.to_dict() for c in self.evidence],
             "warnings": list(self.warnings),
         }
 
@@ -69,7 +75,7 @@ class PromoteResult:
 def promote(src: str, dst: str, *, root: Path | str = ".", dry_run: bool = False, no_commit: bool = False,
             expect_current: str | None = None, approve: str | None = None, skip_path: bool = False,
             reason: str | None = None, wait: float = 0.0) -> PromoteResult:
-    """Promote SRC (an environment or a git revision) into environment DST (SPEC §7).
+    """Promote SRC (an environment or a git revision) into environment DST.
 
     Raises :class:`agentcfg.promotion.safety.PromotionRefused` (exit 1) when a rule refuses
     it, unless ``dry_run``: then the refusals are in the result and nothing is written.
@@ -111,15 +117,20 @@ def _promote(target: EnvTarget, src: str, expected: str | None, *, dry_run: bool
     result = PromoteResult(src, dst, "dry-run" if dry_run else "promoted", rendered.digest,
                            current.digest if current else None, source.commit, source.kind,
                            target.relpath, policy, refusals, path_exception=off_path)
+    # Counted as the lock counts them: every artefact, each environment's policy included.
+    result.artefacts = len(rendered.artefacts) + len(rendered.config.get("policies") or {})
     if current is not None and current.digest == rendered.digest:
         result.outcome, result.refusals = "unchanged", [r for r in refusals if r.rule == "expect_current"]
         if result.refusals and not dry_run:
             safety.raise_refusals(result.refusals)
         return result
     refusals += check_config(rendered.config, policy)
-    result.diff = _diff(current, rendered.config)
-    result.risk = result.diff.max_risk.name
-    if policy.max_risk and RISK_ORDER.index(result.risk) > RISK_ORDER.index(policy.max_risk):
+    refusals += _evidence(target, source, result, approve)
+    # A first release has nothing to be compared with: no diff, no risk, so `max_risk` (a bound
+    # on the change from the current release) has nothing to bound; the other policies apply.
+    result.diff = _diff(current, rendered.config) if current is not None else None
+    result.risk = result.diff.max_risk.name if result.diff is not None else "none"
+    if policy.max_risk and result.diff is not None and RISK_ORDER.index(result.risk) > RISK_ORDER.index(policy.max_risk):
         if approve:
             result.approved = redact_text(approve)
         else:
@@ -134,7 +145,8 @@ def _promote(target: EnvTarget, src: str, expected: str | None, *, dry_run: bool
         return result
     release = ReleaseFile(environment=dst, digest=rendered.digest, source=source.commit, action="promote",
                           from_=src, reason=result.reason, hold=False, config=rendered.config)
-    extra = {k: v for k, v in {tr.APPROVED: result.approved, tr.SKIP_PATH: off_path}.items() if v}
+    extra = {k: v for k, v in {tr.APPROVED: result.approved, tr.SKIP_PATH: off_path,
+                               tr.EVIDENCE: _evidence_trailer(result)}.items() if v}
     message = tr.commit_message(action="promote", env=dst, digest=rendered.digest, source=source.commit,
                                 from_=src, reason=result.reason, extra=extra)
     result.commit = write_release(target, release, message=message, commit=not no_commit)
@@ -166,6 +178,36 @@ def _gate(target: EnvTarget, source: src_mod.Source, envs: list[str], current: R
     return refusals, off_path
 
 
+def _evidence(target: EnvTarget, source: src_mod.Source, result: PromoteResult, approve: str | None) -> list[Refusal]:
+    """`require_evidence`: judged on the digest SRC runs (evidence is measured in the stage
+    before); when SRC is a revision, on the digest being promoted (attested by digest)."""
+    if not result.policy.require_evidence:
+        return []
+    from agentcfg.evidence.requirements import evaluate
+
+    if source.kind == "env" and source.release is not None:
+        digest, where = source.release.digest, f"{source.name}'s release"
+    else:
+        digest, where = result.digest, f"the config being promoted ({target.env} rendered from {source.name})"
+    result.evidence_digest = digest
+    result.evidence = evaluate(target.project, result.policy.require_evidence, digest, measured_in=where)
+    failing = [c for c in result.evidence if not c.ok]
+    if failing and approve:
+        result.approved = redact_text(approve)
+        return []
+    run_on = source.name if source.kind == "env" else short(digest)
+    return [Refusal("require_evidence", f"{target.env} requires evidence '{c.name}': {c.why}",
+                    hint=f"run the evals and record them: `agentcfg attest {run_on} --name {c.name} --junit FILE "
+                         "-- <eval command>`; or go ahead on purpose with --approve \"why\" (recorded)")
+            for c in failing]
+
+
+def _evidence_trailer(result: PromoteResult) -> str | None:
+    parts = [f"{c.name} {'passed' if c.ok else 'overridden by --approve'}"
+             + (f" ({c.attestation.path})" if c.attestation else "") for c in result.evidence]
+    return "; ".join(parts) or None
+
+
 def _frozen(dst: str) -> Refusal:
     return Refusal("frozen", f"{dst} is frozen (a change freeze: `frozen: true` in its policy on HEAD)",
                    hint=f"promotions wait until `frozen: true` is removed from policies.{dst}; "
@@ -183,14 +225,17 @@ def _too_risky(dst: str, limit: str, diff: Any) -> Refusal:
 
 
 def _diff(current: ReleaseFile | None, config: dict[str, Any]) -> Any:
-    from agentcfg.diff import diff_configs
+    from agentcfg.semdiff import diff_configs
 
     return diff_configs(current.config if current else None, config)
 
 
 def _reason(reason: str | None, result: PromoteResult) -> str | None:
     parts = [redact_text(reason.strip())] if reason and reason.strip() else []
-    if result.approved:
+    overridden = [f"{c.name}: {c.why}" for c in result.evidence if not c.ok]
+    if result.approved and overridden:
+        parts.append(f"approved over require_evidence ({'; '.join(overridden)}): {result.approved}")
+    if result.approved and RISK_ORDER.index(result.risk) > RISK_ORDER.index(result.policy.max_risk or "critical"):
         parts.append(f"approved over max_risk {result.policy.max_risk} (diff risk {result.risk}): {result.approved}")
     if result.path_exception:
         parts.append(f"--skip-path: {result.path_exception}")

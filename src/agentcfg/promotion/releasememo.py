@@ -3,7 +3,7 @@
 A rollback needs two things of the *current* release: its digest (which earlier release counts
 as different) and whether its data, memory, models and orchestration equal the restored
 release's (where a change cannot be undone by config: the warnings). Parsing a ~3 MB release
-file for that costs ~35 ms of an incident's 400 ms (issue 8). So whenever agentcfg writes a
+file for that costs ~35 ms of an incident's 400 ms. So whenever agentcfg writes a
 release it records both here, keyed by the sha256 of the bytes it wrote, in
 ``.agentcfg/cache/releases.json``; a rollback hashes the file on disk (~2 ms) and parses it only
 when those bytes are unknown (a hand edit, another branch, a fresh clone).

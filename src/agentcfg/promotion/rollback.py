@@ -49,15 +49,15 @@ class RollbackResult:
 
     @property
     def diff(self) -> Any:
-        """The :class:`~agentcfg.diff.DiffResult` from the current release to the restored one.
+        """The :class:`~agentcfg.semdiff.DiffResult` from the current release to the restored one.
 
         Computed when first asked for (`--dry-run`, `--format json`): an incident rollback
         needs only the warnings, which look at the few sections where a change can be
-        irreversible (issue 8: rollback of a large config ≤ 400 ms).
+        irreversible (rollback of a large config ≤ 400 ms).
         """
         if self._diff is None and self.configs is not None:
             try:
-                from agentcfg.diff import diff_configs
+                from agentcfg.semdiff import diff_configs
 
                 self._diff = diff_configs(*self.configs())
             except Exception:  # noqa: BLE001 - the rollback is done; a diff bug must not undo the report
@@ -66,6 +66,7 @@ class RollbackResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "format_version": 1,
             "env": self.env, "outcome": self.outcome, "digest": self.digest,
             "previous_digest": self.previous_digest, "restored_commit": self.restored_commit,
             "restored_index": self.restored_index, "source": self.source, "reason": self.reason,
@@ -83,7 +84,8 @@ class UnholdResult:
     commit: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"env": self.env, "outcome": self.outcome, "digest": self.digest, "reason": self.reason,
+        return {"format_version": 1, "env": self.env, "outcome": self.outcome, "digest": self.digest,
+                "reason": self.reason,
                 "commit": self.commit}
 
 
@@ -211,7 +213,7 @@ def _choose(target: EnvTarget, current: _Current | None, to: str | None) -> _Cho
     if to is None:
         now = current.digest if current else None
         # The previous distinct release is nearly always among the newest few transitions: read
-        # those first, and the whole history only when they do not hold one (issue 8: 5,000 releases).
+        # those first, and the whole history only when they do not hold one (5,000 releases).
         for limit in (_RECENT, None):
             rows = read_transitions(target, limit=limit)
             for row in rows:
@@ -297,7 +299,7 @@ def _crossing(current: _Current | None, old: ReleaseFile) -> list[str]:
     before = releasememo.sections(current_config) if current_config is not None else None
     after = releasememo.sections(old.config)
     try:
-        from agentcfg.diff import diff_configs
+        from agentcfg.semdiff import diff_configs
 
         diff = diff_configs(before, after)
     except Exception as exc:  # noqa: BLE001 - an incident rollback must not fail on a diff bug

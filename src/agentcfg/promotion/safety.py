@@ -1,4 +1,4 @@
-"""Refusals: the checks that stand between a command and the user's repository (SPEC §7).
+"""Refusals: the checks that stand between a command and the user's repository.
 
 Two kinds. Repository-state checks (a dirty release file, staged changes, no commits, another
 writer) mean the command cannot do its job safely: exit 2, nothing touched. Policy refusals

@@ -20,7 +20,7 @@ from agentcfg.release import ReleaseFile, parse_release, release_path
 
 if TYPE_CHECKING:
     from agentcfg.manifest.model import Manifest
-    from agentcfg.render import Rendered
+    from agentcfg.rendering import Rendered
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ release for the others. Status is for reading during an incident too, so no sing
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,7 @@ class EnvStatus:
     pending: dict[str, int] | None = None  # changes waiting, by risk; {} when up to date
     pending_risk: str | None = None
     error: str | None = None  # why something above is missing
+    evidence: list[dict[str, Any]] = field(default_factory=list)  # newest attestation per name on `digest`
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -60,10 +61,15 @@ def status(*, root: Path | str = ".") -> list[EnvStatus]:
     others = [e for e in release_environments(project) if e not in envs]
     rows: list[EnvStatus] = []
     previous: EnvStatus | None = None
+    from agentcfg.evidence import store
+
+    attested = store.by_digest(project)
     for env in envs + others:
         row = _one(project, repo, env, env in envs)
         if manifest_error and row.error is None:
             row.error = manifest_error
+        if row.digest:
+            row.evidence = store.summaries(attested.get(row.digest, []))
         if env in envs:
             _pending(project, row, previous)
             previous = row
@@ -132,7 +138,7 @@ def _pending(project: Project, row: EnvStatus, previous: EnvStatus | None) -> No
     if rendered.digest == row.digest:
         row.pending, row.pending_risk = {}, "none"
         return
-    from agentcfg.diff import diff_configs
+    from agentcfg.semdiff import diff_configs
 
     current = EnvTarget(project, row.env).current() if row.digest else None
     diff = diff_configs(current.config if current else None, rendered.config)

@@ -1,4 +1,4 @@
-"""Commit messages of promote/rollback/unhold and their git trailers (SPEC §7).
+"""Commit messages of promote/rollback/unhold and their git trailers.
 
 The trailers make `history` fast (one `git log` reads them all) and make the log readable by
 other tools (`git log --format='%(trailers:key=Agentcfg-Digest)'`). They are a cache of what the
@@ -20,6 +20,9 @@ SOURCE = "Agentcfg-Source"
 REASON = "Agentcfg-Reason"
 APPROVED = "Agentcfg-Approved"  # --approve "reason": a max_risk refusal overridden on purpose
 SKIP_PATH = "Agentcfg-Skip-Path"  # --skip-path: how the promotion left the path
+ATTESTATION = "Agentcfg-Attestation"  # attest: the evidence's name
+VERDICT = "Agentcfg-Verdict"  # attest: passed | failed
+EVIDENCE = "Agentcfg-Evidence"  # promote: the evidence a gated promotion relied on
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 MAX_VALUE = 1000

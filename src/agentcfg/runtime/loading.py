@@ -1,6 +1,6 @@
 """`agentcfg.load`: the deployed config of an environment, verified, with secrets resolved.
 
-This is the runtime side of the GitOps loop (SPEC §8). An agent process calls
+This is the runtime side of the GitOps loop. An agent process calls
 ``agentcfg.load("production")`` at start-up: the release file is read, its config is hashed and
 compared with the digest it claims (a mismatch is an error, never a silent load), and only then
 are ``${env:NAME}`` references replaced by the process's environment variables. Resolved values
@@ -10,10 +10,10 @@ live in memory only; nothing is written back.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agentcfg.errors import AgentcfgError, CheckFailed, Location, did_you_mean
 from agentcfg.names import NAME_RE
@@ -27,9 +27,11 @@ from agentcfg.runtime.model import (
     Prompt,
     Section,
     Tool,
-    freeze,
-    thaw,
 )
+from agentcfg.runtime.values import EMPTY, freeze, thaw
+
+if TYPE_CHECKING:
+    from agentcfg.runtime.toolbox import Approver, EventSink, Toolbox
 
 SUPPORTED_CONFIG_FORMAT = 1
 _KINDS: tuple[tuple[str, str, Any], ...] = (
@@ -76,6 +78,37 @@ class Config:
         names = self.agents[agent].tools
         return export_tools({n: self.tools[n].raw for n in names}, fmt)
 
+    def toolbox(self, agent: str, *, handlers: Mapping[str, Callable[..., Any]] | None = None,
+                approve: Approver | None = None, on_call: EventSink | None = None,
+                servers: Mapping[str, Any] | None = None) -> Toolbox:
+        """The tools of ``agent``, guarded by this release (see :mod:`agentcfg.runtime.toolbox`).
+
+        ``handlers`` maps tool names to functions taking the arguments as keyword arguments (sync
+        or async); a tool the mapping leaves out uses the ``handler: "module:function"`` its
+        definition names. ``approve(request)`` decides calls that need a person (``bool`` or
+        :class:`Decision`); ``on_call(event)`` receives a :class:`ToolCallEvent` per call.
+        ``servers`` maps MCP server names to initialised ``mcp.ClientSession`` objects: the agent's
+        tools whose definition names such a ``server:`` are called on that session (with
+        ``acall``), after the server is verified against this release (:class:`ToolDrift`).
+        Raises :class:`ToolboxError` for an unknown agent, a tool without a handler or a handler
+        for a tool the agent does not have.
+        """
+        from agentcfg.runtime.toolbox import Toolbox
+
+        return Toolbox(self, agent, handlers=handlers, approve=approve, on_call=on_call, servers=servers)
+
+    async def verify_server(self, name: str, session: Any, *, fail_on: Any = None) -> Any:
+        """Check that the MCP server ``name`` serves its tools as released, before calling them.
+
+        ``session`` is an initialised ``mcp.ClientSession`` connected to that server. Raises
+        :class:`~agentcfg.runtime.server_check.ToolDrift` listing every difference and its risk
+        (see :func:`agentcfg.runtime.server_check.verify_server` for ``fail_on``); returns the
+        comparison (a ``ServerDrift``, with any served tool the release does not declare) otherwise.
+        """
+        from agentcfg.runtime.server_check import verify_server
+
+        return await verify_server(self, name, session, fail_on=fail_on)
+
     def __repr__(self) -> str:
         return f"<Config {self.environment or self.origin} {self.digest}>"
 
@@ -118,7 +151,14 @@ def load(env_or_path: str | os.PathLike[str], root: str | os.PathLike[str] = "."
     if config.get("format_version", SUPPORTED_CONFIG_FORMAT) != SUPPORTED_CONFIG_FORMAT:
         raise AgentcfgError(f"unsupported config format_version {config.get('format_version')!r}",
                             location=Location(str(path)), hint="upgrade agentcfg")
-    resolved = freeze(resolve_env_refs(config, os.environ if environ is None else environ, origin=str(path)))
+    # A server's credentials are resolved when something connects to it (verify_server, check
+    # servers), not here: a process that never talks to a server must not need its tokens.
+    servers = config.get("mcp_servers")
+    rest = {k: v for k, v in config.items() if k != "mcp_servers"}
+    resolved = resolve_env_refs(rest, os.environ if environ is None else environ, origin=str(path))
+    if servers is not None:
+        resolved["mcp_servers"] = servers
+    resolved = freeze(resolved)
     sections = {}
     for attr, key, kind in _KINDS:
         entries = resolved.get(key) or {}
@@ -126,7 +166,7 @@ def load(env_or_path: str | os.PathLike[str], root: str | os.PathLike[str] = "."
     return Config(
         digest=release.digest, environment=release.environment, name=str(config.get("name", "")),
         source=release.source, action=release.action, hold=release.hold, origin=str(path),
-        policies=resolved.get("policies") or freeze({}), raw=resolved, **sections,
+        policies=resolved.get("policies") or EMPTY, raw=resolved, **sections,
     )
 
 

@@ -1,9 +1,10 @@
 """The typed, read-only view of a release's config that :func:`agentcfg.load` returns.
 
-Every object is a frozen dataclass; every mapping is a :class:`Section` or a
-``MappingProxyType`` and every list a tuple, so code holding a :class:`Config` cannot change
-the config it is running (assignment raises). ``to_dict()`` gives a mutable, JSON-ready copy
-for SDKs that want plain dicts. Reprs name artefacts only: resolved ``${env:...}`` secrets
+Every object is a frozen dataclass; every mapping is a :class:`Section` or a read-only dict
+and every list a read-only list or a tuple (:mod:`agentcfg.runtime.values`), so code holding a
+:class:`Config` cannot change the config it is running (assignment raises), while every value
+still goes as it is into ``json.dumps``, ``jsonschema`` and the SDKs' constructors.
+``to_dict()`` gives a mutable copy. Reprs name artefacts only: resolved ``${env:...}`` secrets
 never reach a log line through ``repr``.
 """
 
@@ -11,30 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
 from agentcfg.errors import AgentcfgError, did_you_mean
+from agentcfg.runtime.values import EMPTY, ReadOnlyDict, thaw
 
 T = TypeVar("T")
-
-
-def freeze(value: Any) -> Any:
-    """A deep read-only copy: mappings → MappingProxyType, lists → tuples."""
-    if isinstance(value, Mapping):
-        return MappingProxyType({k: freeze(v) for k, v in value.items()})
-    if isinstance(value, (list, tuple)):
-        return tuple(freeze(v) for v in value)
-    return value
-
-
-def thaw(value: Any) -> Any:
-    """A deep mutable copy of a frozen value (JSON-ready)."""
-    if isinstance(value, Mapping):
-        return {k: thaw(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [thaw(v) for v in value]
-    return value
 
 
 class UnknownArtefact(AgentcfgError, KeyError):
@@ -135,7 +118,7 @@ class Model(Artefact):
     id: str = ""  # the provider's model id, e.g. gpt-4o-2024-08-06
     kind: str = "chat"
     dims: int | None = None
-    parameters: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    parameters: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
     fallbacks: tuple[str, ...] = ()
     description: str | None = None
     section = "models"
@@ -143,7 +126,7 @@ class Model(Artefact):
     @classmethod
     def build(cls, name: str, raw: Mapping[str, Any]) -> Model:
         return cls(name, raw, str(raw.get("provider", "")), str(raw.get("id", "")), str(raw.get("kind", "chat")),
-                   _opt(raw, "dims"), raw.get("parameters") or MappingProxyType({}),
+                   _opt(raw, "dims"), raw.get("parameters") or EMPTY,
                    tuple(raw.get("fallbacks") or ()), _opt(raw, "description"))
 
 
@@ -151,19 +134,20 @@ class Model(Artefact):
 class Tool(Artefact):
     title: str | None = None
     description: str | None = None
-    input_schema: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({"type": "object"}))
+    input_schema: Mapping[str, Any] = field(default_factory=lambda: ReadOnlyDict({"type": "object"}))
     output_schema: Mapping[str, Any] | None = None
-    annotations: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    annotations: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
     approval: str = "never"
     code: str | None = None
+    handler: str | None = None  # "package.module:function", imported by Config.toolbox()
     section = "tools"
 
     @classmethod
     def build(cls, name: str, raw: Mapping[str, Any]) -> Tool:
         return cls(name, raw, _opt(raw, "title"), _opt(raw, "description"),
-                   raw.get("inputSchema") or MappingProxyType({"type": "object"}), _opt(raw, "outputSchema"),
-                   raw.get("annotations") or MappingProxyType({}), str(raw.get("approval", "never")),
-                   _opt(raw, "code"))
+                   raw.get("inputSchema") or ReadOnlyDict({"type": "object"}), _opt(raw, "outputSchema"),
+                   raw.get("annotations") or EMPTY, str(raw.get("approval", "never")),
+                   _opt(raw, "code"), _opt(raw, "handler"))
 
     @property
     def requires_approval(self) -> bool:
@@ -175,7 +159,7 @@ class Tool(Artefact):
         """The MCP annotation hints with MCP's defaults filled in (no hints = may write/destroy)."""
         from agentcfg.artefacts.hints import effective_hints
 
-        return MappingProxyType(effective_hints(dict(self.annotations)))
+        return ReadOnlyDict(effective_hints(dict(self.annotations)))
 
     def as_format(self, fmt: str) -> dict[str, Any]:
         """This tool in a provider's shape (``mcp``, ``openai``, ``openai-responses``, ``anthropic``)."""
@@ -186,7 +170,7 @@ class Tool(Artefact):
 
 @dataclass(frozen=True, repr=False)
 class Memory(Artefact):
-    store: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    store: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
     embedder: str = ""
     dims: int = 0
     namespace: str | None = None
@@ -197,7 +181,7 @@ class Memory(Artefact):
 
     @classmethod
     def build(cls, name: str, raw: Mapping[str, Any]) -> Memory:
-        return cls(name, raw, raw.get("store") or MappingProxyType({}), str(raw.get("embedder", "")),
+        return cls(name, raw, raw.get("store") or EMPTY, str(raw.get("embedder", "")),
                    int(raw.get("dims") or 0), _opt(raw, "namespace"), _opt(raw, "ttl"),
                    str(raw.get("schema_version", "")), _opt(raw, "description"))
 
@@ -230,6 +214,11 @@ class Node:
     def kind(self) -> str:
         return "agent" if self.agent else "tool" if self.tool else "human"
 
+    def to_dict(self) -> dict[str, Any]:
+        """The node as in the release file (plain, mutable)."""
+        return {k: thaw(v) for k, v in (("agent", self.agent), ("tool", self.tool), ("human", self.human),
+                                         ("description", self.description)) if v is not None}
+
 
 @dataclass(frozen=True)
 class Edge:
@@ -237,11 +226,15 @@ class Edge:
     to: str
     when: str | None = None
 
+    def to_dict(self) -> dict[str, Any]:
+        """The edge as in the release file (plain, mutable)."""
+        return {"from": self.source, "to": self.to, **({"when": self.when} if self.when is not None else {})}
+
 
 @dataclass(frozen=True, repr=False)
 class Graph(Artefact):
     entry: str = ""
-    nodes: Mapping[str, Node] = field(default_factory=lambda: MappingProxyType({}))
+    nodes: Mapping[str, Node] = field(default_factory=lambda: EMPTY)
     edges: tuple[Edge, ...] = ()
     max_steps: int | None = None
     state_schema_version: str | None = None
@@ -254,7 +247,7 @@ class Graph(Artefact):
                  for n, v in (raw.get("nodes") or {}).items()}
         edges = tuple(Edge(str(e.get("from", "")), str(e.get("to", "")), _opt(e, "when"))
                       for e in raw.get("edges") or ())
-        return cls(name, raw, str(raw.get("entry", "")), MappingProxyType(nodes), edges, _opt(raw, "max_steps"),
+        return cls(name, raw, str(raw.get("entry", "")), ReadOnlyDict(nodes), edges, _opt(raw, "max_steps"),
                    _opt(raw, "state_schema_version"), _opt(raw, "description"))
 
     def successors(self, node: str) -> tuple[Edge, ...]:

@@ -6,9 +6,8 @@ web pages would turn ``<`` into ``&lt;`` and quietly change what the model reads
 with autoescape off. Values are inserted with ``str()``, except ``None`` (empty) and lists and
 mappings (JSON), which read better in a prompt than Python's repr.
 
-Mustache support: variables (dotted names, ``{{.}}``), sections over lists, mappings and
-truthy values, inverted sections, comments, and the spec's standalone-line rule (a line holding
-only a section tag or comment leaves no blank line). Partials and delimiter changes are refused.
+Mustache templates are parsed by :mod:`agentcfg.artefacts.mustache`, the parser `validate`
+uses too; sections iterate over lists and enter mappings and truthy values.
 """
 
 from __future__ import annotations
@@ -20,6 +19,8 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
+from agentcfg.artefacts import mustache
+from agentcfg.artefacts.mustache import Node
 from agentcfg.errors import AgentcfgError
 
 
@@ -27,10 +28,6 @@ class TemplateError(AgentcfgError):
     """A prompt could not be rendered (syntax, missing optional dependency, bad value)."""
 
 
-_TAG = re.compile(r"\{\{(?:\{\s*(?P<triple>.*?)\s*\}|(?P<sigil>[#^/!&>=]?)\s*(?P<body>.*?)\s*)\}\}", re.DOTALL)
-_STANDALONE = "#^/!>="
-
-Node = str | tuple[Any, ...]  # text, ("var", name) or ("section", name, inverted, children)
 
 
 def render(template: str, fmt: str, variables: Mapping[str, Any], *, artefact: str) -> str:
@@ -61,58 +58,11 @@ def render_mustache(template: str, variables: Mapping[str, Any], *, artefact: st
     return "".join(out)
 
 
-@lru_cache(maxsize=256)
 def _parse_mustache(template: str, artefact: str) -> tuple[Node, ...]:
-    root: list[Node] = []
-    stack: list[tuple[str, bool, list[Node], int]] = []  # (name, inverted, children of parent, line)
-    current = root
-    pos = 0
-    for m in _TAG.finditer(template):
-        sigil = "&" if m.group("triple") is not None else m.group("sigil")
-        name = (m.group("triple") if m.group("triple") is not None else m.group("body")).strip()
-        start, end = m.start(), m.end()
-        if sigil in _STANDALONE:
-            start, end = _standalone_span(template, start, end)
-        if start > pos:
-            current.append(template[pos:start])
-        pos = end
-        line = template.count("\n", 0, m.start()) + 1
-        if sigil == "!":
-            continue
-        if sigil in (">", "="):
-            what = "partials ({{> name}})" if sigil == ">" else "delimiter changes ({{=<% %>=}})"
-            raise TemplateError(f"line {line}: mustache {what} are not supported in prompts", artefact=artefact)
-        if not name:
-            raise TemplateError(f"line {line}: empty mustache tag", artefact=artefact)
-        if sigil in ("#", "^"):
-            stack.append((name, sigil == "^", current, line))
-            current = []
-        elif sigil == "/":
-            if not stack or stack[-1][0] != name:
-                expected = f"{{{{/{stack[-1][0]}}}}}" if stack else "no open section"
-                raise TemplateError(f"line {line}: {{{{/{name}}}}} does not close a section (expected {expected})",
-                                    artefact=artefact)
-            open_name, inverted, parent, _ = stack.pop()
-            parent.append(("section", open_name, inverted, tuple(current)))
-            current = parent
-        else:
-            current.append(("var", name))
-    if stack:
-        raise TemplateError(f"line {stack[-1][3]}: section {{{{#{stack[-1][0]}}}}} is never closed", artefact=artefact)
-    if pos < len(template):
-        current.append(template[pos:])
-    return tuple(root)
-
-
-def _standalone_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """The span to drop for a tag alone on its line (with the line's indentation and newline)."""
-    line_start = text.rfind("\n", 0, start) + 1
-    newline = text.find("\n", end)
-    line_end = len(text) if newline < 0 else newline + 1
-    before, after = text[line_start:start], text[end:line_end]
-    if before.strip(" \t") == "" and after.strip(" \t\r\n") == "":
-        return line_start, line_end
-    return start, end
+    try:
+        return mustache.parse(template)
+    except mustache.MustacheSyntaxError as exc:
+        raise TemplateError(str(exc), artefact=artefact) from None
 
 
 def _lookup(name: str, stack: list[Any]) -> Any:
@@ -139,7 +89,7 @@ def _render_nodes(nodes: tuple[Node, ...], stack: list[Any], out: list[str]) -> 
         elif node[0] == "var":
             out.append(to_text(_lookup(node[1], stack)))
         else:
-            _, name, inverted, children = node
+            _, name, inverted, children, _ = node
             value = _lookup(name, stack)
             if inverted:
                 if not value:
@@ -186,6 +136,8 @@ def _render_jinja2(template: str, variables: Mapping[str, Any], artefact: str) -
         raise TemplateError(f"jinja2: {exc.message}", artefact=artefact) from None
     except jinja2.TemplateError as exc:  # includes the sandbox's SecurityError
         raise TemplateError(f"jinja2: {exc}", artefact=artefact) from None
+    except RecursionError:  # jinja2's parser recurses once per nested bracket
+        raise TemplateError("jinja2 expressions are nested too deeply to parse", artefact=artefact) from None
 
 
 # --- f-string (str.format_map) ------------------------------------------------------------------

@@ -38,8 +38,6 @@ def import_tool_file(path: str | Path, fmt: str, *, into: str | Path = "tools", 
     unless ``force``; with ``dry_run`` nothing is written. Paths in the report and the manifest
     snippet are relative to the project (the folder holding ``agentcfg.yaml``).
     """
-    from agentcfg.canonical import atomic_write
-    from agentcfg.project import Project
     from agentcfg.yamlio import load
 
     source = Path(path)
@@ -48,6 +46,15 @@ def import_tool_file(path: str | Path, fmt: str, *, into: str | Path = "tools", 
     except OSError as exc:
         raise AgentcfgError(f"cannot read {path}: {exc.strerror or exc}") from None
     result = import_tools(load(data, str(path)).data, fmt)
+    return write_imported(result, source.name, into=into, force=force, dry_run=dry_run, root=root)
+
+
+def write_imported(result: ImportResult, source_name: str, *, into: str | Path = "tools", force: bool = False,
+                   dry_run: bool = False, root: str | Path = ".") -> ImportReport:
+    """Write ``<into>/<name>.yaml`` for each imported tool (all or nothing; see the module doc)."""
+    from agentcfg.canonical import atomic_write
+    from agentcfg.project import Project
+
     base = Path(root)
     folder = Path(into) if Path(into).is_absolute() else base / into
     if folder.exists() and not folder.is_dir():
@@ -67,7 +74,7 @@ def import_tool_file(path: str | Path, fmt: str, *, into: str | Path = "tools", 
     if dry_run or not targets:
         return report
     for name, target in targets.items():
-        atomic_write(target, tool_file_text(result, name, source.name))
+        atomic_write(target, tool_file_text(result, name, source_name))
     report.written = True
     return report
 
@@ -79,6 +86,9 @@ def tool_file_text(result: ImportResult, name: str, source_name: str) -> str:
 
     tool = result.tools[name]
     lines = [f"# Imported by `agentcfg import tools` from {source_name} ({result.format} format)."]
+    server = tool.get("server")
+    if isinstance(server, str):
+        lines.append(f"# Served by MCP server '{server}': `agentcfg check servers` compares it with what the server serves.")
     if name in result.renamed:
         lines.append(f"# Original name: {result.renamed[name]}")
     changes = [i for i in result.issues if i.tool == f"tools/{name}"]

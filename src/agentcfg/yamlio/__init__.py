@@ -1,7 +1,7 @@
 """The one home of ruamel.yaml: safe, position-keeping YAML (and JSON) loading.
 
 We compose the YAML node graph ourselves and build plain Python data from it, because that is
-the only way to get all of SPEC §9 at once:
+the only way to get all of these at once:
 
 * every value keeps its ``line:col`` (errors point inside referenced files too);
 * only the standard tags are accepted (``!!python/object/apply`` and friends are refused);
@@ -13,7 +13,7 @@ the only way to get all of SPEC §9 at once:
 * size, NUL bytes, encoding and nesting depth are checked before or while parsing.
 
 Plain documents are read from libyaml's events when ruamel's C extension is installed
-(:mod:`agentcfg.yamlio.events`, several times faster, issue 8); everything unusual, and every
+(:mod:`agentcfg.yamlio.events`, several times faster); everything unusual, and every
 machine without the extension, goes through ruamel's pure-Python composer (pure.py), so errors are
 always worded by the same code. :class:`ParseCache` lets callers skip re-parsing bytes they
 have seen before.

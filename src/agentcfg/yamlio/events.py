@@ -1,7 +1,7 @@
 """The fast path: plain data straight from libyaml's parse events (``ruamel.yaml.clib``).
 
 ruamel's pure-Python scanner, parser, composer and resolver spend about 4 s on a 1.6 MB project
-(issue 8: cold `validate` of a 500-agent project ≤ 4 s). libyaml parses the same text in a
+(cold `validate` of a 500-agent project ≤ 4 s). libyaml parses the same text in a
 fraction of that, and its parser keeps its state on the heap, not the C stack (its *composer*
 recurses in C: 100,000 nested ``[`` crash the process, which is why it is not used). This module
 turns the parser's events into a :class:`~agentcfg.yamlio.Document` directly, with the YAML 1.2

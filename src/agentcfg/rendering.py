@@ -1,0 +1,175 @@
+"""Render: a manifest (plus overlay) and its resolutions → the config an environment runs.
+
+The rendered config is what a release file carries and what the root digest identifies:
+prompts and tool definitions inline, data and code by digest/commit, ``${env:NAME}``
+references left as references. It is a pure function of the loaded manifest and a
+:class:`Resolver`, so rendering the working tree, a commit, or a lock gives the same bytes for
+the same inputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol, cast
+
+from agentcfg.canonical import digest_value, normalise_newlines
+from agentcfg.errors import InvalidConfig
+from agentcfg.names import OPTIONAL_SECTIONS, SECTIONS, artefact_id
+
+if TYPE_CHECKING:  # the models pull in pydantic: a cached render must not pay for them
+    from agentcfg.artefacts.code import CodeRef
+    from agentcfg.artefacts.data import DataSet
+    from agentcfg.manifest.loader import Loaded
+    from agentcfg.manifest.model import Manifest
+
+CONFIG_FORMAT = 1
+
+
+class Resolver(Protocol):
+    """Pins what the manifest only names: data content and code commits."""
+
+    def code(self, name: str, ref: CodeRef) -> dict[str, Any]:
+        """At least ``{"commit": sha}`` (plus ``"tree"`` when ``path`` is given)."""
+
+    def data(self, name: str, ds: DataSet) -> dict[str, Any]:
+        """At least ``{"digest": "sha256:…", "size": int, "files": int}``."""
+
+
+@dataclass
+class Rendered:
+    """A rendered config, its root digest, and each artefact's digest."""
+
+    environment: str | None
+    config: dict[str, Any]
+    digest: str
+    artefacts: dict[str, str] = field(default_factory=dict)  # artefact id -> digest
+
+
+def normalise(section: str, model: Any) -> dict[str, Any]:
+    """The canonical form of one artefact: defaults filled in, `file` dropped, text normalised."""
+    data: dict[str, Any] = model.model_dump(mode="json", by_alias=True, exclude_none=True)
+    data.pop("file", None)
+    if section == "prompts" and "template" in data:
+        data["template"] = normalise_newlines(data["template"])
+    return data
+
+
+RESOLVED_SECTIONS = ("code", "data")
+"""Sections whose entries a :class:`Resolver` completes; every other part of a config is static."""
+
+
+@dataclass
+class Prepared:
+    """A config rendered up to resolution: everything but data content and code commits.
+
+    The static part is kept as canonical JSON text per top-level key, so a root digest is one
+    join and one sha256 once data and code are resolved: `lock` keeps this between runs
+    (manifestmemo.py) and re-locks changed data without re-rendering 4,000 artefacts.
+    """
+
+    environment: str | None
+    static: dict[str, str]  # top-level key -> canonical JSON of its value (all keys but code/data)
+    pending: dict[str, dict[str, dict[str, Any]]]  # "code"/"data" -> name -> normalised entry
+    digests: dict[str, str]  # artefact id -> digest, for artefacts of the static sections
+    models: dict[str, dict[str, Any]]  # the models section (lock entries name provider and id)
+    policies: dict[str, str]  # environment -> digest of its policy
+    environments: list[str] = field(default_factory=list)  # the manifest's promotion path
+
+
+@dataclass
+class Completed:
+    """A prepared config with data and code resolved: its root digest and every artefact's."""
+
+    digest: str
+    artefacts: dict[str, str]
+    resolved: dict[str, dict[str, dict[str, Any]]]  # "code"/"data" -> name -> resolved entry
+
+
+class EntryView:
+    """A normalised code or data entry read the way a :class:`Resolver` reads its model.
+
+    Resolvers only read attributes (``ref.repo``, ``ds.path``), and a normalised entry is the
+    model's dump without its unset keys, so a missing key reads as None, its default. This spares
+    rebuilding pydantic models (and importing pydantic) when `lock` reuses a prepared config.
+    """
+
+    __slots__ = ("_item",)
+
+    def __init__(self, item: dict[str, Any]) -> None:
+        self._item = item
+
+    def __getattr__(self, name: str) -> Any:
+        return self._item.get(name)
+
+
+def prepare(manifest: Manifest, *, environment: str | None = None) -> tuple[Prepared, dict[str, Any]]:
+    """(the prepared config, the static config itself as data) of a type-checked manifest."""
+    from agentcfg.canonical import canonical_json
+
+    config: dict[str, Any] = {"format_version": CONFIG_FORMAT, "name": manifest.name}
+    digests: dict[str, str] = {}
+    pending: dict[str, dict[str, dict[str, Any]]] = {s: {} for s in RESOLVED_SECTIONS}
+    for section in SECTIONS:
+        entries: dict[str, Any] = getattr(manifest, section)
+        out: dict[str, Any] = {}
+        for name in sorted(entries):
+            item = normalise(section, entries[name])
+            if section in RESOLVED_SECTIONS:
+                pending[section][name] = item
+            else:
+                digests[artefact_id(section, name)] = digest_value(item)
+                out[name] = item
+        if out or section not in OPTIONAL_SECTIONS:
+            config[section] = out
+    config["policies"] = {env: p.model_dump(mode="json", exclude_none=True)
+                          for env, p in sorted(manifest.policies.items())}
+    static = {k: canonical_json(v) for k, v in config.items() if k not in RESOLVED_SECTIONS}
+    policies = {env: digest_value(p) for env, p in config["policies"].items()}
+    prepared = Prepared(environment, static, pending, digests, dict(config["models"]), policies,
+                        list(manifest.environments))
+    return prepared, config
+
+
+def complete(prepared: Prepared, resolver: Resolver) -> Completed:
+    """Resolve the pending entries through ``resolver`` and compute every digest."""
+    import json
+
+    from agentcfg.canonical import canonical_json, digest_bytes
+
+    artefacts = dict(prepared.digests)
+    resolved: dict[str, dict[str, dict[str, Any]]] = {}
+    for section in RESOLVED_SECTIONS:
+        out: dict[str, dict[str, Any]] = {}
+        for name, item in prepared.pending[section].items():
+            if section == "code":
+                done = {**item, **resolver.code(name, cast("CodeRef", EntryView(item)))}
+                artefacts[artefact_id(section, name)] = digest_value(done)
+            else:
+                done = {**item, **resolver.data(name, cast("DataSet", EntryView(item)))}
+                artefacts[artefact_id(section, name)] = done["digest"]
+            out[name] = done
+        resolved[section] = out
+    # canonical_json(config) == "{" + sorted "key":value pairs + "}": the static values are joined
+    # as the text they already are, only code and data are encoded here.
+    parts = {**prepared.static, **{s: canonical_json(resolved[s]) for s in RESOLVED_SECTIONS}}
+    text = "{" + ",".join(f"{json.dumps(k, ensure_ascii=False)}:{parts[k]}" for k in sorted(parts)) + "}"
+    return Completed(digest_bytes(text.encode("utf-8")), artefacts, resolved)
+
+
+def render_manifest(manifest: Manifest, resolver: Resolver, *, environment: str | None = None) -> Rendered:
+    """Render a type-checked manifest. Data and code are resolved through ``resolver``."""
+    prepared, config = prepare(manifest, environment=environment)
+    done = complete(prepared, resolver)
+    config.update(done.resolved)
+    return Rendered(environment, config, done.digest, done.artefacts)
+
+
+def render_loaded(loaded: Loaded, resolver: Resolver) -> Rendered:
+    """Render a loaded manifest, refusing (exit 1) when it has errors."""
+    from agentcfg import checks
+
+    checks.run_all(loaded)
+    errors = [f for f in loaded.findings if f.severity == "error"]
+    if errors or loaded.manifest is None:
+        raise InvalidConfig(errors)
+    return render_manifest(loaded.manifest, resolver, environment=loaded.env)
