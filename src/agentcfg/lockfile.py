@@ -1,7 +1,7 @@
 """`agentcfg.lock`: every artefact resolved and hashed, plus each environment's root digest.
 
 The lock is JSON, deterministic (``format_version`` first, every other key sorted, 2-space
-indent, final newline) and written atomically under the repository's writer lock. Its format
+indent, final newline) and written atomically under the repository's writer mutex. Its format
 and the digest algorithm are documented in docs/lock-format.md.
 
 :func:`lock` writes it (or, with ``check``, only reports what is stale); :func:`verify` checks
@@ -205,6 +205,7 @@ def build_lock(project: "Project", resolver: "Resolver", *, tree: Any = None) ->
     The manifest work of each (prepared config, agentcfg.warm.prepared) is reused while the
     working tree answers the same; data and code are resolved every time.
     """
+    from agentcfg.manifest.loader import read_if_present
     from agentcfg.names import NAME_RE, OVERLAY_DIR
     from agentcfg.rendering import complete
 
@@ -214,7 +215,7 @@ def build_lock(project: "Project", resolver: "Resolver", *, tree: Any = None) ->
     artefacts = entries_of(base_files, base, rendered)
     environments: dict[str, Any] = {}
     for env in dict.fromkeys(base.environments):
-        if NAME_RE.match(env) and tree.read(f"{OVERLAY_DIR}/{env}.yaml") is None:
+        if NAME_RE.match(env) and read_if_present(tree, f"{OVERLAY_DIR}/{env}.yaml") is None:
             # No overlay: the environment renders exactly as the base (render is pure).
             environments[env] = {"digest": rendered.digest, "artefacts": {}}
             continue
@@ -279,13 +280,15 @@ def _prefetch(resolver: "Resolver", datasets: dict[str, Any]) -> None:
 
 # --- the public functions ---------------------------------------------------------------------
 
-def lock(root: Path | str = ".", *, check: bool = False, progress: Progress | None = None) -> LockResult:
+def lock(root: Path | str = ".", *, check: bool = False, progress: Progress | None = None,
+         wait: float = 0.0) -> LockResult:
     """Resolve and hash everything into ``agentcfg.lock``.
 
     With ``check``, nothing is written (except git-ignored caches); the result lists every stale
     entry and the CLI exits 1 when there is any. Without it, the lock is rewritten only when
-    its bytes change, atomically, while holding the repository's writer lock. When none of the
+    its bytes change, atomically, while holding the repository's writer mutex. When none of the
     lock's inputs changed since the last run (agentcfg.warm.lockinputs), nothing is recomputed.
+    ``wait``: seconds to queue behind another agentcfg writer (default: refuse at once).
     """
     from agentcfg.warm import lockinputs
 
@@ -294,7 +297,7 @@ def lock(root: Path | str = ".", *, check: bool = False, progress: Progress | No
         return LockResult(fast[0], False, [], fast[1], checked=check)
 
     from agentcfg.project import Project
-    from agentcfg.writelock import writer_lock
+    from agentcfg.writer import exclusive_writer
 
     project = Project.find(root)
     path = project.root / LOCK_FILE
@@ -310,7 +313,7 @@ def lock(root: Path | str = ".", *, check: bool = False, progress: Progress | No
             if not stale:
                 recorder.save(project.state_dir, text)
             return LockResult(new, False, stale, path, checked=True)
-        with writer_lock(project.state_dir, "agentcfg lock"):
+        with exclusive_writer(project.state_dir, "agentcfg lock", wait=wait):
             new = _build_recorded(project, resolver, recorder)
             try:
                 old, raw = read_lock(project)
@@ -350,7 +353,7 @@ def _build_recorded(project: "Project", resolver: "LiveResolver", recorder: "Inp
 
 def _remove_orphaned_temp_files(folder: Path) -> None:
     # A writer killed between creating its temp file and renaming it leaves
-    # `.agentcfg.lock.<random>.tmp` behind; only we create such names, and we hold the writer lock.
+    # `.agentcfg.lock.<random>.tmp` behind; only we create such names, and we hold the writer mutex.
     for orphan in folder.glob(f".{LOCK_FILE}.*.tmp"):
         try:
             orphan.unlink()

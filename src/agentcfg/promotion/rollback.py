@@ -90,16 +90,17 @@ class UnholdResult:
 
 
 def rollback(env: str, *, root: Path | str = ".", to: str | None = None, reason: str | None = None,
-             dry_run: bool = False) -> RollbackResult:
+             dry_run: bool = False, wait: float = 0.0) -> RollbackResult:
     """Restore an earlier release of ``env`` as a new commit and put ``env`` on hold.
 
     ``to``: a history index (``0`` is the newest transition), a digest or unique digest prefix, or a
     git revision; default: the newest earlier release whose digest differs from the current one.
+    ``wait``: seconds to queue behind another agentcfg writer (default: refuse at once).
     """
     target = EnvTarget.open(env, root)
     if dry_run:
         safety.require_history(target)  # (safety.writing checks it too)
-    guard = contextlib.nullcontext() if dry_run else safety.writing(target)
+    guard = contextlib.nullcontext() if dry_run else safety.writing(target, wait=wait)
     with guard:
         current = _current(target)
         restored_commit, index, old, old_bytes = _choose(target, current, to)
@@ -112,6 +113,9 @@ def rollback(env: str, *, root: Path | str = ".", to: str | None = None, reason:
             return result
         result.configs = lambda: (current.config if current else None, old.config)
         result.warnings = _crossing(current, old)
+        detached = safety.detached_head_warning(target)
+        if detached:
+            result.warnings.append(detached)
         if dry_run:
             return result
         release = ReleaseFile(environment=env, digest=old.digest, source=old.source, action="rollback",
@@ -123,10 +127,10 @@ def rollback(env: str, *, root: Path | str = ".", to: str | None = None, reason:
         return result
 
 
-def unhold(env: str, *, root: Path | str = ".", reason: str | None = None) -> UnholdResult:
+def unhold(env: str, *, root: Path | str = ".", reason: str | None = None, wait: float = 0.0) -> UnholdResult:
     """Lift the hold a rollback put on ``env``: a commit that copies its release with ``hold: false``."""
     target = EnvTarget.open(env, root)
-    with safety.writing(target):
+    with safety.writing(target, wait=wait):
         current = _current_release(target)
         if current is None:
             raise AgentcfgError(f"environment '{env}' has no release ({target.relpath} does not exist)")
