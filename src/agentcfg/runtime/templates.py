@@ -125,7 +125,7 @@ def _render_jinja2(template: str, variables: Mapping[str, Any], artefact: str) -
     env = _jinja_env()
     if env is None:
         raise TemplateError("this prompt uses jinja2, but the optional dependency jinja2 is not installed",
-                            artefact=artefact, hint="pip install 'agentcfg[jinja2]'")
+                            artefact=artefact, hint="pip install 'agentcfg-gitops[jinja2]'")
     import jinja2
 
     try:
