@@ -33,6 +33,8 @@ class TemplateError(AgentcfgError):
 def render(template: str, fmt: str, variables: Mapping[str, Any], *, artefact: str) -> str:
     """Render ``template`` in format ``fmt`` with ``variables`` (already checked against the
     prompt's declared variables). Raises :class:`TemplateError` naming ``artefact``."""
+    if fmt == "text":
+        return template  # not a template: used exactly as written
     if fmt == "mustache":
         return render_mustache(template, variables, artefact=artefact)
     if fmt == "jinja2":
