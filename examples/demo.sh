@@ -4,6 +4,10 @@
 # the demo with that command's exit code.
 set -euo pipefail
 command -v agentcfg >/dev/null || { echo "agentcfg is not on PATH (activate the venv first)" >&2; exit 2; }
+# the python that runs agentcfg (its console script's interpreter), so `import agentcfg` works
+py="$(sed -n '1s/^#!//p' "$(command -v agentcfg)")"
+"$py" -c "import agentcfg" 2>/dev/null || py=python3
+"$py" -c "import pytest" 2>/dev/null || { echo "the demo's evals run pytest: pip install pytest" >&2; exit 2; }
 work="$(mktemp -d "${TMPDIR:-/tmp}/agentcfg-demo.XXXXXX")"
 trap 'echo; echo "The demo repository is left in $work for you to explore."' EXIT
 cd "$work"
@@ -17,8 +21,12 @@ step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
 # A step whose non-zero exit is the point (e.g. a CI gate that must fail).
 expect_fail() { printf '\n\033[1m$ %s\033[0m   # expected to exit 1\n' "$*"; if "$@"; then echo "unexpected success" >&2; exit 1; fi; }
 
-echo "== 1. A project from the bundled example, committed"
+echo "== 1. A project from the bundled example, committed; production requires its evals"
 step agentcfg init --example support-agent .
+# Turn on the evidence gate the example ships commented out (policies.production.require_evidence).
+sed -i.bak -e 's/^    # require_evidence:/    require_evidence:/' -e 's/^    #   support_evals:/      support_evals:/' agentcfg.yaml
+rm -f agentcfg.yaml.bak
+printf 'reports/\n__pycache__/\n' >> .gitignore
 git add -A && git commit -qm "support-agent: initial manifest"
 
 echo; echo "== 2. Validate and lock (CI runs: validate, lock --check)"
@@ -27,14 +35,15 @@ step agentcfg lock
 git add agentcfg.lock && git commit -qm "lock"
 step agentcfg lock --check
 
-echo; echo "== 3. Promote the commit to staging, then staging to production"
+# The eval (evals/test_routing.py) reads the release being measured from $AGENTCFG_RELEASE.
+evals=("$py" -m pytest -q --tb=line -p no:cacheprovider evals --junit-xml reports/support_evals.xml)
+
+echo; echo "== 3. Promote the commit to staging, run the evals on staging's config, promote to production"
 step agentcfg promote HEAD staging --reason "first release"
+step agentcfg attest staging --name support_evals --junit reports/support_evals.xml -- "${evals[@]}"
 step agentcfg promote staging production --reason "first release"
 
 echo; echo "== 3b. The refunds agent runs from the staging release: every tool call guarded, refunds approved"
-# the python that runs agentcfg (its console script's interpreter), so `import agentcfg` works
-py="$(sed -n '1s/^#!//p' "$(command -v agentcfg)")"
-"$py" -c "import agentcfg" 2>/dev/null || py=python3
 step "$py" run_agent.py --approve-as "demo lead"
 
 echo; echo "== 3c. The MCP server behind lookup_order and search_faq, checked against production"
@@ -63,8 +72,20 @@ git add -A && git commit -qm "send_email may now delete drafts (approval require
 step agentcfg diff HEAD~1 HEAD
 expect_fail agentcfg diff HEAD~1 HEAD --fail-on critical
 
-echo; echo "== 5. Ship it (the release owner approves the risk), then an incident: roll back"
+echo; echo "== 5. A change that breaks routing: the evals fail on staging and production refuses it"
+sed -i.bak "s/route == 'escalate'/route == 'escalation'/" agentcfg.yaml && rm -f agentcfg.yaml.bak
+step agentcfg lock
+git add -A && git commit -qm "triage: name the route 'escalation'"
+step agentcfg promote HEAD staging --reason "email drafts, route names"
+expect_fail agentcfg attest staging --name support_evals --junit reports/support_evals.xml -- "${evals[@]}"
+expect_fail agentcfg promote staging production --dry-run
+
+echo; echo "== 6. Fixed, evals pass, ship it (the release owner approves the risk); then an incident: roll back"
+sed -i.bak "s/route == 'escalation'/route == 'escalate'/" agentcfg.yaml && rm -f agentcfg.yaml.bak
+step agentcfg lock
+git add -A && git commit -qm "triage: back to the 'escalate' route the evals expect"
 step agentcfg promote HEAD staging --reason "email drafts"
+step agentcfg attest staging --name support_evals --junit reports/support_evals.xml -- "${evals[@]}"
 step agentcfg promote staging production --approve "reviewed by the support lead" --reason "email drafts"
 step agentcfg rollback production --reason "refund emails misfiring"
 expect_fail agentcfg promote staging production --reason "too soon: production is on hold"

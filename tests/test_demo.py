@@ -28,7 +28,10 @@ def test_demo_script_runs_the_whole_loop(tmp_path: Path) -> None:
                      "critical", "rolled back production", "promotion refused by hold",
                      "verified releases/production.json", "refused (ToolNotAllowed)", "refused (ToolInputInvalid)",
                      "(answered as demo lead)", '"status": "pending"',
-                     "every declared tool is served as reviewed", "tool-gains-write", "tool-description"):
+                     "every declared tool is served as reviewed", "tool-gains-write", "tool-description",
+                     "passed: attested support_evals on staging",
+                     "failed: attested support_evals on staging", "refused by require_evidence: production requires "
+                     "evidence 'support_evals'", "evidence support_evals: ok"):
         assert expected in out, expected
     assert "Traceback" not in out
     shutil.rmtree(tmp_path, ignore_errors=True)

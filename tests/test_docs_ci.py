@@ -107,8 +107,14 @@ def _release(repo: Path, env: str) -> dict[str, Any]:
     return dict(json.loads((repo / "releases" / f"{env}.json").read_text()))
 
 
-def test_the_workflow_commands_run_against_the_example(example_repo: Path, cli: Any) -> None:
+def test_the_workflow_commands_run_against_the_example(example_repo: Path, cli: Any,
+                                                       monkeypatch: Any) -> None:
     repo = example_repo
+    # The staging job runs the example's evals with `python -m pytest`: this interpreter has pytest.
+    import os
+    import sys
+
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
     assert cli("lock").exit_code == 0
     commit_all(repo, "lock")
     run = Runner(cli, repo)
@@ -119,7 +125,10 @@ def test_the_workflow_commands_run_against_the_example(example_repo: Path, cli: 
     # merge to main → staging
     merged = sha()
     ran = run.job("staging", {"github.sha": merged, "github.actor": "octocat"})
-    assert ran == [["lock", "--check"], ["promote", "HEAD", "staging", "--reason", f"merge of {merged} by octocat"]]
+    assert ran == [["lock", "--check"], ["promote", "HEAD", "staging", "--reason", f"merge of {merged} by octocat"],
+                   ["attest", "staging", "--name", "support_evals", "--junit", "reports/support_evals.xml", "--",
+                    "python", "-m", "pytest", "-q", "evals", "--junit-xml", "reports/support_evals.xml"]]
+    assert "Agentcfg-Verdict: passed" in git(repo, "log", "-1", "--format=%B")
     assert _release(repo, "staging")["action"] == "promote"
     assert "Agentcfg-Env: staging" in git(repo, "log", "-1", "--format=%B")
 

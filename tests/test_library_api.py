@@ -20,7 +20,7 @@ SRC = ROOT / "src" / "agentcfg"
 
 
 @pytest.mark.parametrize("name", ["validate", "lock", "verify", "diff", "render", "promote", "rollback",
-                                  "unhold", "history", "status", "show", "init", "load"])
+                                  "unhold", "history", "status", "show", "init", "load", "attest"])
 def test_every_command_is_a_function(name: str) -> None:
     # Importing every submodule first: `import agentcfg.x` rebinds `agentcfg.x` to the module
     # when a module and a function share a name, which is exactly the clash to rule out.

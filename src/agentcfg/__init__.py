@@ -58,6 +58,12 @@ _API = {
     "check_servers": "agentcfg.servers",
     "ServerCheck": "agentcfg.servers",
     "ToolDrift": "agentcfg.runtime",
+    # eval evidence bound to root digests (the module is `recording`, see the note above)
+    "attest": "agentcfg.evidence",
+    "AttestResult": "agentcfg.evidence",
+    # pictures of the orchestration; the package is `agentcfg.graphs`, so no name clash
+    "graph": "agentcfg.graphs",
+    "GraphReport": "agentcfg.graphs",
 }
 
 __all__ = ["__version__", *_API]

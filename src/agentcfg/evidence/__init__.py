@@ -7,7 +7,7 @@ refuse a config without passing, fresh evidence on the digest it promotes.
 
 from __future__ import annotations
 
-from agentcfg.evidence.attest import AttestResult, attest
+from agentcfg.evidence.recording import AttestResult, attest
 from agentcfg.evidence.statement import Attestation
 
 __all__ = ["AttestResult", "Attestation", "attest"]

@@ -23,7 +23,7 @@ PREDICATE_TYPE = "https://github.com/agentcfg/agentcfg/attestation/eval/v1"
 FORMATS = ("junit", "json")
 VERDICTS = ("passed", "failed")
 _HEX64 = re.compile(r"^[0-9a-f]{64}\Z")
-_CREATED = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\Z")
+_CREATED = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z\Z")
 _COUNTS = ("tests", "passed", "failed", "errors", "skipped")
 
 
@@ -38,7 +38,7 @@ class Attestation:
     format: str
     summary: dict[str, Any]
     metrics: dict[str, float]
-    created: str  # ISO 8601, UTC, seconds
+    created: str  # ISO 8601, UTC, microseconds: two attestations of one name in a second stay ordered
     attester: dict[str, str]
     reason: str | None = None
     environment: str | None = None
@@ -59,13 +59,16 @@ class Attestation:
                 "failures": list(self.failures)}
 
 
+CREATED_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
 def created_now(now: float | None = None) -> str:
     moment = datetime.fromtimestamp(now, timezone.utc) if now is not None else datetime.now(timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.strftime(CREATED_FORMAT)
 
 
 def parse_created(text: str) -> float:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp()
+    return datetime.strptime(text, CREATED_FORMAT).replace(tzinfo=timezone.utc).timestamp()
 
 
 def build_statement(*, digest: str, env_label: str, predicate: dict[str, Any]) -> dict[str, Any]:
@@ -102,7 +105,7 @@ def check_statement(doc: Any) -> list[str]:
     if p["verdict"] not in VERDICTS:
         problems.append(f"predicate.verdict {p['verdict']!r} is not one of {', '.join(VERDICTS)}")
     if not _CREATED.fullmatch(p["created"]):
-        problems.append(f"predicate.created {p['created']!r} is not YYYY-MM-DDTHH:MM:SSZ")
+        problems.append(f"predicate.created {p['created']!r} is not YYYY-MM-DDTHH:MM:SS.ffffffZ (UTC)")
     problems += _check_summary(p["summary"])
     if not all(isinstance(k, str) and isinstance(v, (int, float)) and not isinstance(v, bool)
                for k, v in p["metrics"].items()):

@@ -140,6 +140,18 @@ class Toolbox:
         """Whether every call of ``tool`` asks a person first (``approval: required`` or policy)."""
         return bool(self._guarded(self._site(tool)).approval_reasons)
 
+    @property
+    def has_approver(self) -> bool:
+        """Whether calls that need a person are decided by an ``approve`` callable."""
+        return self._approve is not None
+
+    def approval_request(self, tool: str, arguments: Mapping[str, Any] | None = None) -> ApprovalRequest | None:
+        """The request a call of ``tool`` with ``arguments`` would ask a person to decide (None: it needs
+        no one), without calling or recording anything. Raises as rules 1 and 2 of :meth:`call` do."""
+        rec = _Record(self._site(tool))
+        guarded, args = self._admit(rec, arguments)
+        return self._request(rec, guarded, args)
+
     def system_prompt(self, **variables: Any) -> str:
         """The agent's prompt rendered with ``variables`` (every declared variable, nothing else)."""
         return self._config.prompts[self._agent.prompt].render(**variables)
@@ -295,6 +307,8 @@ class Toolbox:
             except BaseException as exc:
                 outcome = exc.outcome if isinstance(exc, ToolCallError) else "error"
                 error = exc
+                if isinstance(exc, ApprovalDenied) and exc.decision is not None:
+                    rec.decision = exc.decision  # a refusal is a decision too: who said no, and why
                 raise
             finally:
                 span.finish(outcome, error, rec.request_id)
@@ -322,11 +336,15 @@ class Toolbox:
 
         return structured_tools(self)
 
-    def mcp_server(self, name: str | None = None) -> Any:
-        """An MCP server (the official SDK's ``mcp.server.Server``) serving exactly these tools, guarded."""
+    def mcp_server(self, name: str | None = None, *, elicit_approval: bool = False) -> Any:
+        """An MCP server (the official SDK's ``mcp.server.Server``) serving exactly these tools, guarded.
+
+        ``elicit_approval``: without an ``approve`` callable, ask the person at the client through
+        MCP elicitation instead of answering that the call waits for approval.
+        """
         from agentcfg.runtime.adapters.mcp import guarded_server
 
-        return guarded_server(self, name or f"agentcfg-{self.agent}")
+        return guarded_server(self, name or f"agentcfg-{self.agent}", elicit_approval=elicit_approval)
 
     def __repr__(self) -> str:
         return f"<Toolbox {self.agent} in {self.environment} {self.digest}: {', '.join(self.names)}>"

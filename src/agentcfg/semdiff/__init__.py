@@ -43,6 +43,9 @@ def diff(a: str | None = None, b: str | None = None, *, root: Path | str = ".", 
     result = diff_configs(old.config, new.config, old_side=old.side, new_side=new.side,
                           old_digests=old.entry_digests, new_digests=new.entry_digests)
     result.env = env
+    from agentcfg.evidence.deltas import evidence_deltas
+
+    result.evidence = evidence_deltas(project, old.side.digest, new.side.digest)
     return result
 
 

@@ -94,6 +94,8 @@ class DiffResult:
     old_config: dict[str, Any] | None = field(default=None, repr=False, compare=False)
     new_config: dict[str, Any] | None = field(default=None, repr=False, compare=False)
     env: str | None = None
+    # Metric deltas where both sides have evidence of the same name (agentcfg.evidence.deltas)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -139,6 +141,7 @@ class DiffResult:
                 "irreversible": len(self.irreversible),
             },
             "changes": [c.to_dict() for c in self.changes],
+            "evidence": self.evidence,
         }
 
 

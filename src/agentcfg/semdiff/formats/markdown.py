@@ -70,6 +70,12 @@ def render_markdown(result: DiffResult) -> str:
     for aid, changes in groups:
         impact = ", ".join(code(a) for a in changes[0].impact) or "–"
         out.append(f"| {code(aid)} | {len(changes)} | {_risk(group_risk(changes))} | {impact} |")
+    if result.evidence:
+        out += ["", "| Evidence | Metric | Old | New | Δ |", "|---|---|---:|---:|---:|"]
+        for e in result.evidence:
+            out.append(f"| {code(e['name'])} | verdict | {e['old']['verdict']} | {e['new']['verdict']} | |")
+            out += [f"| {code(e['name'])} | {code(m['metric'])} | {m['old']} | {m['new']} | "
+                    f"{format(m['delta'], '+g') if m['delta'] is not None else ''} |" for m in e["metrics"]]
     out += graph_pictures(result)
     for aid, changes in groups:
         n = len(changes)

@@ -54,7 +54,19 @@ def render_text(result: DiffResult) -> list[str]:
                     shown = escape(line)
                     lines.append(f"        [{style}]{shown}[/]" if style and not line.startswith(("+++", "---"))
                                  else f"        {shown}")
+    lines += evidence_lines(result)
     lines.append(_summary(result))
+    return lines
+
+
+def evidence_lines(result: DiffResult) -> list[str]:
+    """`evidence support_evals: passed → failed; pass_rate 1.0 → 0.75 (-0.25)` per shared name."""
+    lines = ["[bold underline]evidence[/]"] if result.evidence else []
+    for e in result.evidence:
+        metrics = "; ".join(f"{m['metric']} {m['old']} → {m['new']}" + (f" ({m['delta']:+g})" if m["delta"] else "")
+                            for m in e["metrics"])
+        lines.append(f"  [bold]{escape(e['name'])}[/]  {e['old']['verdict']} → {e['new']['verdict']}"
+                     + (f"; {escape(metrics)}" if metrics else ""))
     return lines
 
 
