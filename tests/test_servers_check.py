@@ -143,7 +143,8 @@ def test_a_missing_command_is_exit_2_naming_it(shop: ToolServer, cli: CLI) -> No
     assert "mcp server 'shop' (stdio: no-such-mcp-server): cannot start the command" in result.stdout
 
 
-def test_colliding_tool_names_are_compared_per_server(tmp_path: Path, cli: CLI, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_colliding_tool_names_are_compared_per_server(tmp_path: Path, cli: CLI,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     search_a = {"name": "search", "description": "Search the catalogue.", "inputSchema": {"type": "object"}}
     search_b = {"name": "search", "description": "Search the whole web.", "inputSchema": {"type": "object"},
                 "annotations": {"openWorldHint": True}}
@@ -176,7 +177,8 @@ def test_shell_metacharacters_in_argv_reach_the_server_verbatim(shop: ToolServer
 
 def test_http_server_with_a_token_header(tmp_path: Path, cli: CLI, monkeypatch: pytest.MonkeyPatch) -> None:
     token = "s3cret-token-value-42"
-    server = ToolServer(tmp_path / "server").write([lookup_order()], require_header=("authorization", f"Bearer {token}"))
+    header = ("authorization", f"Bearer {token}")
+    server = ToolServer(tmp_path / "server").write([lookup_order()], require_header=header)
     proc = server.start_http()
     try:
         entry = {"url": server.url, "headers": {"Authorization": "Bearer ${env:SHOP_TOKEN}"}}
@@ -188,7 +190,7 @@ def test_http_server_with_a_token_header(tmp_path: Path, cli: CLI, monkeypatch: 
 
         changed = lookup_order()
         changed["annotations"]["readOnlyHint"] = False  # the server is upgraded while it runs
-        server.write([changed], require_header=("authorization", f"Bearer {token}"))
+        server.write([changed], require_header=header)
         code, report = check_json(cli)
         assert code == 1
         assert rules(report) == {"tools/lookup_order:annotations.readOnlyHint": ("tool-gains-write", "critical")}
