@@ -255,7 +255,7 @@ def test_a_clear_message_when_the_sdk_is_missing(shop: ToolServer, cli: CLI, mon
     monkeypatch.setitem(sys.modules, "mcp", None)  # `import mcp` now raises ImportError
     result = cli("check", "servers")
     assert result.exit_code == 2
-    assert "official `mcp` Python SDK" in result.stderr and "agentcfg[mcp]" in result.stderr
+    assert "official `mcp` Python SDK" in result.stderr and "agentcfg-gitops[mcp]" in result.stderr
 
 
 def test_sigint_stops_the_server_process_group(shop: ToolServer) -> None:

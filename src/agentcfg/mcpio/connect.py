@@ -18,7 +18,7 @@ DEFAULT_TIMEOUT = 30.0
 MAX_PAGES = 10_000
 """A server that keeps handing out cursors is cut off here (the timeout bounds it too)."""
 
-INSTALL_HINT = "install it with: pip install 'agentcfg[mcp]'"
+INSTALL_HINT = "install it with: pip install 'agentcfg-gitops[mcp]'"
 
 
 class ServerUnreachable(AgentcfgError):
