@@ -135,6 +135,35 @@ def test_a_server_that_crashes_during_the_handshake_is_exit_2_with_its_stderr(sh
     assert_stopped(shop.pids())
 
 
+def test_a_resolved_secret_never_reaches_the_output(tmp_path: Path, cli: CLI, monkeypatch: pytest.MonkeyPatch) -> None:
+    token = "tok-0123456789-abcdef"
+    server = ToolServer(tmp_path / "server").write([], behaviour="crash", echo_env="SHOP_API_TOKEN")
+    entry = {"command": server.command(), "env": {"SHOP_API_TOKEN": "${env:SHOP_TOKEN}"}}
+    monkeypatch.chdir(make_project(tmp_path / "repo", {"shop": entry}, {"lookup_order": (lookup_order(), "shop")}))
+    monkeypatch.setenv("SHOP_TOKEN", token)
+    for fmt in ("text", "json"):
+        result = cli("check", "servers", "--format", fmt)
+        assert result.exit_code == 2
+        assert "the server's stderr ended with: toolserver: SHOP_API_TOKEN=<redacted> rejected" in result.stdout
+        assert token not in result.output
+    assert_stopped(server.pids())
+
+
+def test_an_http_server_that_never_answers_times_out(tmp_path: Path, cli: CLI,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    server = ToolServer(tmp_path / "server").write([], behaviour="hang")
+    proc = server.start_http()
+    try:
+        monkeypatch.chdir(make_project(tmp_path / "repo", {"shop": {"url": server.url}},
+                                       {"lookup_order": (lookup_order(), "shop")}))
+        result = cli("check", "servers", "--timeout", "1")
+        assert result.exit_code == 2
+        assert f"mcp server 'shop' (http: {server.url}): no answer within 1s" in result.stdout
+    finally:
+        stop(proc)
+    assert_stopped(server.pids())
+
+
 def test_a_missing_command_is_exit_2_naming_it(shop: ToolServer, cli: CLI) -> None:
     text = Path("agentcfg.yaml").read_text(encoding="utf-8")
     Path("agentcfg.yaml").write_text(text.replace(json.dumps(shop.command()), '["no-such-mcp-server", "stdio"]'))
