@@ -118,9 +118,9 @@ def test_a_server_that_never_answers_times_out_with_exit_2_and_is_stopped(shop: 
     assert result.exit_code == 2, result
     assert "mcp_servers/shop (stdio)  unreachable: mcp server 'shop'" in result.stdout
     assert "timed out" in result.stdout
-    pids = shop.pids()
-    assert len(pids) == 2, "the server and the child it started"
-    assert_stopped(pids)
+    # On a loaded machine the timeout may fire before the server started its child: whatever
+    # was started is stopped (the SIGINT test below waits for both before it interrupts).
+    assert_stopped(shop.pids(), allow_none=True)
 
 
 def test_a_server_that_crashes_during_the_handshake_is_exit_2_with_its_stderr(shop: ToolServer, cli: CLI) -> None:
