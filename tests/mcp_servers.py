@@ -57,11 +57,13 @@ class ToolServer:
         return self.folder / "argv.json"
 
     def write(self, tools: list[dict[str, Any]], *, behaviour: str = "serve", page_size: int | None = None,
-              require_header: tuple[str, str] | None = None, echo_env: str | None = None) -> ToolServer:
+              require_header: tuple[str, str] | None = None, echo_env: str | None = None,
+              cursor_loop: bool = False) -> ToolServer:
         self.folder.mkdir(parents=True, exist_ok=True)
         spec = {"tools": tools, "behaviour": behaviour, "page_size": page_size, "pid_file": str(self.pid_file),
                 "port_file": str(self.port_file), "argv_file": str(self.argv_file),
-                "require_header": list(require_header) if require_header else None, "echo_env": echo_env}
+                "require_header": list(require_header) if require_header else None, "echo_env": echo_env,
+                "cursor_loop": cursor_loop}
         self.spec_path.write_text(json.dumps(spec), encoding="utf-8")
         return self
 

@@ -83,6 +83,8 @@ def serve() -> None:
         size = int(current.get("page_size") or max(len(tools), 1))
         start = int(params.cursor) if params is not None and params.cursor else 0
         after = start + size
+        if current.get("cursor_loop"):  # a broken (or hostile) server: the same cursor forever
+            return types.ListToolsResult(tools=tools[:size], next_cursor="0")
         return types.ListToolsResult(tools=tools[start:after], next_cursor=str(after) if after < len(tools) else None)
 
     server: Server[Any] = Server("toolserver", version="1.0", on_list_tools=list_tools)

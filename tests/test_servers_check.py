@@ -112,6 +112,14 @@ def test_every_page_of_tools_list_is_read(shop: ToolServer, cli: CLI) -> None:
     assert code == 0
 
 
+def test_a_pagination_loop_is_cut_off(shop: ToolServer, cli: CLI) -> None:
+    shop.write([lookup_order(), cancel_order()], page_size=1, cursor_loop=True)
+    result = cli("check", "servers")
+    assert result.exit_code == 2
+    assert "tools/list handed out cursor '0' twice (a pagination loop)" in result.stdout
+    assert_stopped(shop.pids())
+
+
 def test_a_server_that_never_answers_times_out_with_exit_2_and_is_stopped(shop: ToolServer, cli: CLI) -> None:
     shop.write([], behaviour="hang")
     result = cli("check", "servers", "--timeout", "1")
