@@ -50,9 +50,11 @@ class AttestResult:
 
     @property
     def exit_code(self) -> int:
-        """The command's exit code when one ran; else 0 when recorded."""
+        """The command's exit code when one ran (128 + N when signal N ended it, as shells say);
+        else 0 when recorded, 2 when not."""
         if self.command_exit is not None:
-            return self.command_exit if (self.recorded or self.command_exit) else 2
+            code = 128 - self.command_exit if self.command_exit < 0 else self.command_exit
+            return code if (self.recorded or code) else 2
         return 0 if self.recorded else 2
 
     def to_dict(self) -> dict[str, Any]:
