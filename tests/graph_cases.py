@@ -52,6 +52,26 @@ def example_config(tmp: Path, env: str | None = "production") -> dict[str, Any]:
     return render(env, root=repo).config
 
 
+def hostile_manifest_repo(tmp: Path) -> Path:
+    """The bundled example in a git repository, its graph's conditions and one node's name hostile
+    as written in agentcfg.yaml (the path a user's text really takes: YAML, validation, render)."""
+    import json
+
+    repo = init_repo(tmp / "hostile-example")
+    shutil.copytree(EXAMPLE, repo, dirs_exist_ok=True)
+    (repo / ".gitignore").write_text(".agentcfg/\n")
+    manifest = repo / "agentcfg.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    for i, condition in enumerate(("route == 'question'", "route == 'refund'", "not resolved", "reroute")):
+        text = text.replace(f'"{condition}"', json.dumps(HOSTILE[i + 4]))  # a JSON string is YAML too
+    name = json.dumps('answer "FAQ" <b>#1</b>; [x]')
+    text = text.replace("      answer: {agent: knowledge}", f"      {name}: {{agent: knowledge}}")
+    text = text.replace("to: answer,", f"to: {name},").replace("from: answer,", f"from: {name},")
+    manifest.write_text(text, encoding="utf-8")
+    commit_all(repo, "hostile example")
+    return repo
+
+
 def demo_pull_request(config: dict[str, Any]) -> dict[str, Any]:
     """The demo's pull request: send_email turns destructive and needs approval."""
     new = copy.deepcopy(config)

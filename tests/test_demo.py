@@ -27,7 +27,9 @@ def test_demo_script_runs_the_whole_loop(tmp_path: Path) -> None:
     for expected in ("valid", "wrote agentcfg.lock", "promoted HEAD → staging", "promoted staging → production",
                      "critical", "rolled back production", "promotion refused by hold",
                      "verified releases/production.json", "refused (ToolNotAllowed)", "refused (ToolInputInvalid)",
-                     "(answered as demo lead)", '"status": "pending"', "passed: attested support_evals on staging",
+                     "(answered as demo lead)", '"status": "pending"',
+                     "every declared tool is served as reviewed", "tool-gains-write", "tool-description",
+                     "passed: attested support_evals on staging",
                      "failed: attested support_evals on staging", "refused by require_evidence: production requires "
                      "evidence 'support_evals'", "evidence support_evals: ok"):
         assert expected in out, expected

@@ -62,7 +62,7 @@ def test_a_week_with_the_example(example_repo: Path, cli) -> None:  # type: igno
     assert r.exit_code == 1 and "refused by hold" in r.stderr and "unhold" in r.stderr
     r = cli("status", "--format", "json")
     _ok(r)
-    prod = next(row for row in json.loads(r.stdout) if row["env"] == "production")
+    prod = next(row for row in json.loads(r.stdout)["environments"] if row["env"] == "production")
     assert prod["hold"] is True and prod["digest"] == v1["production"] and prod["pending_from"] == "staging"
 
     # Thursday: fixed forward; lift the hold and promote again.
@@ -70,7 +70,7 @@ def test_a_week_with_the_example(example_repo: Path, cli) -> None:  # type: igno
     _ok(cli("promote", "staging", "production", "--reason", "after INC-7"))
 
     # history shows every step, newest first.
-    rows = json.loads(cli("history", "production", "--format", "json").stdout)
+    rows = json.loads(cli("history", "production", "--format", "json").stdout)["releases"]
     assert [(x["action"], x["digest"], x["from"]) for x in rows] == [
         ("promote", v2, "staging"),
         ("unhold", v1["production"], rows[1]["from"]),
@@ -79,7 +79,7 @@ def test_a_week_with_the_example(example_repo: Path, cli) -> None:  # type: igno
         ("promote", v1["production"], "staging"),
     ]
     assert rows[2]["reason"] == "triage too terse, CSAT down" and rows[4]["reason"] == "go live"
-    staging_rows = json.loads(cli("history", "staging", "--format", "json").stdout)
+    staging_rows = json.loads(cli("history", "staging", "--format", "json").stdout)["releases"]
     assert [x["from"] for x in staging_rows] == ["HEAD", "HEAD"]
 
     # show finds each digest; every release file in history verifies.

@@ -182,3 +182,29 @@ def test_text_and_json_keep_the_edge_list(example_repo: Path, cli: Cli) -> None:
     data = json.loads(cli("diff", "HEAD~1", "HEAD", "--format", "json").stdout)
     assert [c["path"] for c in data["changes"]] == ["edges[approve_refund->execute_refund].when"]
     assert "config" not in json.dumps(data["new"])  # the configs stay out of the JSON
+
+
+def test_the_library_call_is_agentcfg_graph(example_repo: Path) -> None:
+    import inspect
+
+    import agentcfg
+    from agentcfg.graphs.mermaid import to_mermaid
+
+    assert inspect.isfunction(agentcfg.graph) and "graph" in agentcfg.__all__
+    report = agentcfg.graph("production", root=example_repo, name="support_flow")
+    assert isinstance(report, agentcfg.GraphReport) and report.environment == "production"
+    assert "approvers: support-leads" in to_mermaid(report.graphs[0])
+
+
+def test_several_graphs_give_one_diagram_each(example_repo: Path, cli: Cli) -> None:
+    text = (example_repo / "agentcfg.yaml").read_text(encoding="utf-8")
+    second = "\n  vip_flow:\n    entry: triage\n    nodes:\n      triage: {agent: triage}\n    edges:\n" \
+             "      - {from: triage, to: END}\n"
+    (example_repo / "agentcfg.yaml").write_text(text.replace("orchestration:\n", "orchestration:" + second, 1),
+                                                encoding="utf-8")
+    r = cli("graph")
+    assert r.exit_code == 0, r
+    assert r.stdout.count("flowchart TD") == 2 and "2 graphs, one diagram each" in r.stderr
+    assert cli("graph", "--format", "dot").stdout.count("digraph ") == 2
+    one = cli("--format", "text", "graph", "--graph", "vip_flow")  # the global text format draws Mermaid
+    assert one.stdout.count("flowchart TD") == 1 and 'title: "vip_flow"' in one.stdout and not one.stderr

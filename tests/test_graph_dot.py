@@ -4,6 +4,7 @@ it (`.ci/run`)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -19,6 +20,7 @@ from graph_cases import (
     demo_pull_request,
     example_config,
     hostile_config,
+    hostile_manifest_repo,
     restructured,
 )
 
@@ -49,7 +51,7 @@ def drawn(svg: ET.Element, kind: str) -> int:
 
 def check(graph: Graph) -> ET.Element:
     svg = svg_of(to_dot(graph))
-    markers = 1 + graph.ends  # start, END
+    markers = (graph.entry in {n.name for n in graph.nodes}) + graph.ends  # start, END
     assert drawn(svg, "node") == len(graph.nodes) + markers
     assert drawn(svg, "edge") == len(graph.edges) + (graph.entry in {n.name for n in graph.nodes})
     assert not [el for el in svg.iter() if el.tag in (f"{SVG}script", f"{SVG}foreignObject")]
@@ -84,6 +86,27 @@ def test_hostile_labels_parse_and_stay_text() -> None:
         assert expected in text, expected
     assert "\\N \\G \\E" in text  # escStrings never expanded into the node's or graph's name
     assert HOSTILE[-1] not in text and "x" * 59 + "…" in text  # long text is cut
+
+
+def test_hostile_text_written_in_the_manifest_stays_text(tmp_path: Path, cli: Any,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(hostile_manifest_repo(tmp_path))
+    r = cli("graph", "production", "--format", "dot")
+    assert r.exit_code == 0, r
+    text = texts(check(graphs_of_output(cli)))
+    for expected in ('answer "FAQ" <b>#1</b>; [x]', "<script>alert(1)</script>", "`code`",
+                     '<img src=x onerror="alert(2)">'):
+        assert expected in text, expected
+    assert text == texts(svg_of(r.stdout))
+
+
+def graphs_of_output(cli: Any) -> Graph:
+    """The graph `agentcfg graph --format json` reports, as the model the writers draw."""
+    import agentcfg
+
+    (graph,) = agentcfg.graph("production", root=".").graphs
+    assert json.loads(cli("graph", "production", "--format", "json").stdout)["graphs"][0] == graph.to_dict()
+    return graph
 
 
 @pytest.mark.parametrize(("edit", "marks"), [(demo_pull_request, ["(changed)"]),

@@ -24,14 +24,16 @@ from graph_cases import (
     demo_pull_request,
     example_config,
     hostile_config,
+    hostile_manifest_repo,
     restructured,
 )
 
-from agentcfg.semdiff import diff_configs
+from agentcfg.graphs import graph
 from agentcfg.graphs.changes import graph_changes
 from agentcfg.graphs.markdown import graph_pictures
 from agentcfg.graphs.mermaid import to_mermaid
 from agentcfg.graphs.model import graphs_of
+from agentcfg.semdiff import diff_configs
 
 HARNESS = ROOT / "tests" / "js"
 NODE = shutil.which("node")
@@ -77,6 +79,7 @@ def _cases(tmp: Path) -> dict[str, str]:
         "big-200": to_mermaid(graphs_of(big)[0]),
         "hostile": to_mermaid(graphs_of(hostile_config())[0]),
         "hostile-untitled-lr": to_mermaid(graphs_of(hostile_config())[0], titled=False, direction="LR"),
+        "hostile-manifest": to_mermaid(graph(root=hostile_manifest_repo(tmp)).graphs[0]),
     }
     for name, old, new in (("demo-pr", example, demo_pull_request(example)),
                            ("restructured", example, restructured(example)),
@@ -140,6 +143,13 @@ def test_hostile_labels_are_text_never_markup(rendered: dict[str, dict[str, Any]
         assert result["nodes"] == len(graphs_of(hostile_config())[0].nodes) + 2
 
 
+def test_hostile_text_written_in_the_manifest_stays_text(rendered: dict[str, dict[str, Any]]) -> None:
+    result = _ok(rendered["hostile-manifest"])
+    assert result["nodes"] == 8
+    for expected in ('answer "FAQ" <b>#1</b>; [x]', "<script>alert(1)</script>", "`code`"):
+        assert expected in result["text"], expected
+
+
 def test_the_demo_pull_request_marks_the_agents_it_changes(rendered: dict[str, dict[str, Any]]) -> None:
     result = _ok(rendered["demo-pr-0"])
     assert result["text"].count("(changed)") == 2  # answer and escalate now call send_email, gated
@@ -158,6 +168,7 @@ def test_a_big_change_draws_only_the_changed_part(rendered: dict[str, dict[str, 
     result = _ok(rendered["big-change-0"])
     assert 3 <= result["nodes"] < 40
     assert "score >= 9000" in result["text"] and "security" in result["text"]
+    assert "startnode" not in result["code"]  # the entry is far from the change: no start marker
 
 
 def test_graph_changes_agree_with_what_was_drawn(tmp_path: Path) -> None:

@@ -9,12 +9,14 @@ from graph_cases import HOSTILE, HOSTILE_NAMES, big_change, big_config, hostile_
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agentcfg.graphs.changes import FOCUS_LIMIT, focus, graph_changes, merge
+from agentcfg.graphs.changes import FOCUS_LIMIT, graph_changes, merge
 from agentcfg.graphs.dot import to_dot
 from agentcfg.graphs.escape import dot_text, ids_for, mermaid_text
 from agentcfg.graphs.labels import clean, edge_label, node_lines
+from agentcfg.graphs.markdown import PICTURE_BUDGET, graph_pictures
 from agentcfg.graphs.mermaid import to_mermaid
 from agentcfg.graphs.model import GraphEdge, approval_reasons, graphs_of
+from agentcfg.semdiff import diff_configs
 
 
 def _small(**graph: Any) -> dict[str, Any]:
@@ -142,7 +144,28 @@ def test_too_many_changes_are_not_drawn() -> None:
     for edge in new["orchestration"]["big"]["edges"]:
         edge["when"] = "x"
     (change,) = graph_changes(old, new)
-    assert focus(change.picture, most=50) is None
+    assert (change.shown, change.scope) == (None, "none")
+    assert "Too many changed nodes to draw" in "\n".join(graph_pictures(diff_configs(old, new)))
+
+
+def test_spread_out_changes_are_drawn_without_neighbours() -> None:
+    old = big_config(200)
+    new = big_config(200)
+    for i in range(0, 180, 3):
+        new["orchestration"]["big"]["nodes"][f"step{i:03d}"] = {"human": {"approvers": ["x"]}}
+    (change,) = graph_changes(old, new)
+    assert change.scope == "changed" and change.shown is not None
+    assert all(n.status for n in change.shown.nodes)
+    assert "only the changed ones" in "\n".join(graph_pictures(diff_configs(old, new)))
+
+
+def test_many_changed_graphs_stay_within_one_comment() -> None:
+    graphs = {f"g{i}": big_config(40)["orchestration"]["big"] for i in range(12)}
+    new = {**big_config(40), "orchestration": graphs}
+    lines = graph_pictures(diff_configs({}, new))
+    text = "\n".join(lines)
+    assert 0 < text.count("```mermaid") < 12 and "Not drawn: the pictures above fill this comment" in text
+    assert len(text) < PICTURE_BUDGET + 5_000
 
 
 def test_hostile_text_never_reaches_the_source_raw() -> None:
@@ -154,3 +177,15 @@ def test_hostile_text_never_reaches_the_source_raw() -> None:
     assert not re.search(r"(?<!\\)(?:\\\\)*\\N", dot)  # no escString DOT would expand
     assert all(len(line) < 2000 for line in mermaid.splitlines())
     assert HOSTILE[-1] not in mermaid
+
+
+def test_secret_looking_literals_are_redacted_before_escaping() -> None:
+    from hardening.canaries import CANARIES
+
+    for secret in CANARIES.values():
+        config = _small(edges=[{"from": "a", "to": "b", "when": f"token == '{secret}'"}],
+                        nodes={"a": {"agent": "x"}, "b": {"human": {"approvers": [secret]}}})
+        (graph,) = graphs_of(config)
+        for text in (to_mermaid(graph), to_dot(graph)):
+            assert secret not in text and mermaid_text(secret) not in text and dot_text(secret) not in text
+            assert "redacted" in text

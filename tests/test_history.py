@@ -139,13 +139,13 @@ def test_cli_history_show_status(repo: Path, cli) -> None:  # type: ignore[no-un
     d = promote("HEAD", "staging", reason="first").digest
     r = cli("history", "staging")
     assert r.exit_code == 0 and "promote" in r.stdout and d.removeprefix("sha256:")[:12] in r.stdout
-    data = json.loads(cli("history", "staging", "--format", "json").stdout)
+    data = json.loads(cli("history", "staging", "--format", "json").stdout)["releases"]
     assert data[0]["digest"] == d and data[0]["from"] == "HEAD" and data[0]["index"] == 0
     r = cli("show", d[7:20])
     assert r.exit_code == 0 and json.loads(r.stdout)["digest"] == d and "found in staging" in r.stderr
     data = json.loads(cli("show", d, "--format", "json").stdout)
     assert data["release"]["digest"] == d and data["found"][0]["env"] == "staging"
-    data = json.loads(cli("status", "--format", "json").stdout)
+    data = json.loads(cli("status", "--format", "json").stdout)["environments"]
     assert data[0]["env"] == "staging" and data[0]["from"] == "HEAD"
     r = cli("render", "staging", "--format", "json")
     assert r.exit_code == 0 and json.loads(r.stdout)["digest"] == d

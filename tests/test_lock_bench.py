@@ -45,6 +45,6 @@ def test_one_percent_change_and_bulk_history(tmp_path: Path, monkeypatch: pytest
     assert r.exit_code == 0, r
     assert all(aid in r.stdout for aid in changed)
     digests = generate.fast_history(root, "production", 30)
-    rows = json.loads(cli("history", "production", "--format", "json").stdout)
+    rows = json.loads(cli("history", "production", "--format", "json").stdout)["releases"]
     assert [row["digest"] for row in rows] == digests[::-1]
     assert cli("rollback", "production", "--reason", "bench").exit_code == 0

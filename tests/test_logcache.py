@@ -19,7 +19,7 @@ CACHE = Path(".agentcfg/cache/history/staging.json")
 def _rows(cli: Callable[..., Any]) -> list[dict[str, Any]]:
     r = cli("history", "staging", "--format", "json")
     assert r.exit_code == 0, r
-    return [{k: row[k] for k in ("commit", "action", "digest", "reason")} for row in json.loads(r.stdout)]
+    return [{k: row[k] for k in ("commit", "action", "digest", "reason")} for row in json.loads(r.stdout)["releases"]]
 
 
 def _full(repo: Path) -> list[str]:

@@ -12,6 +12,8 @@ from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from released import ENVIRON, release
 
 import agentcfg
@@ -122,3 +124,17 @@ def test_langchain_structured_tool_accepts_the_schemas(cfg: Config) -> None:
                                 args_schema=cfg.tools["lookup_order"].input_schema)
     assert made.invoke({"order_id": "ORD-104233"}) == "ok" and seen == [{"order_id": "ORD-104233"}]
     assert made.tool_call_schema["properties"] == cfg.tools["lookup_order"].input_schema["properties"]
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=5),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=4), children, max_size=4),
+    max_leaves=20)
+
+
+@given(JSON_VALUES)
+def test_a_frozen_json_value_serialises_and_thaws_to_itself(value: Any) -> None:
+    frozen = freeze(value)
+    assert json.dumps(frozen, sort_keys=True) == json.dumps(value, sort_keys=True)
+    assert thaw(frozen) == value and copy.deepcopy(frozen) == value
+    assert pickle.loads(pickle.dumps(frozen)) == value

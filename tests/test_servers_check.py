@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-
+import os
 import signal
 import subprocess
 import sys
@@ -276,14 +276,24 @@ def test_sigint_stops_the_server_process_group(shop: ToolServer) -> None:
     assert_stopped(shop.pids())
 
 
-def test_ci_recipe_runs_check_servers_on_a_schedule() -> None:
-    recipe = (ROOT / "examples" / "ci" / "github-actions.yml").read_text(encoding="utf-8")
-    assert "schedule:" in recipe and "agentcfg check servers" in recipe
-    assert "check servers" in (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
-    assert "check servers" in (ROOT / "docs" / "runbook.md").read_text(encoding="utf-8")
+def test_the_ci_recipe_checks_production_servers_daily(example_repo: Path, cli: CLI,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import commit_all
+    from test_docs_ci import Runner, workflow
 
-
-
+    wf = workflow()
+    assert "cron" in wf["on"]["schedule"][0]
+    assert wf["jobs"]["servers"]["if"] == "github.event_name == 'schedule'"
+    # The example's server is `python3 src/support_mcp_server.py`: the interpreter with the SDK.
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    assert cli("lock").exit_code == 0
+    commit_all(example_repo, "lock")
+    assert cli("promote", "HEAD", "staging").exit_code == 0
+    assert cli("promote", "staging", "production").exit_code == 0
+    ran = Runner(cli, example_repo).job("servers", {"github.sha": "HEAD"})
+    assert ran == [["check", "servers", "--env", "production", "--timeout", "60"]]
+    for doc in ("ci.md", "runbook.md"):
+        assert "agentcfg check servers" in (ROOT / "docs" / doc).read_text(encoding="utf-8"), doc
 
 
 def test_the_change_shape_is_the_diffs() -> None:

@@ -139,7 +139,7 @@ def test_a_config_without_servers_renders_as_before(in_tmp: Path) -> None:
     build_tree(in_tmp, {"agentcfg.yaml": "format_version: 1\nname: plain\ntools:\n  lookup: {file: tools/lookup.yaml}\n",
                         "tools/lookup.yaml": TOOL})
     from agentcfg.manifest.loader import load_manifest
-    from agentcfg.render import prepare
+    from agentcfg.rendering import prepare
     from agentcfg.trees import WorkTree
 
     loaded = load_manifest(WorkTree(in_tmp))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from released import ENVIRON, release
+from released import ENVIRON, release, released_example
 
 import agentcfg
 from agentcfg.runtime import (
@@ -60,10 +61,10 @@ def invoke(box: Toolbox, mode: str, tool: str, arguments: Any = None, **kwargs: 
     return asyncio.run(box.acall(tool, arguments, **kwargs))
 
 
-@pytest.fixture
-def repo(example_repo: Path) -> Path:
-    release(example_repo, "staging", "production")
-    return example_repo
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Released once per module: a Config is read-only, so tests cannot disturb each other through it."""
+    return released_example(tmp_path_factory.mktemp("toolbox") / "repo")
 
 
 @pytest.fixture
@@ -185,7 +186,9 @@ def test_rule_3_a_refusal_is_approval_denied(cfg: Config, desk: Desk, events: li
     with pytest.raises(ApprovalDenied):
         invoke(box, mode, "issue_refund", REFUND, approval={"approved": False, "request_id": asked[0]["id"]})
     assert desk.ran == [] and [e.outcome for e in events] == ["denied"] * 3
-    assert events[0].approval is None  # only approvals that let a call through are recorded as decisions
+    assert events[0].approval is not None and events[0].approval["approved"] is False  # who said no, and why
+    assert (events[0].approval["by"], events[0].approval["reason"]) == ("lead@acme.example", "not eligible")
+    assert events[0].request_id == asked[0]["id"]
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -251,7 +254,9 @@ def test_call_refuses_an_async_handler(cfg: Config, desk: Desk) -> None:
         box.call("issue_refund", REFUND)
 
 
-def test_toolbox_refuses_missing_foreign_and_unimportable_handlers(cfg: Config, desk: Desk) -> None:
+def test_toolbox_refuses_missing_foreign_and_unimportable_handlers(cfg: Config, desk: Desk,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delitem(sys.modules, "support_tools", raising=False)
     with pytest.raises(ToolboxError, match="no agent named 'refund' .*did you mean 'refunds'"):
         cfg.toolbox("refund")
     with pytest.raises(ToolboxError, match="agent 'triage' has tools without a handler: get_customer_profile, "
@@ -264,9 +269,11 @@ def test_toolbox_refuses_missing_foreign_and_unimportable_handlers(cfg: Config, 
         cfg.toolbox("refunds", handlers={"lookup_order": desk.lookup_order})
 
 
-def test_handlers_named_in_the_release_are_imported(repo: Path, cfg: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_handlers_named_in_the_release_are_imported(repo: Path, cfg: Config, monkeypatch: pytest.MonkeyPatch,
+                                                    request: pytest.FixtureRequest) -> None:
     monkeypatch.syspath_prepend(str(repo / "src"))
-    monkeypatch.delitem(__import__("sys").modules, "support_tools", raising=False)
+    monkeypatch.delitem(sys.modules, "support_tools", raising=False)
+    request.addfinalizer(lambda: sys.modules.pop("support_tools", None))  # the next test imports it afresh
     box = cfg.toolbox("refunds", approve=lambda request: Decision(approved=True, by="test"))
     assert box.call("lookup_order", {"order_id": "ORD-104233"})["status"] == "shipped"
     assert box.call("issue_refund", REFUND)["refund_id"].startswith("RF-000123")
@@ -287,13 +294,14 @@ def test_system_prompt_and_model(cfg: Config, desk: Desk) -> None:
     assert repr(box).startswith("<Toolbox refunds in production sha256:")
 
 
-def test_a_tool_that_gains_approval_between_two_releases(repo: Path, desk: Desk, tmp_path: Path) -> None:
+def test_a_tool_that_gains_approval_between_two_releases(desk: Desk, tmp_path: Path) -> None:
+    repo = released_example(tmp_path / "repo")
     older = tmp_path / "staging-older.json"
     older.write_bytes((repo / "releases" / "staging.json").read_bytes())
     manifest = repo / "agentcfg.yaml"
     text = manifest.read_text()
-    manifest.write_text(text.replace("lookup_order: {file: tools/lookup_order.yaml}",
-                                     "lookup_order: {file: tools/lookup_order.yaml, approval: required}"))
+    manifest.write_text(text.replace("lookup_order: {file: tools/lookup_order.yaml, server: support}",
+                                     "lookup_order: {file: tools/lookup_order.yaml, server: support, approval: required}"))
     release(repo, "staging", message="lookup_order: a person approves every call")
     old = agentcfg.load(older, environ=ENVIRON).toolbox("refunds", handlers=desk.handlers("call"))
     new = agentcfg.load("staging", root=repo, environ=ENVIRON).toolbox("refunds", handlers=desk.handlers("call"))
@@ -303,3 +311,27 @@ def test_a_tool_that_gains_approval_between_two_releases(repo: Path, desk: Desk,
         new.call("lookup_order", {"order_id": "ORD-000123"})
     assert exc.value.request["digest"] == new.digest and exc.value.request["tool"] == "lookup_order"
     assert len(desk.ran) == 1
+
+
+@pytest.mark.parametrize("ref", ["https://example.com/order.json", "file:///etc/passwd", "order.json#/x"])
+def test_a_schema_that_refers_outside_itself_is_refused_before_any_call(ref: str) -> None:
+    from agentcfg.runtime.schema_guard import RemoteRef, SchemaGuard
+
+    with pytest.raises(RemoteRef, match="points outside the schema"):
+        SchemaGuard({"type": "object", "properties": {"order": {"$ref": ref}}})
+    local = SchemaGuard({"type": "object", "$defs": {"id": {"type": "string"}},
+                         "properties": {"order_id": {"$ref": "#/$defs/id"}}})
+    assert [str(v) for v in local.violations({"order_id": 5})] == ["$.order_id: 5 is not of type 'string'"]
+
+
+def test_the_environment_policy_asks_for_approval_from_the_effective_hints() -> None:
+    from agentcfg.runtime.approval import approval_reasons
+
+    policy = {"require_approval_for": ["write", "open_world"]}
+    assert approval_reasons({"annotations": {"readOnlyHint": True, "openWorldHint": False}}, policy, "prod") == []
+    assert approval_reasons({}, policy, "prod") == [  # no hints: MCP's defaults assume the worst
+        "prod's policy requires approval for write tools (readOnlyHint=false)",
+        "prod's policy requires approval for open_world tools (openWorldHint=true)"]
+    assert approval_reasons({"annotations": {"readOnlyHint": False, "openWorldHint": False}}, None, "dev") == []
+    assert approval_reasons({"approval": "required", "annotations": {"readOnlyHint": True}}, None, "dev") == [
+        "the tool says `approval: required`"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -60,27 +61,59 @@ def test_openai_agents_runner_calls_go_through_the_guard(cfg: Config) -> None:
     from agents.testing import ScriptedModel, assistant_message, function_call
 
     events: list[ToolCallEvent] = []
-    box = make_box(cfg, events)
+    box = make_box(cfg, events, approve=lambda request: Decision(approved=False, by="lead", reason="no"))
     model = ScriptedModel([
         [function_call("lookup_order", {"order_id": "ORD-000123"}, call_id="c1")],
-        [function_call("issue_refund", {"order_id": "123", "amount": 5, "reason": "late"}, call_id="c2")],
-        [function_call("issue_refund", REFUND, call_id="c3")],
-        [function_call("issue_refund", "{not json", call_id="c4")],
-        [assistant_message("A person has to approve the refund.")],
+        [function_call("lookup_order", {"order_id": "123"}, call_id="c2")],
+        [function_call("lookup_order", "{not json", call_id="c3")],
+        [function_call("issue_refund", REFUND, call_id="c4")],
+        [assistant_message("The refund was not approved.")],
     ])
-    agent = agents.Agent(name="refunds", model=model, tools=box.openai_agents(),
+    tools = box.openai_agents()
+    assert not any(t.needs_approval for t in tools)  # the toolbox's approver decides
+    agent = agents.Agent(name="refunds", model=model, tools=tools,
                          instructions=box.system_prompt(company_name="Acme", refund_limit=50, order_id="ORD-000123"))
     result = asyncio.run(agents.Runner.run(agent, "Refund ORD-000123, it came late",
                                            run_config=agents.RunConfig(tracing_disabled=True)))
-    assert result.final_output == "A person has to approve the refund."
-    outputs = {item["call_id"]: item["output"] for item in model.calls[-1].input
-               if isinstance(item, dict) and item.get("type") == "function_call_output"}
+    assert result.final_output == "The refund was not approved."
+    outputs = _tool_outputs(model)
     assert json.loads(outputs["c1"])["status"] == "delivered"
     assert "invalid ($.order_id: '123' does not match" in outputs["c2"] and "Nothing was done" in outputs["c2"]
-    assert outputs["c3"].startswith("Not done: 'issue_refund' needs a person's approval")
-    assert "not valid JSON" in outputs["c4"]
-    assert [e.outcome for e in events] == ["ok", "input_invalid", "approval_required"]
+    assert "not valid JSON" in outputs["c3"]
+    assert outputs["c4"].startswith("Not done: the call to 'issue_refund' was not approved")
+    assert [e.outcome for e in events] == ["ok", "input_invalid", "denied"]
     assert model.first_call is not None and "Acme" in (model.first_call.system_instructions or "")
+
+
+def _tool_outputs(model: Any) -> dict[str, str]:
+    return {item["call_id"]: item["output"] for item in model.calls[-1].input
+            if isinstance(item, dict) and item.get("type") == "function_call_output"}
+
+
+def test_openai_agents_without_an_approver_uses_the_sdks_run_interruptions(cfg: Config) -> None:
+    agents = pytest.importorskip("agents")
+    from agents.testing import ScriptedModel, assistant_message, function_call
+
+    events: list[ToolCallEvent] = []
+    box = make_box(cfg, events)
+    tools = box.openai_agents()
+    assert [t.needs_approval for t in tools] == [False, True]
+    model = ScriptedModel([
+        [function_call("issue_refund", REFUND, call_id="r1")],
+        [assistant_message("Refund RF-000123 is pending.")],
+    ])
+    agent = agents.Agent(name="refunds", model=model, tools=tools, instructions="Handle refunds.")
+    config = agents.RunConfig(tracing_disabled=True)
+    paused = asyncio.run(agents.Runner.run(agent, "Refund ORD-000123", run_config=config))
+    assert [item.tool_name for item in paused.interruptions] == ["issue_refund"] and events == []  # nothing ran
+    state = paused.to_state()
+    state.approve(paused.interruptions[0])
+    resumed = asyncio.run(agents.Runner.run(agent, state, run_config=config))
+    assert resumed.final_output == "Refund RF-000123 is pending."
+    assert json.loads(_tool_outputs(model)["r1"]) == {"refund_id": "RF-000123", "status": "pending"}
+    (event,) = events
+    assert event.outcome == "ok" and event.approval is not None and "run state (tool call r1)" in event.approval["reason"]
+    assert event.request_id == box.approval_request("issue_refund", REFUND)["id"]  # type: ignore[index]
 
 
 # --- LangChain ---------------------------------------------------------------------------------------
@@ -211,3 +244,129 @@ def test_every_call_records_a_gen_ai_span_naming_the_release(cfg: Config, spans:
     assert ok.attributes["agentcfg.outcome"] == "ok" and ok.status.status_code != StatusCode.ERROR
     assert refused.attributes["agentcfg.outcome"] == "input_invalid"
     assert refused.status.status_code == StatusCode.ERROR and refused.attributes["error.type"] == "ToolInputInvalid"
+
+
+SERVE_OVER_STDIO = '''
+import sys
+
+import anyio
+from mcp.server.stdio import stdio_server
+
+import agentcfg
+
+sys.path.insert(0, "src")
+cfg = agentcfg.load("production", environ={"QDRANT_URL": "http://localhost:6333"})
+box = cfg.toolbox("refunds")  # handlers named in the release (src/support_tools.py)
+server = box.mcp_server("refunds", elicit_approval="--elicit" in sys.argv)
+
+
+async def main() -> None:
+    async with stdio_server() as (read, write):
+        await server.run(read, write, server.create_initialization_options())
+
+anyio.run(main)
+'''
+
+
+def test_mcp_server_over_stdio_as_the_docs_show(cfg: Config, tmp_path: Path) -> None:
+    mcp = pytest.importorskip("mcp")
+    import sys
+
+    from mcp.client.stdio import stdio_client
+
+    repo = Path(cfg.origin).parent.parent
+    script = tmp_path / "serve.py"
+    script.write_text(SERVE_OVER_STDIO)
+    params = mcp.StdioServerParameters(command=sys.executable, args=[str(script)], cwd=str(repo))
+
+    async def session() -> tuple[list[str], Any, Any]:
+        async with stdio_client(params) as (read, write), mcp.ClientSession(read, write) as client:
+            await client.initialize()
+            listed = await client.list_tools()
+            ok = await client.call_tool("lookup_order", {"order_id": "ORD-000123"})
+            waiting = await client.call_tool("issue_refund", REFUND)
+            return [t.name for t in listed.tools], ok, waiting
+
+    names, ok, waiting = asyncio.run(session())
+    assert names == ["lookup_order", "issue_refund"]
+    assert not ok.is_error and ok.structured_content["delivered_at"] == "2026-11-28T14:05:00Z"  # support_tools
+    assert waiting.is_error and "needs a person's approval" in waiting.content[0].text
+
+
+def test_langchain_tools_bind_with_the_release_schemas(cfg: Config) -> None:
+    pytest.importorskip("langchain_core")
+    from langchain_core.utils.function_calling import convert_to_openai_tool
+
+    shapes = [convert_to_openai_tool(t) for t in make_box(cfg, []).langchain()]  # what bind_tools sends
+    assert [s["function"]["name"] for s in shapes] == ["lookup_order", "issue_refund"]
+    assert shapes[1]["function"]["parameters"]["properties"] == cfg.tools["issue_refund"].input_schema["properties"]
+    assert shapes[1]["function"]["parameters"]["required"] == ["order_id", "amount", "reason"]
+
+
+def _answer(approve: bool | None) -> Any:
+    from mcp import types
+
+    async def answer(_context: Any, params: Any) -> Any:
+        asked.append(params.message)
+        if approve is None:
+            return types.ElicitResult(action="decline")
+        return types.ElicitResult(action="accept", content={"approve": approve, "reason": "checked the parcel"})
+
+    asked: list[str] = []
+    answer.asked = asked  # type: ignore[attr-defined]
+    return answer
+
+
+def test_mcp_server_asks_the_clients_user_through_elicitation(cfg: Config) -> None:
+    mcp = pytest.importorskip("mcp")
+    events: list[ToolCallEvent] = []
+    server = make_box(cfg, events).mcp_server("refunds", elicit_approval=True)
+
+    async def call(callback: Any, amount: float) -> Any:
+        async with mcp.Client(server, elicitation_callback=callback) as client:
+            return await client.call_tool("issue_refund", {**REFUND, "amount": amount})
+
+    yes, no, declined = _answer(True), _answer(False), _answer(None)
+    approved = asyncio.run(call(yes, 12.5))
+    assert not approved.is_error and approved.structured_content["status"] == "pending"
+    assert yes.asked[0].startswith('Approve issue_refund {"order_id": "ORD-000123", "amount": 12.5')
+    assert cfg.digest in yes.asked[0]
+    assert asyncio.run(call(no, 13)).is_error and asyncio.run(call(declined, 14)).is_error
+    assert asyncio.run(call(None, 15)).content[0].text.startswith("Not done: 'issue_refund' needs a person's")
+    assert [e.outcome for e in events] == ["ok", "denied", "denied", "approval_required"]
+    assert events[0].approval is not None and events[0].approval["reason"] == "checked the parcel"
+    assert events[2].approval is not None and events[2].approval["reason"] == "declined"
+    lookups: list[str] = []
+    assert not asyncio.run(_lookup(mcp, server, lookups)).is_error and lookups == []  # no approval: nobody asked
+
+
+async def _lookup(mcp: Any, server: Any, asked: list[str]) -> Any:
+    async def never(_context: Any, params: Any) -> Any:
+        asked.append(params.message)
+        raise AssertionError("a read-only lookup needs no approval")
+
+    async with mcp.Client(server, elicitation_callback=never) as client:
+        return await client.call_tool("lookup_order", {"order_id": "ORD-000123"})
+
+
+def test_mcp_elicitation_over_stdio_asks_during_the_call(cfg: Config, tmp_path: Path) -> None:
+    mcp = pytest.importorskip("mcp")
+    import sys
+
+    from mcp.client.stdio import stdio_client
+
+    script = tmp_path / "serve.py"
+    script.write_text(SERVE_OVER_STDIO)
+    params = mcp.StdioServerParameters(command=sys.executable, args=[str(script), "--elicit"],
+                                       cwd=str(Path(cfg.origin).parent.parent))
+    yes = _answer(True)
+
+    async def session() -> Any:
+        async with stdio_client(params) as (read, write), \
+                mcp.ClientSession(read, write, elicitation_callback=yes) as client:
+            await client.initialize()
+            return await client.call_tool("issue_refund", REFUND)
+
+    result = asyncio.run(session())
+    assert not result.is_error, result.content[0].text
+    assert result.structured_content["refund_id"].startswith("RF-000123") and len(yes.asked) == 1

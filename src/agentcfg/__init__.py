@@ -54,9 +54,16 @@ _API = {
     "ApprovalRequest": "agentcfg.runtime",
     "Decision": "agentcfg.runtime",
     "ToolCallEvent": "agentcfg.runtime",
+    # MCP servers: `check servers` and the run-time rug-pull check
+    "check_servers": "agentcfg.servers",
+    "ServerCheck": "agentcfg.servers",
+    "ToolDrift": "agentcfg.runtime",
     # eval evidence bound to root digests (the module is `recording`, see the note above)
     "attest": "agentcfg.evidence",
     "AttestResult": "agentcfg.evidence",
+    # pictures of the orchestration; the package is `agentcfg.graphs`, so no name clash
+    "graph": "agentcfg.graphs",
+    "GraphReport": "agentcfg.graphs",
 }
 
 __all__ = ["__version__", *_API]

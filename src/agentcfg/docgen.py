@@ -54,6 +54,10 @@ agentcfg --install-completion          # detects your shell, installs, then rest
 agentcfg --show-completion bash        # print the script instead, to install it yourself
 ```
 
+Completion knows values too: environment names (`promote HEAD <TAB>`, `history <TAB>`,
+`rollback`, `unhold`, `render`, `verify`, `--env`; read from `environments:` and `releases/`,
+honouring `-C DIR`), `HEAD` as a promotion source, `--tools-format` and `--fail-on` levels.
+
 For bash without `--install-completion`, add `eval "$(agentcfg --show-completion bash)"` to
 `~/.bashrc`; for zsh, to `~/.zshrc` after `compinit`.
 

@@ -92,6 +92,10 @@ def validate_tree(project: Project, *, env: str | None = None, tree: Any = None,
     seen: set[tuple[Any, ...]] = set()
     for target in targets:
         loaded = base if target is None else load_manifest(tree, env=target, cache=cache)
+        if target is not None and None in targets and base.manifest is not None:
+            # What the overlay leaves alone is the base manifest's, checked a moment ago: the
+            # checks of one artefact at a time would only find the same findings again.
+            loaded.settled = loaded.unchanged()
         checks.run_all(loaded)
         if loaded.manifest is not None:
             from agentcfg.checks import refs as ref_check

@@ -83,7 +83,7 @@ def test_second_writer_is_refused_while_the_first_commits(repo: Path, cli: Calla
     assert not (repo / ".agentcfg/writer.lock").exists() and status(repo) == ""
     r = cli("promote", "HEAD", "staging")
     assert r.exit_code == 0 and "already runs" in r.stderr  # the loser re-runs: a no-op
-    rows = json.loads(cli("history", "staging", "--format", "json").stdout)
+    rows = json.loads(cli("history", "staging", "--format", "json").stdout)["releases"]
     assert [row["action"] for row in rows] == ["promote", "promote"]
 
 

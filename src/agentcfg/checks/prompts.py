@@ -13,6 +13,8 @@ def check(loaded: Loaded) -> None:
     assert loaded.manifest is not None
     for name, prompt in loaded.manifest.prompts.items():
         aid = f"prompts/{name}"
+        if aid in loaded.settled:
+            continue
         where = ("prompts", name, "template")
         try:
             used = template_variables(prompt.template or "", prompt.format)

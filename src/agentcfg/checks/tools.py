@@ -219,6 +219,8 @@ def check(loaded: Loaded) -> None:
     assert loaded.manifest is not None
     for name, tool in loaded.manifest.tools.items():
         aid = f"tools/{name}"
+        if aid in loaded.settled:
+            continue
         if tool.name is not None and tool.name != name:
             loaded.finding("tool-name", f"`name: {tool.name}` differs from the key '{name}'", ("tools", name, "name"),
                            artefact=aid, hint="the key is the tool's name; remove `name` or make them equal")

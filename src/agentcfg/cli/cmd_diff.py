@@ -7,6 +7,7 @@ from enum import Enum
 import typer
 
 from agentcfg.cli.app import app, output_format
+from agentcfg.cli.completion import complete_environment, complete_risk
 
 
 class DiffFormat(str, Enum):
@@ -28,11 +29,13 @@ def diff(
     a: str | None = typer.Argument(None, metavar="A", help="Old side (default HEAD)."),
     b: str | None = typer.Argument(None, metavar="B", help="New side (default '.', the working tree)."),
     env: str | None = typer.Option(None, "--env", "-e", help="Compare this environment's rendered config "
-                                                                "(its overlay applied)."),
+                                                                "(its overlay applied).",
+                                   autocompletion=complete_environment),
     fmt: DiffFormat | None = typer.Option(None, "--format", help="text, json or markdown (a PR comment)."),
     fail_on: str | None = typer.Option(None, "--fail-on", metavar="LEVEL",
                                           help="Exit 1 when any change is at or above LEVEL "
-                                               "(none, low, medium, high, critical)."),
+                                               "(none, low, medium, high, critical).",
+                                          autocompletion=complete_risk),
     stat: bool = typer.Option(False, "--stat", help="One line per artefact instead of every change."),
 ) -> None:
     """Semantic diff of two configs, artefact by artefact, with risk and impact.

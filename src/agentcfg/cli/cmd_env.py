@@ -8,6 +8,7 @@ from typing import Any, Optional
 import typer
 
 from agentcfg.cli.app import Format, app, output_format
+from agentcfg.cli.completion import complete_environment, complete_source, complete_tools_format
 
 
 class RenderFormat(str, Enum):
@@ -18,19 +19,29 @@ class RenderFormat(str, Enum):
 
 _FORMAT = typer.Option(None, "--format", help="Output format: text or json.")
 
+JSON_FORMAT = 1
+"""`format_version` of the --format json outputs printed here (schemas/<command>.schema.json)."""
+
 
 @app.command(epilog="Examples: agentcfg render production · agentcfg render staging --rev HEAD~1 --format json · "
              "agentcfg render production --tools-format openai")
 def render(
     ctx: typer.Context,
-    env: str = typer.Argument(..., metavar="ENV", help="The environment to render (its overlay is applied)."),
+    env: str = typer.Argument(..., metavar="ENV", help="The environment to render (its overlay is applied).",
+                              autocompletion=complete_environment),
     rev: Optional[str] = typer.Option(None, "--rev", metavar="REV",
                                       help="Render from this git revision (read from git objects, pinned by "
                                            "its agentcfg.lock) instead of the working tree."),
     fmt: Optional[RenderFormat] = typer.Option(None, "--format", help="yaml (the default for text), or json."),
     tools_format: Optional[str] = typer.Option(None, "--tools-format", metavar="FMT",
                                                help="Print only the tools, shaped for mcp, openai, "
-                                                    "openai-responses or anthropic."),
+                                                    "openai-responses or anthropic.",
+                                               autocompletion=complete_tools_format),
+    strict: bool = typer.Option(False, "--strict",
+                                help="With --tools-format openai or openai-responses: convert every input schema "
+                                     "to OpenAI strict mode (all properties required, optional ones nullable, "
+                                     "additionalProperties false), or exit 1 naming what strict mode cannot "
+                                     "express."),
 ) -> None:
     """Print the fully rendered config of an environment and its root digest: manifest plus
     overlay, prompts and tool definitions inline, data and code by digest/commit, ${env:NAME}
@@ -41,11 +52,16 @@ def render(
     from agentcfg.secrets import redact
 
     rendered = do_render(env, root=".", rev=rev)
-    data: Any = {"environment": env, "digest": rendered.digest, "config": rendered.config}
+    data: Any = {"format_version": JSON_FORMAT, "environment": env, "digest": rendered.digest,
+                 "config": rendered.config}
     if tools_format is not None:
         from agentcfg.toolformats import export_tools
 
-        data = export_tools(rendered.config.get("tools") or {}, tools_format)
+        data = export_tools(rendered.config.get("tools") or {}, tools_format, strict=strict)
+    elif strict:
+        from agentcfg.errors import UsageError
+
+        raise UsageError("--strict shapes tools for OpenAI: give it with --tools-format openai or openai-responses")
     data = redact(data)
     if output_format(ctx, fmt) == "json":
         ui.print_json(data)
@@ -60,8 +76,10 @@ def render(
              "agentcfg promote staging production --expect-current 3f2a9c1 --approve 'CAB-142'")
 def promote(
     ctx: typer.Context,
-    src: str = typer.Argument(..., metavar="SRC", help="An environment (promote what it runs) or a git revision."),
-    dst: str = typer.Argument(..., metavar="DST", help="The environment to promote into."),
+    src: str = typer.Argument(..., metavar="SRC", help="An environment (promote what it runs) or a git revision.",
+                              autocompletion=complete_source),
+    dst: str = typer.Argument(..., metavar="DST", help="The environment to promote into.",
+                              autocompletion=complete_environment),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show the diff, risk and policy verdict; write nothing."),
     no_commit: bool = typer.Option(False, "--no-commit", help="Write releases/DST.json but do not commit it "
                                    "(for a pull-request flow)."),
@@ -128,7 +146,8 @@ def promote(
              "agentcfg rollback production --to 3 --dry-run · agentcfg rollback production --to 3f2a9c1e")
 def rollback(
     ctx: typer.Context,
-    env: str = typer.Argument(..., metavar="ENV", help="The environment to roll back."),
+    env: str = typer.Argument(..., metavar="ENV", help="The environment to roll back.",
+                              autocompletion=complete_environment),
     to: Optional[str] = typer.Option(None, "--to", metavar="N|DIGEST|REV",
                                      help="A `history` index, a digest (prefix allowed), or a git revision. "
                                           "Default: the previous release with a different digest."),
@@ -168,7 +187,8 @@ def rollback(
 @app.command(epilog="Example: agentcfg unhold production --reason 'incident INC-42 closed'")
 def unhold(
     ctx: typer.Context,
-    env: str = typer.Argument(..., metavar="ENV", help="The environment whose hold to lift."),
+    env: str = typer.Argument(..., metavar="ENV", help="The environment whose hold to lift.",
+                              autocompletion=complete_environment),
     reason: Optional[str] = typer.Option(None, "--reason", help="Why (recorded in the commit)."),
     fmt: Optional[Format] = _FORMAT,
 ) -> None:
@@ -189,7 +209,7 @@ def unhold(
 @app.command(epilog="Examples: agentcfg history production · agentcfg history production --limit 5 --format json")
 def history(
     ctx: typer.Context,
-    env: str = typer.Argument(..., metavar="ENV", help="The environment."),
+    env: str = typer.Argument(..., metavar="ENV", help="The environment.", autocompletion=complete_environment),
     limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="Show only the newest N transitions."),
     fmt: Optional[Format] = _FORMAT,
 ) -> None:
@@ -202,7 +222,7 @@ def history(
 
     rows = do_history(env, root=".", limit=limit)
     if output_format(ctx, fmt) == "json":
-        ui.print_json([r.to_dict() for r in rows])
+        ui.print_json({"format_version": JSON_FORMAT, "environment": env, "releases": [r.to_dict() for r in rows]})
         return
     from agentcfg.canonical import short
 
@@ -226,7 +246,7 @@ def status(ctx: typer.Context, fmt: Optional[Format] = _FORMAT) -> None:
 
     rows = do_status(root=".")
     if output_format(ctx, fmt) == "json":
-        ui.print_json([r.to_dict() for r in rows])
+        ui.print_json({"format_version": JSON_FORMAT, "environments": [r.to_dict() for r in rows]})
         return
     table = []
     evidence = any(r.evidence for r in rows)
@@ -263,7 +283,7 @@ def show(
 
     attestations = committed(Project.find("."), found[0].release.digest)
     if output_format(ctx, fmt) == "json":
-        ui.print_json({"digest": found[0].release.digest, "release": release,
+        ui.print_json({"format_version": JSON_FORMAT, "digest": found[0].release.digest, "release": release,
                        "found": [{"env": f.env, **f.transition.to_dict()} for f in found],
                        "attestations": [a.to_dict() for a in attestations]})
         return

@@ -8,6 +8,7 @@ from typing import Any, Callable, Optional
 import typer
 
 from agentcfg.cli.app import Format, app, output_format
+from agentcfg.cli.completion import complete_environment
 
 
 def _progress_bars(stack: ExitStack) -> Callable[[str, int, int], None]:
@@ -72,7 +73,8 @@ def lock(
 @app.command(epilog="Examples: agentcfg verify · agentcfg verify production --format json")
 def verify(
     ctx: typer.Context,
-    env: Optional[str] = typer.Argument(None, metavar="[ENV]", help="Verify releases/ENV.json against its digest."),
+    env: Optional[str] = typer.Argument(None, metavar="[ENV]", help="Verify releases/ENV.json against its digest.",
+                                        autocompletion=complete_environment),
     fmt: Optional[Format] = typer.Option(None, "--format", help="Output format: text or json."),
 ) -> None:
     """Check that the working tree still matches agentcfg.lock (every file is read again: this

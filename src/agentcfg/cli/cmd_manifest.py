@@ -7,6 +7,7 @@ from typing import Optional
 import typer
 
 from agentcfg.cli.app import Format, app, output_format
+from agentcfg.cli.completion import complete_environment
 
 
 @app.command(epilog="Example: agentcfg init my-agents --example support-agent")
@@ -34,7 +35,8 @@ def init(
 @app.command(epilog="Examples: agentcfg validate · agentcfg validate --env production --format json")
 def validate(
     ctx: typer.Context,
-    env: Optional[str] = typer.Option(None, "--env", "-e", help="Validate one environment (overlay + policies)."),
+    env: Optional[str] = typer.Option(None, "--env", "-e", help="Validate one environment (overlay + policies).",
+                                      autocompletion=complete_environment),
     fmt: Optional[Format] = typer.Option(None, "--format", help="Output format: text or json."),
 ) -> None:
     """Check the manifest: schema, references, prompt variables, tool schemas, graphs, files,

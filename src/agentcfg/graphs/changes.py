@@ -26,6 +26,7 @@ class GraphChange:
     picture: Graph  # the merged graph, statuses set
     total_nodes: int  # nodes in the merged graph before any cut
     shown: Graph | None  # what to draw: the picture, its changed part, or None when too large
+    scope: str = "whole"  # which part `shown` is (see :func:`focus`)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -82,12 +83,16 @@ def changed(picture: Graph) -> bool:
             or any(e.status for e in picture.edges))
 
 
-def focus(picture: Graph, limit: int = FOCUS_LIMIT, most: int = DRAW_LIMIT) -> Graph | None:
-    """``picture`` itself when it has at most ``limit`` nodes; else its changed nodes (and the
-    ends of changed edges) with their neighbours, or without them when that is still more than
-    ``most``; None when even the changed nodes alone are more than ``most``."""
+def focus(picture: Graph, limit: int = FOCUS_LIMIT, most: int = DRAW_LIMIT) -> tuple[Graph | None, str]:
+    """What to draw of ``picture``, and which part that is.
+
+    ``"whole"``: the picture itself, when it has at most ``limit`` nodes. Else ``"neighbourhood"``:
+    its changed nodes (and the ends of changed edges) with their direct neighbours; or
+    ``"changed"``: without the neighbours, when those would be more than ``most`` nodes; or
+    ``(None, "none")`` when even the changed nodes alone are more than ``most``.
+    """
     if len(picture.nodes) <= limit:
-        return picture
+        return picture, "whole"
     core = {n.name for n in picture.nodes if n.status}
     for edge in picture.edges:
         if edge.status:
@@ -98,14 +103,17 @@ def focus(picture: Graph, limit: int = FOCUS_LIMIT, most: int = DRAW_LIMIT) -> G
     for edge in picture.edges:
         if edge.source in core or edge.target in core:
             near |= {edge.source, edge.target} - {END}
-    keep = near if len(near) <= most else core if len(core) <= most else None
-    if keep is None:
-        return None
+    if len(near) <= most:
+        keep, scope = near, "neighbourhood"
+    elif len(core) <= most:
+        keep, scope = core, "changed"
+    else:
+        return None, "none"
     names = {n.name for n in picture.nodes}
     edges = tuple(e for e in picture.edges
                   if e.source in keep and (e.target in keep or (e.target == END and END not in names)))
     return replace(picture, nodes=tuple(n for n in picture.nodes if n.name in keep), edges=edges,
-                   entry=picture.entry if picture.entry in keep else "")
+                   entry=picture.entry if picture.entry in keep else ""), scope
 
 
 def graph_changes(old_config: dict[str, Any] | None, new_config: dict[str, Any] | None,
@@ -130,7 +138,8 @@ def graph_changes(old_config: dict[str, Any] | None, new_config: dict[str, Any] 
             picture, kind = new[name].with_status("added"), "added"
         else:
             picture, kind = old[name].with_status("removed"), "removed"
-        out.append(GraphChange(name, kind, picture, len(picture.nodes), focus(picture)))
+        shown, scope = focus(picture)
+        out.append(GraphChange(name, kind, picture, len(picture.nodes), shown, scope))
     return out
 
 

@@ -62,8 +62,9 @@ def to_dot(graph: Graph) -> str:
     out = [f'digraph "{dot_text(graph.name)}" {{',
            f'  graph [label="{dot_text(labels.title(graph))}", labelloc="t", fontname="{FONT}", rankdir="TB"];',
            f'  node [fontname="{FONT}", fontsize="11"];',
-           f'  edge [fontname="{FONT}", fontsize="10"];',
-           f"  {START_ID} " + _attrs({"label": "start", **terminal}) + ";"]
+           f'  edge [fontname="{FONT}", fontsize="10"];']
+    if graph.entry in ids:  # not when the entry is outside the drawing
+        out.append(f"  {START_ID} " + _attrs({"label": "start", **terminal}) + ";")
     out += [_node(ids[n.name], n) + ";" for n in graph.nodes]
     names = {n.name for n in graph.nodes}
     if graph.ends:

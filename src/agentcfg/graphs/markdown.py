@@ -33,14 +33,23 @@ def _headline(change: GraphChange) -> str:
     return f"**orchestration/{_plain(change.name)}**: {_plain(what)}" + (f"; {_plain(notes)}" if notes else "")
 
 
-def _block(change: GraphChange) -> list[str]:
+_PART = {"neighbourhood": "the changed ones and their neighbours", "changed": "only the changed ones (with "
+         "their neighbours they would be too many)"}
+PICTURE_BUDGET = 40_000  # characters of diagrams per comment: GitHub refuses comments over 65,536
+
+
+def _block(change: GraphChange, budget: int) -> list[str]:
     shown = change.shown
     if shown is None:
         return [f"_Too many changed nodes to draw (more than {DRAW_LIMIT}); the changes are listed below._"]
-    out = ["```mermaid", *to_mermaid(shown, titled=False).rstrip("\n").split("\n"), "```"]
-    if len(shown.nodes) < change.total_nodes:
+    diagram = to_mermaid(shown, titled=False).rstrip("\n")
+    if len(diagram) > budget:
+        return ["_Not drawn: the pictures above fill this comment; `agentcfg graph --graph` "
+                f"{_plain(change.name)} draws this graph._"]
+    out = ["```mermaid", *diagram.split("\n"), "```"]
+    if change.scope in _PART:
         out.append(f"_{len(shown.nodes)} of {change.total_nodes} nodes shown (the graph has more than "
-                   f"{FOCUS_LIMIT}): the changed ones and their neighbours; `agentcfg graph --graph` "
+                   f"{FOCUS_LIMIT}): {_PART[change.scope]}; `agentcfg graph --graph` "
                    f"{_plain(change.name)} draws it whole._")
     return out
 
@@ -54,10 +63,13 @@ def graph_pictures(result: DiffResult) -> list[str]:
     if not changes:
         return []
     out = ["", "#### Orchestration graphs"]
+    budget = PICTURE_BUDGET
     for change in changes:
-        out += ["", _headline(change), "", *_block(change)]
+        block = _block(change, budget)
+        budget -= sum(len(line) + 1 for line in block)
+        out += ["", _headline(change), "", *block]
     out += ["", f"<sub>{_plain(DIFF_LEGEND)}. {_plain(LEGEND)}.</sub>"]
     return out
 
 
-__all__ = ["graph_pictures"]
+__all__ = ["PICTURE_BUDGET", "graph_pictures"]

@@ -76,7 +76,8 @@ def to_mermaid(graph: Graph, *, titled: bool = True, direction: str = "TD") -> s
     if titled:
         out += ["---", f'title: "{title_text(graph)}"', "---"]
     out.append(f"flowchart {direction}")
-    body = [f'{START_ID}(["start"]):::terminal']
+    # No start marker when the entry is outside the drawing (a cut of a large graph).
+    body = [f'{START_ID}(["start"]):::terminal'] if graph.entry in ids else []
     for node in graph.nodes:
         body += _node(ids[node.name], node)
     names = {n.name for n in graph.nodes}

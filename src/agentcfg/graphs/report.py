@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agentcfg.semdiff.result import Side
 from agentcfg.errors import AgentcfgError, UsageError, did_you_mean
 from agentcfg.graphs.model import Graph, graphs_of
+from agentcfg.semdiff.result import Side
 
 FORMAT_VERSION = 1
 ENV_PREFIX = "env:"
@@ -39,9 +39,9 @@ def graph(env: str | None = None, *, root: Path | str = ".", rev: str | None = N
     does. ``name`` keeps one graph.
     Raises :class:`~agentcfg.errors.AgentcfgError` (a usage error for an unknown graph).
     """
-    from agentcfg.semdiff.sides import WORKTREE, load_side
     from agentcfg.project import Project
     from agentcfg.promotion.target import check_env_name
+    from agentcfg.semdiff.sides import WORKTREE, load_side
 
     if env is not None:
         check_env_name(env)

@@ -37,6 +37,20 @@ class Loaded:
     files: dict[str, str] = field(default_factory=dict)  # artefact id -> referenced file
     # Artefacts whose `file:` could not be read: reported once, not type-checked (no cascades).
     broken: set[str] = field(default_factory=set)
+    # Artefact ids the environment's overlay writes (None: the base manifest, or a whole section
+    # replaced). Every other artefact is exactly the base manifest's: same entry, same file.
+    overlaid: frozenset[str] | None = None
+    # Artefacts already checked in this identical form during this run (see `unchanged`):
+    # checks that look at one artefact at a time skip them.
+    settled: frozenset[str] = frozenset()
+
+    def unchanged(self) -> frozenset[str]:
+        """The artefact ids this environment shares, untouched, with the base manifest."""
+        if self.overlaid is None:
+            return frozenset()
+        return frozenset(artefact_id(section, name) for section in (*SECTIONS, "policies")
+                         if isinstance(self.raw.get(section), dict)
+                         for name in self.raw[section] if artefact_id(section, name) not in self.overlaid)
 
     def finding(self, code: str, message: str, path: tuple[Any, ...], *, artefact: str | None = None,
                 hint: str | None = None, severity: str = "error") -> Finding:
@@ -71,6 +85,7 @@ def load_manifest(tree: Tree, *, env: str | None = None, cache: ParseCache | Non
         return loaded
     raw: dict[str, Any] = dict(doc.data)
     if env is not None:
+        loaded.overlaid = frozenset()
         raw = _apply_overlay(loaded, raw, env, cache)
     raw = _inline_files(loaded, raw, cache)
     loaded.raw = raw
@@ -128,9 +143,23 @@ def _apply_overlay(loaded: Loaded, raw: dict[str, Any], env: str, cache: ParseCa
         if key == "mcp_servers":
             value = _overlay_servers(loaded, raw.get("mcp_servers"), value, over, env)
         clean[key] = value
+    loaded.overlaid = _written(clean)
     result = deep_merge(raw, clean, (), loaded.sources, over, ())
     assert isinstance(result, dict)
     return result
+
+
+def _written(overlay: dict[str, Any]) -> frozenset[str] | None:
+    """The artefact ids an overlay writes, read off its own keys; None when it replaces a whole
+    section (then any artefact may differ from the base manifest)."""
+    ids: set[str] = set()
+    for key, value in overlay.items():
+        if key not in SECTIONS and key != "policies":
+            continue
+        if not isinstance(value, dict):
+            return None
+        ids.update(artefact_id(key, name) for name in value)
+    return frozenset(ids)
 
 
 OVERLAY_SERVER_KEYS = ("url", "env", "headers")

@@ -57,6 +57,7 @@ class PromoteResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "format_version": 1,
             "src": self.src, "dst": self.dst, "outcome": self.outcome, "allowed": self.allowed,
             "digest": self.digest, "previous_digest": self.previous_digest, "source": self.source,
             "source_kind": self.source_kind, "release_path": self.release_path, "commit": self.commit,
@@ -112,6 +113,8 @@ def _promote(target: EnvTarget, src: str, expected: str | None, *, dry_run: bool
     result = PromoteResult(src, dst, "dry-run" if dry_run else "promoted", rendered.digest,
                            current.digest if current else None, source.commit, source.kind,
                            target.relpath, policy, refusals, path_exception=off_path)
+    # Counted as the lock counts them: every artefact, each environment's policy included.
+    result.artefacts = len(rendered.artefacts) + len(rendered.config.get("policies") or {})
     if current is not None and current.digest == rendered.digest:
         result.outcome, result.refusals = "unchanged", [r for r in refusals if r.rule == "expect_current"]
         if result.refusals and not dry_run:
@@ -119,8 +122,6 @@ def _promote(target: EnvTarget, src: str, expected: str | None, *, dry_run: bool
         return result
     refusals += check_config(rendered.config, policy)
     refusals += _evidence(target, source, result, approve)
-    # Counted as the lock counts them: every artefact, each environment's policy included.
-    result.artefacts = len(rendered.artefacts) + len(rendered.config.get("policies") or {})
     # A first release has nothing to be compared with: no diff, no risk, so `max_risk` (a bound
     # on the change from the current release) has nothing to bound; the other policies apply.
     result.diff = _diff(current, rendered.config) if current is not None else None

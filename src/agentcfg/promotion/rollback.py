@@ -66,6 +66,7 @@ class RollbackResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "format_version": 1,
             "env": self.env, "outcome": self.outcome, "digest": self.digest,
             "previous_digest": self.previous_digest, "restored_commit": self.restored_commit,
             "restored_index": self.restored_index, "source": self.source, "reason": self.reason,
@@ -83,7 +84,8 @@ class UnholdResult:
     commit: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"env": self.env, "outcome": self.outcome, "digest": self.digest, "reason": self.reason,
+        return {"format_version": 1, "env": self.env, "outcome": self.outcome, "digest": self.digest,
+                "reason": self.reason,
                 "commit": self.commit}
 
 

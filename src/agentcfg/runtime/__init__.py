@@ -29,6 +29,8 @@ from agentcfg.runtime.model import (
     Tool,
     UnknownArtefact,
 )
+from agentcfg.runtime.server_check import ToolDrift
+from agentcfg.runtime.server_routes import ToolServerError
 from agentcfg.runtime.templates import TemplateError, render_mustache
 from agentcfg.runtime.tool_errors import (
     ApprovalDenied,
@@ -66,6 +68,8 @@ __all__ = [
     "Tool",
     "ToolCallError",
     "ToolCallEvent",
+    "ToolDrift",
+    "ToolServerError",
     "ToolInputInvalid",
     "ToolNotAllowed",
     "ToolOutputInvalid",

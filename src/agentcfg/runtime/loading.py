@@ -79,19 +79,35 @@ class Config:
         return export_tools({n: self.tools[n].raw for n in names}, fmt)
 
     def toolbox(self, agent: str, *, handlers: Mapping[str, Callable[..., Any]] | None = None,
-                approve: Approver | None = None, on_call: EventSink | None = None) -> Toolbox:
+                approve: Approver | None = None, on_call: EventSink | None = None,
+                servers: Mapping[str, Any] | None = None) -> Toolbox:
         """The tools of ``agent``, guarded by this release (see :mod:`agentcfg.runtime.toolbox`).
 
         ``handlers`` maps tool names to functions taking the arguments as keyword arguments (sync
         or async); a tool the mapping leaves out uses the ``handler: "module:function"`` its
         definition names. ``approve(request)`` decides calls that need a person (``bool`` or
         :class:`Decision`); ``on_call(event)`` receives a :class:`ToolCallEvent` per call.
+        ``servers`` maps MCP server names to initialised ``mcp.ClientSession`` objects: the agent's
+        tools whose definition names such a ``server:`` are called on that session (with
+        ``acall``), after the server is verified against this release (:class:`ToolDrift`).
         Raises :class:`ToolboxError` for an unknown agent, a tool without a handler or a handler
         for a tool the agent does not have.
         """
         from agentcfg.runtime.toolbox import Toolbox
 
-        return Toolbox(self, agent, handlers=handlers, approve=approve, on_call=on_call)
+        return Toolbox(self, agent, handlers=handlers, approve=approve, on_call=on_call, servers=servers)
+
+    async def verify_server(self, name: str, session: Any, *, fail_on: Any = None) -> Any:
+        """Check that the MCP server ``name`` serves its tools as released, before calling them.
+
+        ``session`` is an initialised ``mcp.ClientSession`` connected to that server. Raises
+        :class:`~agentcfg.runtime.server_check.ToolDrift` listing every difference and its risk
+        (see :func:`agentcfg.runtime.server_check.verify_server` for ``fail_on``); returns the
+        comparison (a ``ServerDrift``, with any served tool the release does not declare) otherwise.
+        """
+        from agentcfg.runtime.server_check import verify_server
+
+        return await verify_server(self, name, session, fail_on=fail_on)
 
     def __repr__(self) -> str:
         return f"<Config {self.environment or self.origin} {self.digest}>"

@@ -29,6 +29,7 @@ from agentcfg.errors import did_you_mean
 from agentcfg.runtime.approval import ApprovalRequest, Decision, approval_reasons, make_request
 from agentcfg.runtime.handlers import Handler, resolve_handlers
 from agentcfg.runtime.schema_guard import RemoteRef, SchemaGuard
+from agentcfg.runtime.server_routes import ServerRoutes
 from agentcfg.runtime.tool_errors import (
     ApprovalDenied,
     ApprovalRequired,
@@ -71,7 +72,8 @@ class Toolbox:
     """The guarded tools of one agent in one loaded release. Build it with :meth:`Config.toolbox`."""
 
     def __init__(self, config: Config, agent: str, *, handlers: Mapping[str, Handler] | None = None,
-                 approve: Approver | None = None, on_call: EventSink | None = None) -> None:
+                 approve: Approver | None = None, on_call: EventSink | None = None,
+                 servers: Mapping[str, Any] | None = None) -> None:
         if agent not in config.agents:
             raise ToolboxError(f"no agent named '{agent}' in {config.environment} ({config.digest})"
                                f"{did_you_mean(agent, list(config.agents))}",
@@ -84,7 +86,10 @@ class Toolbox:
         self._lock = threading.Lock()
         names = self._agent.tools
         declared = {name: config.tools[name].handler for name in names}
-        functions = resolve_handlers(agent, names, declared, handlers)
+        # Tools of a server given a session are answered by it (server_routes.py).
+        self._routes = ServerRoutes(config, agent, names, servers, handlers)
+        local = [name for name in names if name not in self._routes.routed]
+        functions = {**resolve_handlers(agent, local, declared, handlers), **self._routes.handlers()}
         policy = config.policies.get(config.environment)
         self._tools: dict[str, _GuardedTool] = {}
         for name in names:
@@ -126,9 +131,26 @@ class Toolbox:
         """The agent's model: provider, id, parameters, fallbacks."""
         return self._config.models[self._agent.model]
 
+    async def verify_servers(self) -> None:
+        """Verify now every MCP server this toolbox routes calls to (otherwise done before the
+        first call of each); raises :class:`ToolDrift` for a server that drifted from the release."""
+        await self._routes.verify_all()
+
     def needs_approval(self, tool: str) -> bool:
         """Whether every call of ``tool`` asks a person first (``approval: required`` or policy)."""
         return bool(self._guarded(self._site(tool)).approval_reasons)
+
+    @property
+    def has_approver(self) -> bool:
+        """Whether calls that need a person are decided by an ``approve`` callable."""
+        return self._approve is not None
+
+    def approval_request(self, tool: str, arguments: Mapping[str, Any] | None = None) -> ApprovalRequest | None:
+        """The request a call of ``tool`` with ``arguments`` would ask a person to decide (None: it needs
+        no one), without calling or recording anything. Raises as rules 1 and 2 of :meth:`call` do."""
+        rec = _Record(self._site(tool))
+        guarded, args = self._admit(rec, arguments)
+        return self._request(rec, guarded, args)
 
     def system_prompt(self, **variables: Any) -> str:
         """The agent's prompt rendered with ``variables`` (every declared variable, nothing else)."""
@@ -160,9 +182,13 @@ class Toolbox:
 
     async def acall(self, tool: str, arguments: Mapping[str, Any] | None = None, *,
                     approval: Decision | Mapping[str, Any] | None = None) -> Any:
-        """As :meth:`call`, awaiting async handlers and async approvers (sync ones are called directly)."""
+        """As :meth:`call`, awaiting async handlers and async approvers (sync ones are called directly).
+
+        A tool answered by an MCP server (``servers=`` of :meth:`Config.toolbox`) first has its
+        server verified against the release, once (:class:`ToolDrift` when it drifted)."""
         with self._recording(tool) as rec:
             guarded, args = self._admit(rec, arguments)
+            await self._routes.before_call(rec.site.tool)
             request = self._request(rec, guarded, args)
             if request is not None:
                 if approval is not None:
@@ -281,6 +307,8 @@ class Toolbox:
             except BaseException as exc:
                 outcome = exc.outcome if isinstance(exc, ToolCallError) else "error"
                 error = exc
+                if isinstance(exc, ApprovalDenied) and exc.decision is not None:
+                    rec.decision = exc.decision  # a refusal is a decision too: who said no, and why
                 raise
             finally:
                 span.finish(outcome, error, rec.request_id)
@@ -308,11 +336,15 @@ class Toolbox:
 
         return structured_tools(self)
 
-    def mcp_server(self, name: str | None = None) -> Any:
-        """An MCP server (the official SDK's ``mcp.server.Server``) serving exactly these tools, guarded."""
+    def mcp_server(self, name: str | None = None, *, elicit_approval: bool = False) -> Any:
+        """An MCP server (the official SDK's ``mcp.server.Server``) serving exactly these tools, guarded.
+
+        ``elicit_approval``: without an ``approve`` callable, ask the person at the client through
+        MCP elicitation instead of answering that the call waits for approval.
+        """
         from agentcfg.runtime.adapters.mcp import guarded_server
 
-        return guarded_server(self, name or f"agentcfg-{self.agent}")
+        return guarded_server(self, name or f"agentcfg-{self.agent}", elicit_approval=elicit_approval)
 
     def __repr__(self) -> str:
         return f"<Toolbox {self.agent} in {self.environment} {self.digest}: {', '.join(self.names)}>"

@@ -102,9 +102,12 @@ _ROWS: tuple[Rule, ...] = (
          "it steers the model as much as a prompt does, and is a prompt-injection vector"),
     Rule("tool-input-breaking", H,
          "a tool's input schema changes incompatibly (new required property, type change, "
-         "removed property, enum narrowed, constraint tightened)",
+         "removed property, enum narrowed, constraint tightened, a typed optional property added to an "
+         "open object, a `oneOf` edited, anything agentcfg cannot prove compatible)",
          "arguments that callers send today may be refused"),
-    Rule("tool-input-compatible", M, "a tool's input schema changes compatibly",
+    Rule("tool-input-compatible", M,
+         "a tool's input schema changes compatibly (proven: every argument object the old schema accepts, "
+         "the new one accepts; a property test checks each such verdict against `jsonschema`)",
          "every argument valid before stays valid, but the model sees a different contract"),
     Rule("tool-output-changed", M, "a tool's output schema changes",
          "whatever reads the tool's result may read it differently"),

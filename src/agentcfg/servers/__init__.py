@@ -4,14 +4,14 @@ Reaching a server is ``agentcfg.mcpio``'s job; this package decides what the ans
 """
 
 from agentcfg.servers.check import FORMAT_VERSION, ServerCheck, ServerReport, check_servers, reviewed_config
-from agentcfg.servers.drift import MCP_TOOL_KEYS, ToolDrift, compare_served, declared_tools, mcp_fields
+from agentcfg.servers.drift import MCP_TOOL_KEYS, ServerDrift, compare_served, declared_tools, mcp_fields
 
 __all__ = [
     "FORMAT_VERSION",
     "MCP_TOOL_KEYS",
     "ServerCheck",
     "ServerReport",
-    "ToolDrift",
+    "ServerDrift",
     "check_servers",
     "compare_served",
     "declared_tools",

@@ -15,7 +15,7 @@ from typing import Any
 from agentcfg.semdiff.result import Change
 from agentcfg.semdiff.risk import RiskLevel
 from agentcfg.errors import AgentcfgError, ExitCode, UsageError
-from agentcfg.servers.drift import ToolDrift, compare_served, declared_tools
+from agentcfg.servers.drift import ServerDrift, compare_served, declared_tools
 
 FORMAT_VERSION = 1
 
@@ -30,7 +30,7 @@ class ServerReport:
     reachable: bool = False
     error: str | None = None
     served: int = 0
-    drift: ToolDrift | None = None
+    drift: ServerDrift | None = None
 
     @property
     def changes(self) -> list[Change]:

@@ -25,7 +25,7 @@ MISSING = "server-tool-missing"
 
 
 @dataclass
-class ToolDrift:
+class ServerDrift:
     """How one server's live tools differ from the declared ones."""
 
     server: str
@@ -51,7 +51,7 @@ def declared_tools(config: Mapping[str, Any], server: str) -> dict[str, dict[str
     return {name: dict(t) for name, t in tools.items() if isinstance(t, Mapping) and t.get("server") == server}
 
 
-def compare_served(server: str, config: Mapping[str, Any], served: list[dict[str, Any]]) -> ToolDrift:
+def compare_served(server: str, config: Mapping[str, Any], served: list[dict[str, Any]]) -> ServerDrift:
     """Compare what ``server`` served with the tools ``config`` declares for it."""
     from agentcfg.semdiff.engine import diff_configs
     from agentcfg.semdiff.impact import ImpactGraph
@@ -59,7 +59,7 @@ def compare_served(server: str, config: Mapping[str, Any], served: list[dict[str
 
     declared = declared_tools(config, server)
     imported = import_tools({"tools": served}, "mcp")
-    drift = ToolDrift(server, import_warnings=[i.to_dict() for i in imported.issues])
+    drift = ServerDrift(server, import_warnings=[i.to_dict() for i in imported.issues])
     # The importer renames tools whose served name is not a valid agentcfg name: compare them
     # under the name the server uses, which is the name a client calls.
     live = {imported.renamed.get(name, name): tool for name, tool in imported.tools.items()}

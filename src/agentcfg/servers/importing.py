@@ -20,7 +20,7 @@ def server_entry(root: str | Path, server: str) -> tuple[dict[str, Any], dict[st
     """(the server's entry as rendered, the manifest's tools) from the working tree's manifest."""
     from agentcfg.manifest.loader import load_manifest
     from agentcfg.project import Project
-    from agentcfg.render import normalise
+    from agentcfg.rendering import normalise
     from agentcfg.trees import WorkTree
 
     project = Project.find(Path(root))

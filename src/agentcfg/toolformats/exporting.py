@@ -12,12 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from agentcfg.errors import AgentcfgError, did_you_mean
+from agentcfg.errors import AgentcfgError, CheckFailed, UsageError, did_you_mean
 from agentcfg.toolformats.names import PROVIDER_NAME
 from agentcfg.toolformats.schemas import strict_problems
+from agentcfg.toolformats.strict import to_strict
 
 EXPORT_FORMATS = ("mcp", "openai", "openai-responses", "anthropic")
 _EMPTY_OBJECT = {"type": "object"}
+STRICT_FORMATS = ("openai", "openai-responses")
 
 
 def plain(value: Any) -> Any:
@@ -29,19 +31,26 @@ def plain(value: Any) -> Any:
     return value
 
 
-def export_tools(tools: Mapping[str, Any], fmt: str) -> list[dict[str, Any]]:
+def export_tools(tools: Mapping[str, Any], fmt: str, *, strict: bool = False) -> list[dict[str, Any]]:
     """The tools in provider shape, ready to pass to the SDK, in the mapping's order.
 
     ``tools`` maps a tool name to its agentcfg definition (a rendered config's ``tools``
     section, :attr:`ImportResult.tools`, or ``agentcfg.load(...).tools``). ``fmt``: ``mcp``
     (a ``tools/list`` result's items), ``openai`` (Chat Completions), ``openai-responses``
-    (the Responses API's flat form) or ``anthropic``. OpenAI tools get ``strict: true`` exactly
-    when their schema meets strict mode's rules (see :func:`strict_problems`).
+    (the Responses API's flat form) or ``anthropic``. OpenAI tools always carry ``strict``: true
+    exactly when their schema meets strict mode's rules as written (see :func:`strict_problems`).
+
+    ``strict=True`` (OpenAI formats only) converts every schema to strict form (all properties
+    required, optional ones nullable, ``additionalProperties: false``) and raises
+    :class:`CheckFailed` naming each tool, path and keyword that strict mode cannot express.
     """
+    if strict and fmt not in STRICT_FORMATS:
+        raise UsageError(f"--strict is OpenAI's strict mode: it applies to {' and '.join(STRICT_FORMATS)}, not {fmt}")
     if fmt not in EXPORT_FORMATS:
         raise AgentcfgError(f"unknown tool format '{fmt}'{did_you_mean(fmt, EXPORT_FORMATS)}",
                             hint=f"use one of: {', '.join(EXPORT_FORMATS)}")
     out = []
+    problems: list[str] = []
     for name, definition in tools.items():
         tool = plain(definition)
         if not isinstance(tool, dict):
@@ -53,8 +62,26 @@ def export_tools(tools: Mapping[str, Any], fmt: str) -> list[dict[str, Any]]:
                 artefact=f"tools/{name}",
                 hint="rename the tool in the manifest (and in the code that handles its calls)",
             )
+        if strict:
+            tool = _strict_tool(str(name), tool, problems)
         out.append(_EXPORTERS[fmt](str(name), tool))
+    if problems:
+        raise CheckFailed(f"{len(problems)} problem{'s' * (len(problems) != 1)} for OpenAI strict mode: "
+                          + "; ".join(problems),
+                          hint="change those schemas, or render without --strict (the tools then carry "
+                               "strict: false where strict mode cannot apply)")
     return out
+
+
+def strict_ready(schema: dict[str, Any]) -> bool:
+    """True when OpenAI's strict mode accepts ``schema`` exactly as written."""
+    return not strict_problems(schema) and not to_strict(schema)[1]
+
+
+def _strict_tool(name: str, tool: dict[str, Any], problems: list[str]) -> dict[str, Any]:
+    converted, why = to_strict(_schema(tool))
+    problems += [f"tools/{name}: {w}" for w in why]
+    return {**tool, "inputSchema": converted}
 
 
 def _schema(tool: dict[str, Any]) -> dict[str, Any]:
@@ -76,24 +103,29 @@ def _mcp(name: str, tool: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _function(name: str, tool: dict[str, Any]) -> dict[str, Any]:
+def _function(name: str, tool: dict[str, Any], *, always_parameters: bool) -> dict[str, Any]:
     fn: dict[str, Any] = {"name": name}
     if tool.get("description") is not None:
         fn["description"] = tool["description"]
     schema = _schema(tool)
-    if schema != _EMPTY_OBJECT:  # OpenAI: no `parameters` means a function without arguments
-        fn["parameters"] = schema
-        if not strict_problems(schema):
-            fn["strict"] = True
+    if schema == _EMPTY_OBJECT:
+        # No `parameters` means no arguments; the Responses API requires the key (null then).
+        if always_parameters:
+            fn["parameters"] = None
+        fn["strict"] = False
+        return fn
+    fn["parameters"] = schema
+    # Always present: the Responses API's FunctionToolParam requires `strict`.
+    fn["strict"] = strict_ready(schema)
     return fn
 
 
 def _openai(name: str, tool: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "function", "function": _function(name, tool)}
+    return {"type": "function", "function": _function(name, tool, always_parameters=False)}
 
 
 def _openai_responses(name: str, tool: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "function", **_function(name, tool)}
+    return {"type": "function", **_function(name, tool, always_parameters=True)}
 
 
 def _anthropic(name: str, tool: dict[str, Any]) -> dict[str, Any]:
