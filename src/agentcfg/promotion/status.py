@@ -117,8 +117,8 @@ def _one(project: Project, repo: Any, env: str, declared: bool) -> EnvStatus:
         # Commits of the project since the release's source, not counting release commits.
         sub = project.subdir
         # Release and attestation commits are about configs, not changes to them.
-        row.behind_head = gitio.count_commits(repo, release.source, under=sub,
-                                              exclude=[f"{sub}/{d}" if sub else d for d in ("releases", "attestations")])
+        skip = [f"{sub}/{d}" if sub else d for d in ("releases", "attestations")]
+        row.behind_head = gitio.count_commits(repo, release.source, under=sub, exclude=skip)
     return row
 
 
