@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from agentcfg.diff.redaction import display_diff, secret_appears
+from agentcfg.semdiff.redaction import display_diff, secret_appears
 from agentcfg.secret_formats import FORMATS
 from agentcfg.secrets import find_secrets, redact, redact_text, secret_kind
 from hardening.secret_corpus import PLACEHOLDERS, tokens
@@ -94,7 +94,7 @@ _STALL_SCRIPT = textwrap.dedent("""
     sys.path.insert(0, sys.argv[1])
     from hardening.secret_corpus import tokens
     from agentcfg.secrets import find_secrets, redact_text, secret_kind
-    from agentcfg.diff.redaction import secret_marks
+    from agentcfg.semdiff.redaction import secret_marks
     MB = 1024 * 1024
     cases = {
         "y-run": "y" * (10 * MB),
