@@ -31,7 +31,7 @@ agents:
 
 MB = 1_000_000
 _NEAR_MISSES = ("sk-ant-" + "x7" * 9 + " ", "AKIA" + "Q" * 15 + " ", "ghp_" + "a1" * 17 + " ", "hf_" + "b2" * 14 + " ",
-                "-----BEGIN PRIVATE KEY----- ", "eyJhbGciOiJIUzI1NiJ9 eyJzdWIiOjF9 ", "postgres://app@db ",
+                "-----BEGIN RSA PRIVATE KEY---- ", "eyJhbGciOiJIUzI1NiJ9 eyJzdWIiOjF9 ", "postgres://app@db ",
                 "xoxb-12345 ", "glpat-short ")
 
 
