@@ -126,3 +126,31 @@ def test_no_input_stalls_the_scanner() -> None:
     assert proc.returncode == 0, proc.stderr
     planned, done = json.loads(proc.stdout)
     assert len(done) == planned == 9 + 2 * len({kind for kind, _ in tokens()})
+
+
+def test_a_private_key_in_reason_never_reaches_release_commit_or_history(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole key (header, body, footer) pasted into --reason: the release file, the commit
+    message (trailer and body) and `history` hold `<redacted: N chars>`, never a line of it."""
+    from conftest import git, run_agentcfg
+
+    from hardening.helpers import staging_with_a_pending_change
+
+    monkeypatch.chdir(tmp_path)
+    repo = staging_with_a_pending_change(tmp_path / "repo")
+    key = dict(tokens())["private key"]
+    body = key.splitlines()[1:-1]
+    jwt = dict(tokens())["JSON Web Token"]
+    p = run_agentcfg("promote", "HEAD", "staging", "--reason", f"rotated\n{key}\nand {jwt}", cwd=repo)
+    assert p.returncode == 0, p.stderr
+    shown = [
+        (repo / "releases/staging.json").read_text(),
+        git(repo, "log", "-1", "--format=%B"),
+        run_agentcfg("history", "staging", cwd=repo).stdout,
+        run_agentcfg("history", "staging", "--format", "json", cwd=repo).stdout,
+        p.stdout + p.stderr,
+    ]
+    for text in shown:
+        assert "PRIVATE KEY" not in text and jwt not in text
+        assert not any(line in text for line in body)
+    assert "<redacted:" in shown[0] and "<redacted:" in shown[1]
