@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     import git
 
     from agentcfg.gitio import CommitFolder, GitTree, RepoPaths
-    from agentcfg.parsecache import FileParseCache
+    from agentcfg.warm.parsed import FileParseCache
     from agentcfg.trees import WorkTree
 
 STATE_DIR = ".agentcfg"  # caches and the writer mutex; never committed (`init` git-ignores it)
@@ -100,8 +100,9 @@ class Project:
 
     @cached_property
     def parse_cache(self) -> "FileParseCache":
-        """Parsed YAML keyed by content digest (see parsecache.py); call :meth:`save_caches`."""
-        from agentcfg.parsecache import FileParseCache
+        """Parsed YAML of the working tree keyed by content digest (agentcfg.warm.parsed); call
+        :meth:`save_caches`. Never for files read from git objects (see agentcfg.warm)."""
+        from agentcfg.warm.parsed import FileParseCache
 
         return FileParseCache(self.state_dir / "cache" / "parse.json")
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from agentcfg.gitio import GitTree
+from agentcfg.warm.rule import Stamp, stamp
 
 
 class Tree(Protocol):
@@ -50,6 +51,7 @@ class WorkTree:
         self._resolved: dict[str, tuple[Path | None, str | None]] = {}
         self._read: dict[str, bytes | None] = {}
         self._folders: dict[str, str] = {}  # lexical folder -> its real path
+        self._stamps: dict[str, Stamp | None] = {}  # relpath -> stamp taken just before reading it
 
     def resolve(self, relpath: str) -> tuple[Path | None, str | None]:
         """(real path, None) when readable and inside the boundary, else (None, reason)."""
@@ -94,8 +96,15 @@ class WorkTree:
     def read(self, relpath: str) -> bytes | None:
         if relpath not in self._read:
             real, _ = self.resolve(relpath)
+            # Stamped before reading: an edit racing with the read leaves a stamp that no longer
+            # matches, so warm state can never pair these bytes with a later stamp.
+            self._stamps[relpath] = None if real is None else stamp(real)
             self._read[relpath] = None if real is None else read_regular_file(real)
         return self._read[relpath]
+
+    def stamp_before_read(self, relpath: str) -> Stamp | None:
+        """The stamp (agentcfg.warm.rule) of ``relpath`` taken before it was read, if it was."""
+        return self._stamps.get(relpath)
 
     def kind(self, relpath: str) -> str | None:
         real, _ = self.resolve(relpath)

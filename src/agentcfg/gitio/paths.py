@@ -175,9 +175,10 @@ def unstage_path(repo: "git.Repo | Path", path: str) -> None:
 
 
 def count_commits(repo: "git.Repo | Path", since: str, until: str = "HEAD", *, under: str = "",
-                  exclude: str | None = None) -> int | None:
+                  exclude: str | list[str] | None = None) -> int | None:
     """Commits ``until`` has that ``since`` lacks, touching ``under`` but not only ``exclude``."""
-    specs = [_literal(under or ".")] + ([f":(exclude,literal){exclude}"] if exclude else [])
+    excluded = [exclude] if isinstance(exclude, str) else list(exclude or [])
+    specs = [_literal(under or ".")] + [f":(exclude,literal){path}" for path in excluded]
     try:
         return int(_git(repo, "rev_list", "--count", f"{since}..{until}", "--", *specs))
     except (GitError, ValueError):

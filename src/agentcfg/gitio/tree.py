@@ -21,7 +21,7 @@ class TreeEntry:
 class CommitFolder:
     """One folder of a commit as listed by git itself: enough to find a cached render.
 
-    ``diff`` and ``promote`` of locked commits usually hit the render cache (rendercache.py),
+    ``diff`` and ``render --rev`` of locked commits usually hit the render cache (warm/renders.py),
     which needs only the commit's tree id and whether the manifest and lock are there;
     :func:`commit_folder` answers that with two `git` runs instead of importing GitPython and
     opening the repository (~70 ms). :class:`GitTree` does every other read.

@@ -31,7 +31,6 @@ def write_release(target: EnvTarget, release: ReleaseFile, *, message: str, comm
     _remove_orphaned_temp_files(path)
     atomic_write(path, data)
     if not commit:
-        _remember(target, data, release)
         return None
     repo = target.paths.top  # git itself, not GitPython: see gitio.paths._git
     try:
@@ -50,14 +49,7 @@ def write_release(target: EnvTarget, release: ReleaseFile, *, message: str, comm
             _restore(target, previous)
         raise
     failpoints.hit("after-commit")
-    _remember(target, data, release)
     return sha
-
-
-def _remember(target: EnvTarget, data: bytes, release: ReleaseFile) -> None:
-    from agentcfg.promotion import releasememo
-
-    releasememo.remember(target.project.state_dir, data, release.digest, release.config)
 
 
 def _restore(target: EnvTarget, previous: bytes | None) -> None:

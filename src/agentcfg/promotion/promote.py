@@ -20,6 +20,7 @@ from agentcfg.promotion import safety
 from agentcfg.promotion import source as src_mod
 from agentcfg.promotion import trailers as tr
 from agentcfg.promotion.commit import write_release
+from agentcfg.promotion.lockgate import render_commit
 from agentcfg.promotion.policy_gate import RISK_ORDER, EffectivePolicy, check_config, strictest
 from agentcfg.promotion.safety import Refusal
 from agentcfg.promotion.target import EnvTarget
@@ -108,7 +109,11 @@ def _promote(target: EnvTarget, src: str, expected: str | None, *, dry_run: bool
     if refusals and not dry_run:
         safety.raise_refusals(refusals)
 
-    rendered = src_mod.render_at(project, dst, source.commit)
+    rendered, stale = render_commit(project, dst, source.commit)
+    if stale:
+        refusals.append(_stale_lock(source, stale))
+        if not dry_run:
+            safety.raise_refusals(refusals)
     # A freeze is about now (HEAD); the other rules hold the config to the strictest of HEAD's
     # policy and its own, so a commit cannot loosen the rules it is judged by.
     policy = replace(strictest(dst, {"HEAD": src_mod.declared_policy(manifest, dst),
@@ -176,6 +181,13 @@ def _gate(target: EnvTarget, source: src_mod.Source, envs: list[str], current: R
             "hold", f"{dst} is on hold since a rollback ({current.reason or 'no reason given'})",
             hint=f"when the incident is over: `agentcfg unhold {dst} --reason \"...\"`, then promote again"))
     return refusals, off_path
+
+
+def _stale_lock(source: src_mod.Source, stale: list[Any]) -> Refusal:
+    listed = "; ".join(s.describe() for s in stale[:5]) + (f"; and {len(stale) - 5} more" if len(stale) > 5 else "")
+    return Refusal("stale_lock", f"the agentcfg.lock committed at {source.commit[:12]} is stale: {listed}",
+                   hint="run `agentcfg lock`, commit agentcfg.lock, and promote that commit "
+                        "(`agentcfg lock --check` shows what changed)")
 
 
 def _evidence(target: EnvTarget, source: src_mod.Source, result: PromoteResult, approve: str | None) -> list[Refusal]:
