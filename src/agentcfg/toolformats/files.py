@@ -87,13 +87,37 @@ def write_imported(result: ImportResult, source_name: str, *, into: str | Path =
         manifest = (path, add_entries(text, path.name, "tools", entries))  # refuses taken names first
     if dry_run or not targets:
         return report
+    schema = _editor_schema(project_root)
     for name, target in targets.items():
-        atomic_write(target, tool_file_text(result, name, source_name))
+        text = tool_file_text(result, name, source_name)
+        if schema is not None and not report.files[name].startswith("../"):
+            from agentcfg.scaffold import modeline_target, with_modeline
+
+            text = with_modeline(text.encode("utf-8"), modeline_target(report.files[name], schema)).decode("utf-8")
+        atomic_write(target, text)
     if manifest is not None:
         atomic_write(*manifest)
         report.added = True
     report.written = True
     return report
+
+
+def _editor_schema(project_root: Path) -> str | None:
+    """The tool files' JSON Schema beside the manifest (written once, never overwritten), for the
+    `yaml-language-server` line each imported file starts with; None when it cannot be written."""
+    import json
+
+    from agentcfg.canonical import atomic_write
+    from agentcfg.manifest.editor_schemas import LOCAL_FILES, schema_of
+
+    name = LOCAL_FILES["tool"]
+    path = project_root / name
+    if not path.exists():
+        try:
+            atomic_write(path, json.dumps(schema_of("tool"), indent=2, sort_keys=True) + "\n")
+        except OSError:
+            return None
+    return name
 
 
 def tool_file_text(result: ImportResult, name: str, source_name: str) -> str:
