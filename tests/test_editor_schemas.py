@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jsonschema import Draft202012Validator
-
 from conftest import EXAMPLE, ROOT
+from jsonschema import Draft202012Validator
 
 from agentcfg.yamlio import load
 

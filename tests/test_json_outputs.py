@@ -22,10 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import EXAMPLE, ROOT, commit_all, init_repo
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
-
-from conftest import EXAMPLE, ROOT, commit_all, init_repo
 
 from agentcfg import docgen
 
