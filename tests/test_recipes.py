@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import EXAMPLE, ROOT, commit_all, git, init_repo
 
 from agentcfg.yamlio import load
@@ -32,8 +31,8 @@ def _tool(name: str) -> str:
 
 def _distribution() -> tuple[str, str]:
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    name = re.search(r'^name = "([^"]+)"', text, flags=re.M)
-    version = re.search(r'^version = "([^"]+)"', text, flags=re.M)
+    name = re.search(r'^name = "([^"]+)"', text, flags=re.MULTILINE)
+    version = re.search(r'^version = "([^"]+)"', text, flags=re.MULTILINE)
     assert name and version
     return name.group(1), version.group(1)
 
