@@ -59,7 +59,7 @@ if "$py" -c "import mcp" 2>/dev/null; then
   expect_fail agentcfg check servers --env production --fail-on high
   git checkout -q -- src/support_mcp_server.py   # back to the reviewed server
 else
-  echo "(skipped: the official MCP SDK is not installed; pip install 'agentcfg[mcp]')"
+  echo "(skipped: the official MCP SDK is not installed; pip install 'agentcfg-gitops[mcp]')"
 fi
 
 echo; echo "== 4. A pull request: a tool turns destructive, a prompt changes"

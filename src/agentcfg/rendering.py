@@ -64,7 +64,7 @@ class Prepared:
 
     The static part is kept as canonical JSON text per top-level key, so a root digest is one
     join and one sha256 once data and code are resolved: `lock` keeps this between runs
-    (manifestmemo.py) and re-locks changed data without re-rendering 4,000 artefacts.
+    (agentcfg.warm.prepared) and re-locks changed data without re-rendering 4,000 artefacts.
     """
 
     environment: str | None

@@ -123,7 +123,7 @@ def _collect(node, prefix: str, files: dict[str, bytes]) -> None:  # type: ignor
 
 
 def _ignore_state_dir(target: Path, result: InitResult) -> None:
-    """Append `.agentcfg/` to .gitignore (caches and the writer lock are never committed)."""
+    """Append `.agentcfg/` to .gitignore (caches and the writer mutex are never committed)."""
     gi = target / ".gitignore"
     line = f"{STATE_DIR}/"
     existing = gi.read_text(encoding="utf-8") if gi.exists() else ""

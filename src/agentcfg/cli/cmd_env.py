@@ -89,6 +89,9 @@ def promote(
                                           help="Go ahead although the diff exceeds DST's max_risk (recorded)."),
     skip_path: bool = typer.Option(False, "--skip-path", help="Allow leaving the `environments:` path (recorded)."),
     reason: Optional[str] = typer.Option(None, "--reason", help="Why (recorded in the release and the commit)."),
+    wait: float = typer.Option(0.0, "--wait", metavar="SECONDS", min=0,
+                               help="When another agentcfg is writing in this repository, wait up to SECONDS "
+                                    "for it (a CI queue) instead of failing at once."),
     fmt: Optional[Format] = _FORMAT,
 ) -> None:
     """Promote SRC into DST: render DST from SRC's source commit, check DST's policies and the
@@ -101,7 +104,7 @@ def promote(
     from agentcfg.promotion import promote as do_promote
 
     result = do_promote(src, dst, root=".", dry_run=dry_run, no_commit=no_commit, expect_current=expect_current,
-                        approve=approve, skip_path=skip_path, reason=reason)
+                        approve=approve, skip_path=skip_path, reason=reason, wait=wait)
     if output_format(ctx, fmt) == "json":
         ui.print_json(result.to_dict())
         raise typer.Exit(0 if result.allowed else 1)
@@ -116,6 +119,8 @@ def promote(
         _changes_table(result.diff)
         ui.note(f"risk: {_risk(result.risk)}"
                 + (f" (max_risk {result.policy.max_risk})" if result.policy.max_risk else ""))
+    for caution in result.warnings:
+        ui.warning(caution)
     from agentcfg.promotion.policy_gate import RISK_ORDER
 
     limit = result.policy.max_risk or "critical"
@@ -153,6 +158,9 @@ def rollback(
                                           "Default: the previous release with a different digest."),
     reason: Optional[str] = typer.Option(None, "--reason", help="Why (recorded in the release and the commit)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be restored; write nothing."),
+    wait: float = typer.Option(0.0, "--wait", metavar="SECONDS", min=0,
+                               help="When another agentcfg is writing in this repository, wait up to SECONDS "
+                                    "for it (a CI queue) instead of failing at once."),
     fmt: Optional[Format] = _FORMAT,
 ) -> None:
     """Restore an earlier release of ENV as a new commit (never a reset) and put ENV on hold:
@@ -164,7 +172,7 @@ def rollback(
     from agentcfg.cli import ui
     from agentcfg.promotion import rollback as do_rollback
 
-    result = do_rollback(env, root=".", to=to, reason=reason, dry_run=dry_run)
+    result = do_rollback(env, root=".", to=to, reason=reason, dry_run=dry_run, wait=wait)
     if output_format(ctx, fmt) == "json":
         ui.print_json(result.to_dict())
         return
@@ -190,13 +198,16 @@ def unhold(
     env: str = typer.Argument(..., metavar="ENV", help="The environment whose hold to lift.",
                               autocompletion=complete_environment),
     reason: Optional[str] = typer.Option(None, "--reason", help="Why (recorded in the commit)."),
+    wait: float = typer.Option(0.0, "--wait", metavar="SECONDS", min=0,
+                               help="When another agentcfg is writing in this repository, wait up to SECONDS "
+                                    "for it (a CI queue) instead of failing at once."),
     fmt: Optional[Format] = _FORMAT,
 ) -> None:
     """Lift the hold a rollback put on ENV (a commit that changes only `hold` in its release)."""
     from agentcfg.cli import ui
     from agentcfg.promotion import unhold as do_unhold
 
-    result = do_unhold(env, root=".", reason=reason)
+    result = do_unhold(env, root=".", reason=reason, wait=wait)
     if output_format(ctx, fmt) == "json":
         ui.print_json(result.to_dict())
     elif result.outcome == "unchanged":

@@ -34,6 +34,9 @@ def lock(
     ctx: typer.Context,
     check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 if the lock is stale, naming each "
                                "stale artefact."),
+    wait: float = typer.Option(0.0, "--wait", metavar="SECONDS", min=0,
+                               help="When another agentcfg is writing in this repository, wait up to SECONDS "
+                                    "for it (a CI queue) instead of failing at once."),
     fmt: Optional[Format] = typer.Option(None, "--format", help="Output format: text or json."),
 ) -> None:
     """Resolve and hash every artefact into agentcfg.lock (code refs → commits, data → content
@@ -47,7 +50,7 @@ def lock(
     from agentcfg.lockfile import lock as do_lock
 
     with ExitStack() as stack:
-        result = do_lock(".", check=check, progress=_progress_bars(stack))
+        result = do_lock(".", check=check, progress=_progress_bars(stack), wait=wait)
     if output_format(ctx, fmt) == "json":
         ui.print_json(result.to_dict())
     elif check:

@@ -73,9 +73,11 @@ def _with_evidence(target: EnvTarget, rows: list[Transition]) -> list[Transition
             for r in rows]
 
 
-def read_transitions(target: EnvTarget, *, limit: int | None = None) -> list[Transition]:
-    if limit is None:  # the whole history: kept between runs (logcache.py)
-        from agentcfg.promotion.logcache import cached_log
+def read_transitions(target: EnvTarget, *, limit: int | None = None, cached: bool = True) -> list[Transition]:
+    """ENV's transitions, newest first. ``cached``: the whole log may come from agentcfg.warm.releaselog
+    (for showing it); a rollback passes False, so what it restores is decided from git alone."""
+    if limit is None and cached:
+        from agentcfg.warm.releaselog import cached_log
 
         commits = cached_log(target.project.state_dir, target.paths.top, target.env, target.repo_path)
     else:

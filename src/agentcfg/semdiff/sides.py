@@ -15,6 +15,7 @@ lock side then uses that environment's digests. A revision or working tree witho
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,7 +55,7 @@ def _worktree(project: Project, env: str | None) -> Snapshot:
     from agentcfg.snapshot import render_at
 
     label = "working tree" + (f" ({env})" if env else "")
-    if not (project.root / MANIFEST_FILE).is_file():
+    if not os.path.lexists(project.root / MANIFEST_FILE):  # there but unusable: rendering says why
         return Snapshot(Side(label, "empty"), {})
     rendered = render_at(project, env=env)
     return Snapshot(Side(label, "worktree", rendered.digest), rendered.config, entry_digests=rendered.artefacts)
