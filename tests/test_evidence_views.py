@@ -38,8 +38,10 @@ def test_status_and_history_show_each_release_evidence(example_repo: Path, cli: 
     assert "latency passed, support_evals passed" in line
     rows = _rows(json.loads(cli("status", "--format", "json").stdout), "environments")
     staging = next(row for row in rows if row["env"] == "staging")
-    assert [(e["name"], e["verdict"], e["pass_rate"]) for e in staging["evidence"]] == [("support_evals", "failed", 0.95)]
-    history = _rows(json.loads(cli("history", "production", "--format", "json").stdout), "transitions")
+    assert [(e["name"], e["verdict"], e["pass_rate"]) for e in staging["evidence"]] == [
+        ("support_evals", "failed", 0.95)]
+    assert staging["behind_head"] == 0  # attestation commits change no config
+    history = _rows(json.loads(cli("history", "production", "--format", "json").stdout), "releases")
     assert [e["name"] for e in history[0]["evidence"]] == ["latency", "support_evals"]
     assert "support_evals failed" in cli("history", "staging").stdout
 

@@ -50,9 +50,11 @@ class AttestResult:
 
     @property
     def exit_code(self) -> int:
-        """The command's exit code when one ran; else 0 when recorded."""
+        """The command's exit code when one ran (128 + N when signal N ended it, as shells say);
+        else 0 when recorded, 2 when not."""
         if self.command_exit is not None:
-            return self.command_exit if (self.recorded or self.command_exit) else 2
+            code = 128 - self.command_exit if self.command_exit < 0 else self.command_exit
+            return code if (self.recorded or code) else 2
         return 0 if self.recorded else 2
 
     def to_dict(self) -> dict[str, Any]:
@@ -66,8 +68,10 @@ class AttestResult:
 
 def attest(target: str, *, name: str, junit: str | Path | None = None, json_file: str | Path | None = None,
            root: Path | str = ".", reason: str | None = None, no_commit: bool = False,
-           command: list[str] | None = None) -> AttestResult:
-    """Record eval evidence for ``target`` (an environment or a root digest); see the module docstring."""
+           command: list[str] | None = None, wait: float = 0.0) -> AttestResult:
+    """Record eval evidence for ``target`` (an environment or a root digest); see the module docstring.
+
+    ``wait``: seconds to queue behind another agentcfg writer (default: refuse at once)."""
     if not NAME_RE.fullmatch(name or ""):
         raise UsageError(f"'{name}' is not a valid evidence name",
                          hint="names use letters, digits, '_', '.' and '-' (it becomes a folder and a policy key)")
@@ -85,13 +89,14 @@ def attest(target: str, *, name: str, junit: str | Path | None = None, json_file
             result.problem = (f"`{_argv0(command)}` exited {result.command_exit} and {what} {evidence}; "
                               "nothing recorded")
             return result
-    result.results = _parse(evidence, fmt)
+    data = _read_evidence(evidence)  # read once: what is parsed is what is hashed
+    result.results = _parse(data, str(evidence), fmt)
     failed_command = result.command_exit not in (None, 0)
     result.verdict = "passed" if result.results.passed and not failed_command else "failed"
-    data, rel = _statement(project, resolved, name, fmt, evidence, result, command, reason)
+    statement, rel = _statement(project, resolved, name, fmt, evidence, data, result, command, reason)
     message = _message(resolved, name, result.verdict, reason)
-    with store.writing(project, rel, commit=not no_commit):
-        result.commit = store.write(project, rel, data, message=None if no_commit else message)
+    with store.writing(project, rel, commit=not no_commit, wait=wait):
+        result.commit = store.write(project, rel, statement, message=None if no_commit else message)
     result.recorded, result.path = True, rel
     return result
 
@@ -129,7 +134,7 @@ def _release_file(resolved: DigestTarget) -> Iterator[Path | None]:
     if resolved.release_bytes is None:
         yield None
         return
-    if resolved.release_path is not None and _read(resolved.release_path) == resolved.release_bytes:
+    if resolved.release_path is not None and _bytes_or_none(resolved.release_path) == resolved.release_bytes:
         yield resolved.release_path
         return
     with tempfile.TemporaryDirectory(prefix="agentcfg-attest-") as folder:
@@ -138,17 +143,14 @@ def _release_file(resolved: DigestTarget) -> Iterator[Path | None]:
         yield copy
 
 
-def _read(path: Path) -> bytes | None:
+def _bytes_or_none(path: Path) -> bytes | None:
     try:
         return path.read_bytes()
     except OSError:
         return None
 
 
-def _parse(evidence: Path, fmt: str) -> EvalResults:
-    from agentcfg.evidence.junit import parse_junit
-    from agentcfg.evidence.results import parse_results_json
-
+def _read_evidence(evidence: Path) -> bytes:
     origin = str(evidence)
     try:
         size = evidence.stat().st_size
@@ -156,7 +158,7 @@ def _parse(evidence: Path, fmt: str) -> EvalResults:
             raise AgentcfgError(f"{origin} is {size // (1024 * 1024)} MB; evidence files are limited to "
                                 f"{MAX_EVIDENCE_BYTES // (1024 * 1024)} MB",
                                 hint="attest a summary instead (--json, see docs/evidence.md)")
-        data = evidence.read_bytes()
+        return evidence.read_bytes()
     except FileNotFoundError:
         raise AgentcfgError(f"evidence file {origin} does not exist",
                             hint="give the file your eval run wrote (pytest: --junit-xml FILE)") from None
@@ -164,10 +166,16 @@ def _parse(evidence: Path, fmt: str) -> EvalResults:
         raise AgentcfgError(f"evidence file {origin} is a folder, not a file") from None
     except OSError as exc:
         raise AgentcfgError(f"cannot read evidence file {origin}: {exc.strerror}") from None
+
+
+def _parse(data: bytes, origin: str, fmt: str) -> EvalResults:
+    from agentcfg.evidence.junit import parse_junit
+    from agentcfg.evidence.results import parse_results_json
+
     return parse_junit(data, origin) if fmt == "junit" else parse_results_json(data, origin)
 
 
-def _statement(project: Project, resolved: DigestTarget, name: str, fmt: str, evidence: Path,
+def _statement(project: Project, resolved: DigestTarget, name: str, fmt: str, evidence: Path, raw: bytes,
                result: AttestResult, command: list[str] | None, reason: str | None) -> tuple[bytes, str]:
     assert result.results is not None and result.verdict is not None
     r = result.results
@@ -176,8 +184,7 @@ def _statement(project: Project, resolved: DigestTarget, name: str, fmt: str, ev
     predicate = {
         "name": name, "format": fmt, "verdict": result.verdict, "summary": r.summary.to_dict(),
         "metrics": r.metrics, "suites": r.suites, "failures": r.failures,
-        "evidence": {"path": _shown_path(project, evidence), "sha256": digest_bytes(evidence.read_bytes())[7:],
-                     "size": evidence.stat().st_size},
+        "evidence": {"path": _shown_path(project, evidence), "sha256": digest_bytes(raw)[7:], "size": len(raw)},
         "created": created, "attester": {"name": who[0], "email": who[1]},
         "reason": redact_text(reason.strip()) if reason and reason.strip() else None,
         "environment": resolved.environment, "source": resolved.source,

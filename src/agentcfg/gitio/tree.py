@@ -108,7 +108,12 @@ class GitTree:
         # By default one byte past yamlio's size limit at most: an oversized blob is refused, not
         # loaded. The stream carries the size: asking `obj.size` first costs a second round trip.
         stream = self.repo.odb.stream(obj.binsha)
-        return bytes(stream.read(min(stream.size, limit)))
+        data = bytes(stream.read(min(stream.size, limit)))
+        if stream.size > len(data):
+            from agentcfg.sizes import Head
+
+            return Head(data, stream.size)  # the refusal says the real size
+        return data
 
     def kind(self, relpath: str) -> str | None:
         obj = self._object(relpath)

@@ -3,7 +3,7 @@
 Order matters. Cheap refusals first (path, compare-and-swap, freeze, hold) so a refused
 promotion never needs a render; then the render, the no-op check, the policy rules and the
 risk gate against DST's current release. `--dry-run` evaluates everything and touches nothing.
-A real run holds the repository's writer lock from the first read of DST's release to the
+A real run holds the repository's writer mutex from the first read of DST's release to the
 commit, so two promotions can never both think they replaced the same release.
 """
 
@@ -51,6 +51,7 @@ class PromoteResult:
     artefacts: int = 0  # how many artefacts the promoted config pins (the lock's count)
     evidence: list[Any] = field(default_factory=list)  # agentcfg.evidence.requirements.EvidenceCheck
     evidence_digest: str | None = None  # the digest the evidence had to be on
+    warnings: list[str] = field(default_factory=list)  # cautions that do not stop it (a detached HEAD)
 
     @property
     def allowed(self) -> bool:
@@ -68,20 +69,23 @@ class PromoteResult:
             "diff": self.diff.to_dict() if self.diff is not None else None,
             "artefacts": self.artefacts,
             "evidence_digest": self.evidence_digest, "evidence": [c.to_dict() for c in self.evidence],
+            "warnings": list(self.warnings),
         }
 
 
 def promote(src: str, dst: str, *, root: Path | str = ".", dry_run: bool = False, no_commit: bool = False,
             expect_current: str | None = None, approve: str | None = None, skip_path: bool = False,
-            reason: str | None = None) -> PromoteResult:
+            reason: str | None = None, wait: float = 0.0) -> PromoteResult:
     """Promote SRC (an environment or a git revision) into environment DST.
 
     Raises :class:`agentcfg.promotion.safety.PromotionRefused` (exit 1) when a rule refuses
     it, unless ``dry_run``: then the refusals are in the result and nothing is written.
+    ``wait``: seconds to queue behind another agentcfg writer (default: refuse at once).
     """
     target = EnvTarget.open(dst, root)
     expected = parse_digest_ref(expect_current) if expect_current else None
-    guard = contextlib.nullcontext() if dry_run else safety.writing(target, check_index=not no_commit)
+    guard = contextlib.nullcontext() if dry_run else safety.writing(target, check_index=not no_commit,
+                                                                                wait=wait)
     with guard:
         return _promote(target, src, expected, dry_run=dry_run, no_commit=no_commit,
                         approve=approve, skip_path=skip_path, reason=reason)
@@ -139,6 +143,9 @@ def _promote(target: EnvTarget, src: str, expected: str | None, *, dry_run: bool
     if refusals and not dry_run:
         safety.raise_refusals(refusals)
     result.reason = _reason(reason, result)
+    detached = None if no_commit else safety.detached_head_warning(target)
+    if detached:
+        result.warnings.append(detached)
     if dry_run:
         return result
     release = ReleaseFile(environment=dst, digest=rendered.digest, source=source.commit, action="promote",

@@ -39,7 +39,7 @@ class EnvStatus:
     released_at: str | None = None
     age_seconds: int | None = None
     uncommitted: str | None = None  # git status of the release file when it differs from HEAD
-    behind_head: int | None = None  # commits changing the project (not releases/) since `source`
+    behind_head: int | None = None  # commits changing the project (not releases/, attestations/) since `source`
     pending_from: str | None = None  # "HEAD" or the previous environment
     pending_digest: str | None = None
     pending: dict[str, int] | None = None  # changes waiting, by risk; {} when up to date
@@ -116,8 +116,9 @@ def _one(project: Project, repo: Any, env: str, declared: bool) -> EnvStatus:
     if release.source:
         # Commits of the project since the release's source, not counting release commits.
         sub = project.subdir
-        row.behind_head = gitio.count_commits(repo, release.source, under=sub,
-                                              exclude=f"{sub}/releases" if sub else "releases")
+        # Release and attestation commits are about configs, not changes to them.
+        skip = [f"{sub}/{d}" if sub else d for d in ("releases", "attestations")]
+        row.behind_head = gitio.count_commits(repo, release.source, under=sub, exclude=skip)
     return row
 
 
