@@ -85,8 +85,10 @@ def _mcp_server(repo: Path) -> None:
     server = ToolServer(repo.parent / "server").write([lookup_order()])
     manifest = repo / "agentcfg.yaml"
     text = manifest.read_text(encoding="utf-8")
-    text = text.replace("\ntools:\n", f"\nmcp_servers:\n  shop: {{command: {json.dumps(server.command())}}}\n\ntools:\n", 1)
-    text = text.replace("  lookup_order: {file: tools/lookup_order.yaml}",
+    # The example declares its own server (`support`); `shop` is added beside it and takes over
+    # lookup_order, and the case checks only `shop` (--server).
+    text = text.replace("\nmcp_servers:\n", f"\nmcp_servers:\n  shop: {{command: {json.dumps(server.command())}}}\n", 1)
+    text = text.replace("  lookup_order: {file: tools/lookup_order.yaml, server: support}",
                         "  lookup_order: {file: tools/lookup_order.yaml, server: shop}")
     manifest.write_text(text, encoding="utf-8")
 
@@ -152,7 +154,8 @@ CASES: list[Case] = [
     Case("graph", ["graph", "production"], "graph.schema.json"),
     Case("attest", ["attest", "staging", "--name", "support_evals", "--json", "evals.json"], "attest.schema.json",
          prepare=_evidence_file),
-    Case("check-servers", ["check", "servers"], "check-servers.schema.json", exit_code=1, prepare=_mcp_server),
+    Case("check-servers", ["check", "servers", "--server", "shop"], "check-servers.schema.json", exit_code=1,
+         prepare=_mcp_server),
 ]
 
 NO_JSON: dict[str, str] = {
