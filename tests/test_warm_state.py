@@ -147,11 +147,11 @@ def test_history_after_unshallow_shows_every_release(tmp_path: Path, monkeypatch
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{origin}", str(clone))
     monkeypatch.chdir(clone)
     r = cli("history", "staging", "--format", "json")
-    assert r.exit_code == 0 and len(json.loads(r.stdout)) == 1  # all a shallow clone can see
+    assert r.exit_code == 0 and len(json.loads(r.stdout)["releases"]) == 1  # all a shallow clone can see
     assert (clone / CACHE / "history/staging.json").is_file()
     git(clone, "fetch", "-q", "--unshallow")
     r = cli("history", "staging", "--format", "json")
-    assert r.exit_code == 0 and len(json.loads(r.stdout)) == 2, r.stdout
+    assert r.exit_code == 0 and len(json.loads(r.stdout)["releases"]) == 2, r.stdout
     r = cli("rollback", "staging", "--to", "1", "--reason", "back to the first release")
     assert r.exit_code == 0, r.stderr
 

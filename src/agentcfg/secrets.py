@@ -11,7 +11,8 @@ time to scan is linear in the text's length for every pattern, so a crafted 10 M
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import re2
 
@@ -50,7 +51,8 @@ def is_placeholder(kind: str, token: str) -> bool:
 
 
 def _kind(match: Any) -> str:
-    return _KINDS[match.lastindex - 1]
+    index: int = match.lastindex  # the one capturing group that matched: its format
+    return _KINDS[index - 1]
 
 
 def _strip_env_refs(text: str) -> str:

@@ -13,7 +13,7 @@ class Head(bytes):
 
     size: int
 
-    def __new__(cls, data: bytes, size: int) -> "Head":
+    def __new__(cls, data: bytes, size: int) -> Head:
         head = super().__new__(cls, data)
         head.size = size
         return head

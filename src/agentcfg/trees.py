@@ -184,4 +184,4 @@ def _inside(path: str, boundary: str) -> bool:
     return path == boundary or path.startswith(boundary.rstrip(os.sep) + os.sep)
 
 
-__all__ = ["Tree", "WorkTree", "GitTree", "check_relpath", "read_regular_file", "unreadable_reason"]
+__all__ = ["GitTree", "Tree", "WorkTree", "check_relpath", "read_regular_file", "unreadable_reason"]

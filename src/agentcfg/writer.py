@@ -21,9 +21,10 @@ import os
 import platform
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from agentcfg.errors import AgentcfgError, BusyError
 

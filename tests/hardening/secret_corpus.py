@@ -50,8 +50,7 @@ def tokens(seed: int = 7) -> list[tuple[str, str]]:
         ("AWS access key id", f"AKIA{_pick(r, _UPPER_DIGITS, 16)}"),
         ("AWS access key id", f"ASIA{_pick(r, _UPPER_DIGITS, 16)}"),
         ("AWS secret access key", f"aws_secret_access_key = {_pick(r, _B64, 40)}"),
-        ("Azure storage account key",
-         f"DefaultEndpointsProtocol=https;AccountName=acme;AccountKey={_pick(r, _B64, 86)}==;"),
+        ("Azure storage account key", f"DefaultEndpointsProtocol=https;AccountName=acme;AccountKey={_pick(r, _B64, 86)}==;"),
         ("Azure SAS token", f"https://acme.blob.core.windows.net/c?sv=2022-11-02&sig={_pick(r, _ALNUM, 43)}%3D"),
         ("Azure AD client secret", f"{_pick(r, _ALNUM, 3)}8Q~{_pick(r, _ALNUM, 34)}"),
         ("GitHub token", f"ghp_{_pick(r, _ALNUM, 36)}"),
@@ -61,9 +60,8 @@ def tokens(seed: int = 7) -> list[tuple[str, str]]:
         ("GitLab token", f"glpat-{_pick(r, _URLSAFE, 20)}"),
         ("Slack token", f"xoxb-{_pick(r, string.digits, 12)}-{_pick(r, string.digits, 13)}-{_pick(r, _ALNUM, 24)}"),
         ("Slack token", f"xoxp-{_pick(r, string.digits, 12)}-{_pick(r, string.digits, 12)}-{_pick(r, _HEX, 32)}"),
-        ("Slack webhook URL",
-         f"https://hooks.slack.com/services/T{_pick(r, _UPPER_DIGITS, 8)}/B{_pick(r, _UPPER_DIGITS, 8)}/"
-         f"{_pick(r, _ALNUM, 24)}"),
+        ("Slack webhook URL", (f"https://hooks.slack.com/services/T{_pick(r, _UPPER_DIGITS, 8)}/"
+                               f"B{_pick(r, _UPPER_DIGITS, 8)}/{_pick(r, _ALNUM, 24)}")),
         ("Stripe key", f"sk_live_{_pick(r, _ALNUM, 99)}"),
         ("Stripe key", f"rk_live_{_pick(r, _ALNUM, 99)}"),
         ("Stripe webhook secret", f"whsec_{_pick(r, _ALNUM, 32)}"),

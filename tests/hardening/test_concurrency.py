@@ -25,7 +25,6 @@ from conftest import Result, git, run_agentcfg
 from hardening.helpers import (
     assert_untouched,
     edit,
-    head,
     snapshot,
     staging_with_a_pending_change,
     status,

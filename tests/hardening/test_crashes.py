@@ -3,7 +3,7 @@
 `AGENTCFG_FAILPOINT` makes a real `agentcfg` process kill itself right before or after the
 rename of its temp file (canonical.atomic_write) and right before or after the commit
 (promotion/commit.py). Afterwards: the lock or release file is the old or the new version,
-parses and verifies; the killed writer's stale `.agentcfg/writer.lock` (its pid is dead) does
+parses and verifies; the killed writer's hold on `.agentcfg/writer.json` ended with its process and does
 not block the next run; no temp file is left behind once agentcfg runs again; history stays
 linear. Rollback killed around its commit is covered in
 tests/test_rollback.py::test_crash_around_the_commit_leaves_old_or_new.

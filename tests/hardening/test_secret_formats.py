@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from agentcfg.diff.redaction import display_diff, secret_appears
 from agentcfg.secret_formats import FORMATS
 from agentcfg.secrets import find_secrets, redact, redact_text, secret_kind
+from agentcfg.semdiff.redaction import display_diff, secret_appears
 from hardening.secret_corpus import PLACEHOLDERS, tokens
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,7 +94,7 @@ _STALL_SCRIPT = textwrap.dedent("""
     sys.path.insert(0, sys.argv[1])
     from hardening.secret_corpus import tokens
     from agentcfg.secrets import find_secrets, redact_text, secret_kind
-    from agentcfg.diff.redaction import secret_marks
+    from agentcfg.semdiff.redaction import secret_marks
     MB = 1024 * 1024
     cases = {
         "y-run": "y" * (10 * MB),
@@ -122,7 +122,35 @@ _STALL_SCRIPT = textwrap.dedent("""
 
 def test_no_input_stalls_the_scanner() -> None:
     proc = subprocess.run([sys.executable, "-c", _STALL_SCRIPT, str(ROOT / "tests")], capture_output=True,
-                          text=True, timeout=600)
+                          text=True, timeout=600, check=False)
     assert proc.returncode == 0, proc.stderr
     planned, done = json.loads(proc.stdout)
     assert len(done) == planned == 9 + 2 * len({kind for kind, _ in tokens()})
+
+
+def test_a_private_key_in_reason_never_reaches_release_commit_or_history(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole key (header, body, footer) pasted into --reason: the release file, the commit
+    message (trailer and body) and `history` hold `<redacted: N chars>`, never a line of it."""
+    from conftest import git, run_agentcfg
+
+    from hardening.helpers import staging_with_a_pending_change
+
+    monkeypatch.chdir(tmp_path)
+    repo = staging_with_a_pending_change(tmp_path / "repo")
+    key = dict(tokens())["private key"]
+    body = key.splitlines()[1:-1]
+    jwt = dict(tokens())["JSON Web Token"]
+    p = run_agentcfg("promote", "HEAD", "staging", "--reason", f"rotated\n{key}\nand {jwt}", cwd=repo)
+    assert p.returncode == 0, p.stderr
+    shown = [
+        (repo / "releases/staging.json").read_text(),
+        git(repo, "log", "-1", "--format=%B"),
+        run_agentcfg("history", "staging", cwd=repo).stdout,
+        run_agentcfg("history", "staging", "--format", "json", cwd=repo).stdout,
+        p.stdout + p.stderr,
+    ]
+    for text in shown:
+        assert "PRIVATE KEY" not in text and jwt not in text
+        assert not any(line in text for line in body)
+    assert "<redacted:" in shown[0] and "<redacted:" in shown[1]
