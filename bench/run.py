@@ -32,6 +32,7 @@ from typing import Any, Callable, Generator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate  # noqa: E402
+import hostile  # noqa: E402
 import realistic  # noqa: E402
 
 AGENTCFG = str(Path(sys.executable).with_name("agentcfg"))
@@ -398,8 +399,40 @@ def realistic_rows(b: Bench) -> Generator[Ask, Any, list[Row]]:
                 target="<= 2.5 s" if t else "", ok=(seconds <= 2.5) if t else None, peak_mb=peak)]
 
 
+def hostile_rows(b: Bench) -> Generator[Ask, Any, list[Row]]:
+    """validate, lock, diff and promote on a 10 MB single-line value and a 1 MB adversarial prompt
+    (bench/hostile.py): text that made the old backtracking secret scanner run for minutes."""
+    root = b.workdir / f"hostile-{b.scale}-{b.factor:g}"
+    if not root.exists():
+        hostile.generate_hostile(root)
+
+    def cold() -> None:
+        shutil.rmtree(root / ".agentcfg", ignore_errors=True)
+
+    validate, v_peak = yield b.measure(b.agentcfg("validate"), before=cold, cwd=root)
+    lock, l_peak = yield b.measure(b.agentcfg("lock"), before=cold, cwd=root)
+    generate.commit_all(root, "lock")
+    hostile.change_prompt(root, 1)
+    b.run(b.agentcfg("lock"), cwd=root)
+    after = generate.commit_all(root, "change the adversarial prompt")
+    before = generate.git(root, "rev-parse", "HEAD~1").strip()
+    diff, d_peak = yield b.measure(b.agentcfg("diff", "HEAD~1", "HEAD"), before=cold, cwd=root)
+    b.run(b.agentcfg("promote", before, "staging"), cwd=root)
+    revs, turn = [after, before], iter(range(1_000_000))
+
+    def next_promote() -> list[str]:
+        return b.agentcfg("promote", revs[next(turn) % 2], "staging")
+
+    promote, p_peak = yield b.measure(next_promote, cwd=root)
+    name = "10 MB value + 1 MB adversarial prompt"
+    return [Row("hostile-validate", f"validate cold, {name}", validate, peak_mb=v_peak),
+            Row("hostile-lock", f"lock cold, {name}", lock, peak_mb=l_peak),
+            Row("hostile-diff", f"diff HEAD~1 HEAD cold, {name}", diff, peak_mb=d_peak),
+            Row("hostile-promote", f"promote REV staging, {name}", promote, peak_mb=p_peak)]
+
+
 SUITES: list[Suite] = [startup_rows, validate_rows, lock_rows, diff_rows, fresh_clone_rows, promote_rows,
-                       history_rows, realistic_rows]
+                       history_rows, realistic_rows, hostile_rows]
 
 
 def memory_row(rows: list[Row], scale: str) -> Row:

@@ -11,7 +11,8 @@ SPEC is re-read on every tools/list, so a test "upgrades" a running server by re
 * ``serve``: answer the handshake and tools/list, in pages of ``page_size`` tools;
 * ``hang``: never answer anything (and start a child process that sleeps too: the tests check
   that the whole process group is stopped);
-* ``crash``: exit with an error on stderr as soon as the client's first message arrives.
+* ``crash``: exit with an error on stderr as soon as the client's first message arrives (after
+  printing the variable ``echo_env`` names, as a careless server might).
 
 Over http it binds 127.0.0.1 on a free port itself and writes the port to ``port_file``.
 Every mode writes its pid (and its child's) to ``pid_file`` so the tests can check none is left
@@ -64,6 +65,9 @@ def main() -> None:
     if behaviour == "crash":
         sys.stdin.readline()
         sys.stderr.write("toolserver: cannot load plugin registry\n")
+        echoed = spec().get("echo_env")  # a careless server that prints its credentials
+        if echoed:
+            sys.stderr.write(f"toolserver: {echoed}={os.environ.get(echoed)} rejected\n")
         sys.exit(3)
     serve()
 
@@ -79,6 +83,8 @@ def serve() -> None:
         size = int(current.get("page_size") or max(len(tools), 1))
         start = int(params.cursor) if params is not None and params.cursor else 0
         after = start + size
+        if current.get("cursor_loop"):  # a broken (or hostile) server: the same cursor forever
+            return types.ListToolsResult(tools=tools[:size], next_cursor="0")
         return types.ListToolsResult(tools=tools[start:after], next_cursor=str(after) if after < len(tools) else None)
 
     server: Server[Any] = Server("toolserver", version="1.0", on_list_tools=list_tools)

@@ -146,7 +146,10 @@ def test_a_config_without_graphs_says_so(example_repo: Path, cli: Cli) -> None:
 
 def test_outside_a_project(in_git_dir: Path, cli: Cli) -> None:
     r = cli("graph")
-    assert r.exit_code == 2 and "Traceback" not in r.stderr, r
+    assert r.exit_code == 2 and "there is no agentcfg.yaml here" in r.stderr, r
+    commit_all(in_git_dir, "empty")
+    r = cli("graph", "--rev", "HEAD")
+    assert r.exit_code == 2 and "there is no agentcfg.yaml at HEAD" in r.stderr, r
 
 
 def test_the_demo_pull_request_comment_pictures_the_changed_agents(example_repo: Path, cli: Cli) -> None:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from agentcfg import hashing
 from agentcfg.errors import AgentcfgError
 from agentcfg.hashing import folder_digest, hash_data
-from agentcfg.statcache import StatCache
+from agentcfg.warm.digests import StatCache
 
 
 def _sha(data: bytes) -> str:

@@ -10,7 +10,7 @@ import pytest
 
 from agentcfg import hashing
 from agentcfg.errors import AgentcfgError
-from agentcfg.statcache import StatCache
+from agentcfg.warm.digests import StatCache
 
 
 def _data(root: Path, n: int = 24) -> Path:

@@ -104,7 +104,7 @@ def test_lock_is_deterministic_and_format_version_first(project: Path, cli: Call
     assert r.exit_code == 0, r
     first = lock_bytes(project)
     text = first.decode()
-    assert text.startswith('{\n  "format_version": 1,\n  "artefacts": {')
+    assert text.startswith('{\n  "format_version": 2,\n  "artefacts": {')
     assert text.endswith("}\n") and "\r" not in text
     r = cli("lock")
     assert r.exit_code == 0 and "already up to date" in r.stderr
@@ -265,14 +265,13 @@ def test_invalid_manifest_is_exit_1(project: Path, cli: Callable[..., Any]) -> N
 
 
 def test_second_writer_is_refused(project: Path, cli: Callable[..., Any]) -> None:
-    state = project / ".agentcfg"
-    state.mkdir()
-    owner = {"pid": os.getpid(), "host": os.uname().nodename, "command": "agentcfg promote", "since": "now"}
-    (state / "writer.lock").write_text(json.dumps(owner))
-    r = cli("lock")
-    assert r.exit_code == 2 and "another agentcfg is running" in r.stderr and "agentcfg promote" in r.stderr
-    assert not (project / "agentcfg.lock").exists()
-    assert cli("lock", "--check").exit_code == 1  # a read-only check does not need the writer lock
+    from agentcfg.writer import exclusive_writer
+
+    with exclusive_writer(project / ".agentcfg", "agentcfg promote"):
+        r = cli("lock")
+        assert r.exit_code == 2 and "another agentcfg is running" in r.stderr and "agentcfg promote" in r.stderr
+        assert not (project / "agentcfg.lock").exists()
+        assert cli("lock", "--check").exit_code == 1  # a read-only check does not need the writer mutex
 
 
 @pytest.mark.parametrize("point", ["before-rename", "after-rename"])
@@ -285,7 +284,6 @@ def test_kill_during_write_leaves_old_or_new_lock(project: Path, cli: Callable[.
     now = lock_bytes(project)
     assert now == old if point == "before-rename" else now != old
     json.loads(now)  # never torn
-    (project / ".agentcfg" / "writer.lock").unlink(missing_ok=True)
     assert cli("lock").exit_code == 0
     assert not [p for p in project.iterdir() if p.name.startswith(".agentcfg.lock.")]  # no temp files left
 

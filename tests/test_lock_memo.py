@@ -1,4 +1,4 @@
-"""The warm path of `lock` (lockmemo.py): nothing recomputed when no input changed, and every
+"""The warm path of `lock` (agentcfg.warm.lockinputs): nothing recomputed when no input changed, and every
 kind of input change still noticed."""
 
 from __future__ import annotations
@@ -102,13 +102,13 @@ def test_fresh_edits_are_never_memoised(tmp_path: Path, monkeypatch: pytest.Monk
     assert not (root / MEMO).exists()
 
 
-def test_memo_of_another_version_or_place_is_ignored(warm: Path, cli: Callable[..., Any],
+def test_memo_of_other_code_or_place_is_ignored(warm: Path, cli: Callable[..., Any],
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     memo = json.loads((warm / MEMO).read_text())
-    memo["agentcfg"] = "0.0.0-other"
+    memo["code"] = "0" * 64  # computed by other agentcfg code
     (warm / MEMO).write_text(json.dumps(memo))
     calls: list[int] = []
-    real = render.complete  # the manifest's own work may come from manifestmemo; resolution always runs
+    real = render.complete  # the manifest's own work may come from agentcfg.warm.prepared; resolution always runs
     monkeypatch.setattr(render, "complete", lambda *a, **k: (calls.append(1), real(*a, **k))[1])
     assert cli("lock", "--check").exit_code == 0
     assert calls  # the full path ran

@@ -51,7 +51,8 @@ def test_verify_rereads_data_even_when_stat_looks_unchanged(project: Path, cli: 
     st = f.stat()
     f.write_text("ALPHA\n")  # same size
     os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))  # and the old mtime: tampering
-    assert cli("lock", "--check").exit_code == 0  # the fast check trusts the cache (by design)
+    # ctime moved: neither the lock's warm path nor the stat cache vouches for the old digest
+    assert cli("lock", "--check").exit_code == 1
     r = cli("verify")
     assert r.exit_code == 1 and "data/corpus: content changed" in r.stdout
 
@@ -64,7 +65,7 @@ def test_verify_without_lock_is_exit_2(project: Path, cli: Callable[..., Any]) -
 def _write_release(root: Path, env: str, config: dict[str, Any], digest: str | None = None) -> Path:
     path = root / "releases" / f"{env}.json"
     path.parent.mkdir(exist_ok=True)
-    release = {"format_version": 1, "environment": env, "digest": digest or digest_value(config), "source": None,
+    release = {"format_version": 2, "environment": env, "digest": digest or digest_value(config), "source": None,
                "action": "promote", "from": "HEAD", "reason": None, "hold": False, "config": config}
     path.write_text(pretty_json(release))
     return path

@@ -22,6 +22,7 @@ from test_promote_support import (
 
 from agentcfg.canonical import digest_value, pretty_json
 from agentcfg.promotion import history, promote
+from hardening.helpers import writer_is_free
 
 
 @pytest.fixture
@@ -93,7 +94,7 @@ def test_dry_run_writes_nothing_and_reports_diff(repo: Path) -> None:
     assert r.outcome == "dry-run" and r.allowed and r.commit is None
     assert r.risk == "medium" and any(c.artefact == "prompts/assistant" for c in r.diff.changes)
     assert (repo / "releases/staging.json").read_bytes() == before
-    assert status_porcelain(repo) == "" and not (repo / ".agentcfg/writer.lock").exists()
+    assert status_porcelain(repo) == "" and writer_is_free(repo)
 
 
 def test_no_commit_writes_the_file_only(repo: Path) -> None:

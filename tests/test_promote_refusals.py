@@ -184,13 +184,11 @@ def test_shallow_clone_explains_fetch_depth(repo: Path, tmp_path: Path, monkeypa
 
 def test_second_writer_is_busy(repo: Path) -> None:
     edit(repo, "how can I help?", "what?", "reword")
-    lock = repo / ".agentcfg/writer.lock"
-    lock.parent.mkdir(exist_ok=True)
-    lock.write_text(json.dumps({"pid": os.getpid(), "host": os.uname().nodename, "command": "agentcfg lock",
-                                "since": "now"}))
-    with pytest.raises(BusyError, match="another agentcfg is running"):
+    from agentcfg.writer import exclusive_writer
+
+    with exclusive_writer(repo / ".agentcfg", "agentcfg lock"), \
+            pytest.raises(BusyError, match="another agentcfg is running .*`agentcfg lock`"):
         promote("HEAD", "staging")
-    lock.unlink()
 
 
 def test_cli_refusal_exit_codes(repo: Path, cli) -> None:  # type: ignore[no-untyped-def]

@@ -1,4 +1,4 @@
-"""Rendered configs of locked commits are cached by git tree id (rendercache.py): a hit equals a
+"""Rendered configs of locked commits are cached by git tree id (agentcfg.warm.renders): a hit equals a
 fresh render, a damaged entry is never used, and commits without a lock are never cached."""
 
 from __future__ import annotations

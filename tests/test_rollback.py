@@ -225,73 +225,27 @@ def test_promote_then_rollback_restores_the_same_bytes(repo: Path, texts: list[s
         unhold("staging")
 
 
-# --- releasememo: the current release is known by its bytes, not parsed -------------------------
+# --- no cache decides a rollback -----------------------------------------------------------------
 
-def _parsed_origins(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    import sys
-
-    seen: list[str] = []
-    for name in ("agentcfg.promotion.rollback", "agentcfg.promotion.history"):  # where release files are parsed
-        module = sys.modules[name]
-        real = module.parse_release
-
-        def spy(data: bytes, origin: str, __real=real, **kwargs):  # type: ignore[no-untyped-def]
-            seen.append(origin)
-            return __real(data, origin, **kwargs)
-
-        monkeypatch.setattr(module, "parse_release", spy)
-    return seen
-
-
-def test_a_release_agentcfg_wrote_is_not_parsed_again(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The current file's digest and sections come from releasememo (it was written by promote):
-    only the release being restored is parsed (and verified)."""
-    seen = _parsed_origins(monkeypatch)
-    v2 = release(repo, "production")["digest"]
-    r = rollback("production", reason="incident")
-    assert r.previous_digest == v2 and r.warnings == []
-    assert len(seen) == 1 and seen[0].startswith("releases/production.json@"), seen
-    assert r.diff is not None and r.diff.changes  # the full diff still reads the current config when asked
-
-
-def test_memo_hit_still_warns_about_irreversible_changes(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    edit(repo, 'schema_version: "1"', 'schema_version: "2"', "memory schema v2")
-    promote("HEAD", "staging")
-    promote("staging", "production", approve="schema migration planned")
-    seen = _parsed_origins(monkeypatch)
-    r = rollback("production")
-    assert any("memory/notes" in w for w in r.warnings), r.warnings
-    assert "releases/production.json" in seen  # the sections differ: the current config was read for the diff
-
-
-@pytest.mark.parametrize("damage", ["hand-edit", "memo-garbage", "memo-gone"])
-def test_unknown_bytes_or_a_broken_memo_fall_back_to_parsing(repo: Path, damage: str) -> None:
-    path = repo / "releases/production.json"
-    memo = repo / ".agentcfg/cache/releases.json"
-    assert memo.is_file()
-    if damage == "hand-edit":  # same content, other layout: bytes agentcfg never wrote
-        path.write_text(json.dumps(json.loads(path.read_text()), indent=1) + "\n")
-        git(repo, "commit", "-qam", "reformat the release by hand")
-    elif damage == "memo-garbage":
-        memo.write_text('{"format_version": 1, "agentcfg": "x", "entries": [1, 2]')
-    else:
-        memo.unlink()
-    v2 = release(repo, "production")["digest"]
-    r = rollback("production")
-    assert r.outcome == "rolled-back" and r.previous_digest == v2 and r.digest != v2
-
-
-def test_an_edited_memo_cannot_make_a_rollback_a_silent_no_op(repo: Path) -> None:
-    """releases.json claims the current file holds the release asked for: the file is read
-    before the rollback is skipped as "unchanged"."""
+def test_a_planted_release_memo_cannot_make_a_rollback_a_no_op(repo: Path) -> None:
+    """agentcfg once kept `releases.json` (release-file bytes -> digest) and a hand edit of it made
+    `rollback --to 1` report "unchanged". The current release is now read from its file every
+    time: a planted memo (the old format, claiming the current file holds v1) changes nothing."""
     import hashlib
 
     rows = history("production")
     v1 = rows[1].digest
-    memo = repo / ".agentcfg/cache/releases.json"
-    blob = json.loads(memo.read_text())
     current = hashlib.sha256((repo / "releases/production.json").read_bytes()).hexdigest()
-    blob["entries"][current][0] = v1
-    memo.write_text(json.dumps(blob))
+    memo = repo / ".agentcfg/cache/releases.json"
+    memo.parent.mkdir(parents=True, exist_ok=True)
+    memo.write_text(json.dumps({"format_version": 1, "agentcfg": "0.1.0", "entries": {current: [v1, "x"]}}))
     r = rollback("production", to="1")
     assert r.outcome == "rolled-back" and r.digest == v1 and release(repo, "production")["hold"] is True
+
+
+def test_rollback_warns_about_irreversible_changes(repo: Path) -> None:
+    edit(repo, 'schema_version: "1"', 'schema_version: "2"', "memory schema v2")
+    promote("HEAD", "staging")
+    promote("staging", "production", approve="schema migration planned")
+    r = rollback("production")
+    assert any("memory/notes" in w for w in r.warnings), r.warnings

@@ -320,7 +320,7 @@ def test_jinja2_missing_names_the_optional_dependency(cfg: Config, monkeypatch: 
     try:
         with pytest.raises(TemplateError, match="optional dependency jinja2 is not installed") as exc:
             cfg.prompts["summary"].render(user="x", turns=[])
-        assert "agentcfg[jinja2]" in (exc.value.hint or "")
+        assert "agentcfg-gitops[jinja2]" in (exc.value.hint or "")
         assert cfg.prompts["greet"].render(name="a", count=1)  # other formats unaffected
     finally:
         templates._jinja_env.cache_clear()

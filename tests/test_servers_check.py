@@ -112,15 +112,23 @@ def test_every_page_of_tools_list_is_read(shop: ToolServer, cli: CLI) -> None:
     assert code == 0
 
 
+def test_a_pagination_loop_is_cut_off(shop: ToolServer, cli: CLI) -> None:
+    shop.write([lookup_order(), cancel_order()], page_size=1, cursor_loop=True)
+    result = cli("check", "servers")
+    assert result.exit_code == 2
+    assert "tools/list handed out cursor '0' twice (a pagination loop)" in result.stdout
+    assert_stopped(shop.pids())
+
+
 def test_a_server_that_never_answers_times_out_with_exit_2_and_is_stopped(shop: ToolServer, cli: CLI) -> None:
     shop.write([], behaviour="hang")
     result = cli("check", "servers", "--timeout", "1")
     assert result.exit_code == 2, result
     assert "mcp_servers/shop (stdio)  unreachable: mcp server 'shop'" in result.stdout
     assert "timed out" in result.stdout
-    pids = shop.pids()
-    assert len(pids) == 2, "the server and the child it started"
-    assert_stopped(pids)
+    # On a loaded machine the timeout may fire before the server started its child: whatever
+    # was started is stopped (the SIGINT test below waits for both before it interrupts).
+    assert_stopped(shop.pids(), allow_none=True)
 
 
 def test_a_server_that_crashes_during_the_handshake_is_exit_2_with_its_stderr(shop: ToolServer, cli: CLI) -> None:
@@ -135,6 +143,35 @@ def test_a_server_that_crashes_during_the_handshake_is_exit_2_with_its_stderr(sh
     assert_stopped(shop.pids())
 
 
+def test_a_resolved_secret_never_reaches_the_output(tmp_path: Path, cli: CLI, monkeypatch: pytest.MonkeyPatch) -> None:
+    token = "tok-0123456789-abcdef"
+    server = ToolServer(tmp_path / "server").write([], behaviour="crash", echo_env="SHOP_API_TOKEN")
+    entry = {"command": server.command(), "env": {"SHOP_API_TOKEN": "${env:SHOP_TOKEN}"}}
+    monkeypatch.chdir(make_project(tmp_path / "repo", {"shop": entry}, {"lookup_order": (lookup_order(), "shop")}))
+    monkeypatch.setenv("SHOP_TOKEN", token)
+    for fmt in ("text", "json"):
+        result = cli("check", "servers", "--format", fmt)
+        assert result.exit_code == 2
+        assert "the server's stderr ended with: toolserver: SHOP_API_TOKEN=<redacted> rejected" in result.stdout
+        assert token not in result.output
+    assert_stopped(server.pids())
+
+
+def test_an_http_server_that_never_answers_times_out(tmp_path: Path, cli: CLI,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    server = ToolServer(tmp_path / "server").write([], behaviour="hang")
+    proc = server.start_http()
+    try:
+        monkeypatch.chdir(make_project(tmp_path / "repo", {"shop": {"url": server.url}},
+                                       {"lookup_order": (lookup_order(), "shop")}))
+        result = cli("check", "servers", "--timeout", "1")
+        assert result.exit_code == 2
+        assert f"mcp server 'shop' (http: {server.url}): no answer within 1s" in result.stdout
+    finally:
+        stop(proc)
+    assert_stopped(server.pids())
+
+
 def test_a_missing_command_is_exit_2_naming_it(shop: ToolServer, cli: CLI) -> None:
     text = Path("agentcfg.yaml").read_text(encoding="utf-8")
     Path("agentcfg.yaml").write_text(text.replace(json.dumps(shop.command()), '["no-such-mcp-server", "stdio"]'))
@@ -143,7 +180,8 @@ def test_a_missing_command_is_exit_2_naming_it(shop: ToolServer, cli: CLI) -> No
     assert "mcp server 'shop' (stdio: no-such-mcp-server): cannot start the command" in result.stdout
 
 
-def test_colliding_tool_names_are_compared_per_server(tmp_path: Path, cli: CLI, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_colliding_tool_names_are_compared_per_server(tmp_path: Path, cli: CLI,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     search_a = {"name": "search", "description": "Search the catalogue.", "inputSchema": {"type": "object"}}
     search_b = {"name": "search", "description": "Search the whole web.", "inputSchema": {"type": "object"},
                 "annotations": {"openWorldHint": True}}
@@ -176,7 +214,8 @@ def test_shell_metacharacters_in_argv_reach_the_server_verbatim(shop: ToolServer
 
 def test_http_server_with_a_token_header(tmp_path: Path, cli: CLI, monkeypatch: pytest.MonkeyPatch) -> None:
     token = "s3cret-token-value-42"
-    server = ToolServer(tmp_path / "server").write([lookup_order()], require_header=("authorization", f"Bearer {token}"))
+    header = ("authorization", f"Bearer {token}")
+    server = ToolServer(tmp_path / "server").write([lookup_order()], require_header=header)
     proc = server.start_http()
     try:
         entry = {"url": server.url, "headers": {"Authorization": "Bearer ${env:SHOP_TOKEN}"}}
@@ -188,7 +227,7 @@ def test_http_server_with_a_token_header(tmp_path: Path, cli: CLI, monkeypatch: 
 
         changed = lookup_order()
         changed["annotations"]["readOnlyHint"] = False  # the server is upgraded while it runs
-        server.write([changed], require_header=("authorization", f"Bearer {token}"))
+        server.write([changed], require_header=header)
         code, report = check_json(cli)
         assert code == 1
         assert rules(report) == {"tools/lookup_order:annotations.readOnlyHint": ("tool-gains-write", "critical")}
@@ -253,7 +292,7 @@ def test_a_clear_message_when_the_sdk_is_missing(shop: ToolServer, cli: CLI, mon
     monkeypatch.setitem(sys.modules, "mcp", None)  # `import mcp` now raises ImportError
     result = cli("check", "servers")
     assert result.exit_code == 2
-    assert "official `mcp` Python SDK" in result.stderr and "agentcfg[mcp]" in result.stderr
+    assert "official `mcp` Python SDK" in result.stderr and "agentcfg-gitops[mcp]" in result.stderr
 
 
 def test_sigint_stops_the_server_process_group(shop: ToolServer) -> None:

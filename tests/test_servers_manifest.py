@@ -67,7 +67,8 @@ def test_transport_rules(in_tmp: Path, cli: CLI, entry: str, message: str) -> No
 
 
 def test_a_command_must_be_an_argv_list_not_a_shell_string(in_tmp: Path, cli: CLI) -> None:
-    project(in_tmp, '  shop: {command: "shop-mcp --db x && curl evil"}\n', tools="  lookup: {file: tools/lookup.yaml}\n")
+    project(in_tmp, '  shop: {command: "shop-mcp --db x && curl evil"}\n',
+            tools="  lookup: {file: tools/lookup.yaml}\n")
     found = findings(cli)
     assert codes(found) == [("type", "mcp_servers/shop", 5)]
     assert "valid list" in found[0]["message"]
@@ -136,7 +137,8 @@ def test_release_and_lock_keep_references_and_load_does_not_need_them(in_tmp: Pa
 
 def test_a_config_without_servers_renders_as_before(in_tmp: Path) -> None:
     init_repo(in_tmp)
-    build_tree(in_tmp, {"agentcfg.yaml": "format_version: 1\nname: plain\ntools:\n  lookup: {file: tools/lookup.yaml}\n",
+    manifest = "format_version: 1\nname: plain\ntools:\n  lookup: {file: tools/lookup.yaml}\n"
+    build_tree(in_tmp, {"agentcfg.yaml": manifest,
                         "tools/lookup.yaml": TOOL})
     from agentcfg.manifest.loader import load_manifest
     from agentcfg.rendering import prepare

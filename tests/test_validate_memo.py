@@ -1,4 +1,4 @@
-"""The warm path of `validate` (validatememo.py): the saved report is reused only while every
+"""The warm path of `validate` (agentcfg.warm.reports): the saved report is reused only while every
 input is unchanged; any edit, new file or removed file takes the full path again."""
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def test_any_input_change_is_noticed(warm: Path, cli: Callable[..., Any], edit: 
     assert "Traceback" not in r.output
 
 
-def test_fresh_edits_are_never_memoised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+def test_fresh_files_are_compared_by_content_not_by_stamp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                         cli: Callable[..., Any]) -> None:
     root = init_repo(tmp_path / "repo")
     shutil.copytree(EXAMPLE, root, dirs_exist_ok=True)
@@ -89,13 +89,25 @@ def test_fresh_edits_are_never_memoised(tmp_path: Path, monkeypatch: pytest.Monk
         os.utime(path)  # copytree keeps the example's old mtimes: make them "just written"
     monkeypatch.chdir(root)
     assert cli("validate").exit_code == 0
-    assert not (root / MEMO).exists()  # every file was written moments ago: a same-tick edit could hide
+    # Every file was written moments ago (racy): a same-tick edit could keep its stamp, so the
+    # next run re-reads each one and compares its bytes instead of trusting the stamp.
+    from agentcfg import trees
+
+    read: list[str] = []
+    real = trees.read_regular_file
+    with monkeypatch.context() as m:
+        m.setattr(trees, "read_regular_file", lambda path, *a, **k: (read.append(str(path)), real(path, *a, **k))[1])
+        _forbid_loading(m)
+        assert cli("validate").exit_code == 0  # unchanged bytes: the saved report, without loading
+    assert any(p.endswith("agentcfg.yaml") for p in read)
+    _break_prompt(root)
+    assert cli("validate").exit_code == 1
 
 
 def test_memo_of_another_version_or_place_is_ignored(warm: Path, cli: Callable[..., Any],
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     memo = json.loads((warm / MEMO).read_text())
-    memo["agentcfg"] = "0.0.0-other"
+    memo["code"] = "0" * 64  # computed by other agentcfg code
     (warm / MEMO).write_text(json.dumps(memo))
     _break_prompt(warm)
     _age_everything(warm)

@@ -96,7 +96,7 @@ class GitError(AgentcfgError):
 
 
 class BusyError(AgentcfgError):
-    """Another agentcfg process holds the repository's writer lock (exit 2)."""
+    """Another agentcfg process holds the repository's writer mutex (exit 2)."""
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@
 
 Files are hashed with ``hashlib.file_digest`` in a small thread pool (hashlib releases the GIL
 on large buffers, so two cores hash two files at once), and each digest is remembered in a
-:class:`~agentcfg.statcache.StatCache`, so re-hashing an unchanged folder only ``stat``\\s it.
+:class:`~agentcfg.warm.digests.StatCache`, so re-hashing an unchanged folder only ``stat``\\s it.
 
 What we refuse, with an error naming the artefact: symlinks that resolve outside the
 repository, symlink loops, FIFOs/devices/sockets (reading a FIFO would block forever), file
@@ -26,7 +26,7 @@ from typing import Callable, Iterator, NamedTuple
 
 from agentcfg.canonical import PREFIX, digest_value
 from agentcfg.errors import AgentcfgError
-from agentcfg.statcache import StatCache, now_ns, signature
+from agentcfg.warm.digests import Signature, StatCache, now_ns, signature
 
 Progress = Callable[[str, int, int], None]
 """``progress(artefact_id, files_done, files_total)``, called from the calling thread."""
@@ -39,7 +39,7 @@ PROCESS_MIN_BYTES = 64 << 20
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 
-Listing = list[tuple[str, int, int, int]]  # (relative path, size, mtime_ns, inode) per file
+Listing = list[tuple[str, int, int, int, int, int]]  # (relative path, size, mtime, ctime, inode, device) per file
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class DataDigest:
     digest: str
     size: int
     files: int
-    listing: Listing = field(default_factory=list, compare=False, repr=False)  # for lockmemo
+    listing: Listing = field(default_factory=list, compare=False, repr=False)  # for the lock's warm path
 
 
 class _File(NamedTuple):  # a tuple: 10,000 of them are built on every warm lock
@@ -154,12 +154,12 @@ def hash_data(
 
 
 def listing_of(real: Path, boundary: Path, artefact: str = "") -> Listing:
-    """The stat listing of a data folder, without reading any content (lockmemo's check)."""
+    """The stat listing of a data folder, without reading any content (the lock's warm path)."""
     return _listing(list(_walk(str(real), boundary.resolve(), artefact)))
 
 
 def _listing(files: list[_File]) -> Listing:
-    return [(rel, st.st_size, st.st_mtime_ns, st.st_ino) for rel, _, _, st in files]
+    return [(rel, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev) for rel, _, _, st in files]
 
 
 class Cancelled(AgentcfgError):
@@ -212,7 +212,7 @@ def _hash_in_processes(todo: list[_File], cache: StatCache, artefact: str,
                 for f, (digest, sig, started, error) in zip(chunk, future.result()):
                     if error is not None:
                         raise AgentcfgError(error[0], artefact=artefact, hint=error[1])
-                    if tuple(sig) != signature(f.st):
+                    if sig is None or tuple(sig) != signature(f.st):
                         raise _changed_while_hashing(f, artefact)
                     cache.put(f.key, signature(f.st), digest, started)
                     yield f.rel, digest
@@ -223,16 +223,16 @@ def _hash_in_processes(todo: list[_File], cache: StatCache, artefact: str,
 
 def hash_chunk(
     files: list[tuple[str, str]],
-) -> list[tuple[str, tuple[int, int, int], int, tuple[str, str | None] | None]]:
+) -> list[tuple[str, Signature | None, int, tuple[str, str | None] | None]]:
     """Worker-process side of :func:`_hash_in_processes`: (digest, signature, started_ns, error)
     per (real path, shown name); stops at the first error, which the parent raises."""
-    out: list[tuple[str, tuple[int, int, int], int, tuple[str, str | None] | None]] = []
+    out: list[tuple[str, Signature | None, int, tuple[str, str | None] | None]] = []
     for real, shown in files:
         started = now_ns()
         try:
             digest, st = file_digest(real, shown=shown)
         except AgentcfgError as exc:  # exceptions do not pickle their keyword arguments: send the words
-            out.append(("", (0, 0, 0), started, (exc.message, exc.hint)))
+            out.append(("", None, started, (exc.message, exc.hint)))
             break
         out.append((digest, signature(st), started, None))
     return out

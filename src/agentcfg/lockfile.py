@@ -1,7 +1,7 @@
 """`agentcfg.lock`: every artefact resolved and hashed, plus each environment's root digest.
 
 The lock is JSON, deterministic (``format_version`` first, every other key sorted, 2-space
-indent, final newline) and written atomically under the repository's writer lock. Its format
+indent, final newline) and written atomically under the repository's writer mutex. Its format
 and the digest algorithm are documented in docs/lock-format.md.
 
 :func:`lock` writes it (or, with ``check``, only reports what is stale); :func:`verify` checks
@@ -23,6 +23,7 @@ from agentcfg.lockcheck import (  # noqa: F401 - re-exported: lockfile.StaleEntr
     CONTENT,
     LOCK_FILE,
     MISSING,
+    OLD_FORMAT,
     REF_MOVED,
     REFORMATTED,
     REMOVED,
@@ -37,18 +38,21 @@ __all__ = [
     "LOCK_FILE", "LOCK_FORMAT", "FIX_COMMAND", "LockResult", "VerifyResult", "StaleEntry", "lock", "verify",
     "build_lock", "entries_of", "compare", "dumps", "parse_lock", "read_lock",
     "ADDED", "REMOVED", "CONTENT", "REF_MOVED", "SOURCE_MOVED", "MISSING", "REFORMATTED", "TAMPERED", "WRONG_ENV",
+    "OLD_FORMAT", "OldLockFormat",
 ]
 
 # The manifest model, pydantic and GitPython are imported inside the functions that need them:
-# a warm `lock` (nothing changed, see lockmemo.py) must not pay for them.
+# a warm `lock` (nothing changed, see agentcfg.warm.lockinputs) must not pay for them.
 if TYPE_CHECKING:
-    from agentcfg.lockmemo import InputRecorder
+    from agentcfg.warm.lockinputs import InputRecorder
     from agentcfg.project import Project
     from agentcfg.rendering import Completed, Prepared, Resolver
     from agentcfg.resolve import LiveResolver
 
 
-LOCK_FORMAT = 1
+LOCK_FORMAT = 2
+"""2: every digest over RFC 8785 (JCS) bytes. 1: over Python's compact sorted ``json.dumps``."""
+LEGACY_LOCK_FORMAT = 1
 FIX_COMMAND = "agentcfg lock"
 
 @dataclass
@@ -110,8 +114,18 @@ def dumps(lock: dict[str, Any]) -> str:
     return head + ("\n}\n" if not rest else ",\n" + body[2:])
 
 
-def parse_lock(data: bytes, origin: str) -> dict[str, Any]:
-    """A lock file's content, refusing anything that is not a lock agentcfg can read."""
+class OldLockFormat(AgentcfgError):
+    """A lock written by an older agentcfg, whose digests this version does not compute."""
+
+
+def parse_lock(data: bytes, origin: str, *, legacy: bool = False) -> dict[str, Any]:
+    """A lock file's content, refusing anything that is not a lock agentcfg can read.
+
+    ``legacy``: accept a format 1 lock for what stays true in it, the resolutions (code commits
+    and data content digests, whose hashed forms hold only strings and small integers, so RFC
+    8785 gives the same bytes): an old commit still renders for `diff`. Its root digests are not
+    this version's and are never compared.
+    """
     from agentcfg.canonical import load_json
 
     fix = f"restore it from git, or re-create it with `{FIX_COMMAND}`"
@@ -119,8 +133,12 @@ def parse_lock(data: bytes, origin: str) -> dict[str, Any]:
     if not isinstance(obj, dict) or not isinstance(obj.get("artefacts"), dict):
         raise AgentcfgError("not an agentcfg lock (no `artefacts`)", location=Location(origin),
                             hint=f"re-create it with `{FIX_COMMAND}`")
-    if obj.get("format_version") != LOCK_FORMAT:
-        raise AgentcfgError(f"unsupported lock format_version {obj.get('format_version')!r}", location=Location(origin),
+    version = obj.get("format_version")
+    if version == LEGACY_LOCK_FORMAT and not legacy:
+        raise OldLockFormat("the lock was written by an older agentcfg (lock format 1, digests over Python's JSON)",
+                            location=Location(origin), hint=f"run `{FIX_COMMAND}` again and commit the lock")
+    if type(version) is not int or version not in (LOCK_FORMAT, LEGACY_LOCK_FORMAT):
+        raise AgentcfgError(f"unsupported lock format_version {version!r}", location=Location(origin),
                             hint="upgrade agentcfg, or re-create the lock with this version")
     problem = _shape_problem(obj)
     if problem:
@@ -202,9 +220,10 @@ def entries_of(files: dict[str, str], prepared: "Prepared", done: "Completed") -
 def build_lock(project: "Project", resolver: "Resolver", *, tree: Any = None) -> dict[str, Any]:
     """Render the base manifest and every environment, and assemble the lock (writes nothing).
 
-    The manifest work of each (prepared config, manifestmemo.py) is reused while the working
-    tree answers the same; data and code are resolved every time.
+    The manifest work of each (prepared config, agentcfg.warm.prepared) is reused while the
+    working tree answers the same; data and code are resolved every time.
     """
+    from agentcfg.manifest.loader import read_if_present
     from agentcfg.names import NAME_RE, OVERLAY_DIR
     from agentcfg.rendering import complete
 
@@ -214,7 +233,7 @@ def build_lock(project: "Project", resolver: "Resolver", *, tree: Any = None) ->
     artefacts = entries_of(base_files, base, rendered)
     environments: dict[str, Any] = {}
     for env in dict.fromkeys(base.environments):
-        if NAME_RE.match(env) and tree.read(f"{OVERLAY_DIR}/{env}.yaml") is None:
+        if NAME_RE.match(env) and read_if_present(tree, f"{OVERLAY_DIR}/{env}.yaml") is None:
             # No overlay: the environment renders exactly as the base (render is pure).
             environments[env] = {"digest": rendered.digest, "artefacts": {}}
             continue
@@ -231,23 +250,25 @@ def build_lock(project: "Project", resolver: "Resolver", *, tree: Any = None) ->
 def _prepared(project: "Project", tree: Any, env: str | None,
               resolver: "Resolver") -> tuple["Prepared", dict[str, str]]:
     """(prepared config, referenced files) of ``env``: remembered, or loaded, checked and prepared."""
-    from agentcfg import manifestmemo
     from agentcfg.names import NAME_RE
     from agentcfg.rendering import EntryView
+    from agentcfg.warm import prepared as memo
 
     memo_ok = env is None or bool(NAME_RE.match(env))
-    remembered = manifestmemo.recall(project.state_dir, env) if memo_ok else None
+    remembered = memo.recall(project.state_dir, env) if memo_ok else None
     if remembered is not None:
         if env is None:  # start hashing now: the data rarely changes along with the manifest
             _prefetch(resolver, {n: EntryView(i) for n, i in remembered.prepared.pending["data"].items()})
-        if remembered.holds(tree):
+        if remembered.holds():
+            _replay(tree, remembered.answers)
             return remembered.prepared, remembered.files
 
     from agentcfg import checks
     from agentcfg.manifest.loader import load_manifest
     from agentcfg.rendering import prepare
+    from agentcfg.warm.answers import AnsweringTree
 
-    answering = manifestmemo.AnsweringTree(tree)
+    answering = AnsweringTree(tree)
     loaded = load_manifest(answering, env=env, cache=project.parse_cache)
     if env is None and loaded.manifest is not None:
         _prefetch(resolver, loaded.manifest.data)  # hash data while the rest is checked
@@ -257,8 +278,16 @@ def _prepared(project: "Project", tree: Any, env: str | None,
         raise InvalidConfig(errors)
     prepared, _ = prepare(loaded.manifest, environment=env)
     if memo_ok:
-        manifestmemo.store(project.state_dir, env, answering, prepared, loaded.files)
+        memo.store(project.state_dir, env, answering, prepared, loaded.files)
     return prepared, dict(loaded.files)
+
+
+def _replay(tree: Any, answers: Any) -> None:
+    """Hand the remembered answers (just confirmed) to an outer recording tree, so the lock's
+    own warm path records them as if the manifest had been loaded."""
+    outer = getattr(tree, "answers", None)
+    if outer is not None:
+        outer.absorb(answers)
 
 
 def _prefetch(resolver: "Resolver", datasets: dict[str, Any]) -> None:
@@ -269,22 +298,24 @@ def _prefetch(resolver: "Resolver", datasets: dict[str, Any]) -> None:
 
 # --- the public functions ---------------------------------------------------------------------
 
-def lock(root: Path | str = ".", *, check: bool = False, progress: Progress | None = None) -> LockResult:
+def lock(root: Path | str = ".", *, check: bool = False, progress: Progress | None = None,
+         wait: float = 0.0) -> LockResult:
     """Resolve and hash everything into ``agentcfg.lock``.
 
     With ``check``, nothing is written (except git-ignored caches); the result lists every stale
     entry and the CLI exits 1 when there is any. Without it, the lock is rewritten only when
-    its bytes change, atomically, while holding the repository's writer lock. When none of the
-    lock's inputs changed since the last run (lockmemo.py), nothing is recomputed.
+    its bytes change, atomically, while holding the repository's writer mutex. When none of the
+    lock's inputs changed since the last run (agentcfg.warm.lockinputs), nothing is recomputed.
+    ``wait``: seconds to queue behind another agentcfg writer (default: refuse at once).
     """
-    from agentcfg import lockmemo
+    from agentcfg.warm import lockinputs
 
-    fast = lockmemo.fresh_lock(root)
+    fast = lockinputs.fresh_lock(root)
     if fast is not None:
         return LockResult(fast[0], False, [], fast[1], checked=check)
 
     from agentcfg.project import Project
-    from agentcfg.writelock import writer_lock
+    from agentcfg.writer import exclusive_writer
 
     project = Project.find(root)
     path = project.root / LOCK_FILE
@@ -292,15 +323,18 @@ def lock(root: Path | str = ".", *, check: bool = False, progress: Progress | No
     try:
         if check:
             new = _build_recorded(project, resolver, recorder)
-            old, raw = read_lock(project)
-            stale = compare(old, new)
+            try:
+                old, raw = read_lock(project)
+                stale = compare(old, new)
+            except OldLockFormat:
+                return LockResult(new, False, [StaleEntry(LOCK_FILE, OLD_FORMAT)], path, checked=True)
             text = dumps(new).encode("utf-8")
             if not stale and raw != text:
                 stale.append(StaleEntry(LOCK_FILE, REFORMATTED))
             if not stale:
                 recorder.save(project.state_dir, text)
             return LockResult(new, False, stale, path, checked=True)
-        with writer_lock(project.state_dir, "agentcfg lock"):
+        with exclusive_writer(project.state_dir, "agentcfg lock", wait=wait):
             new = _build_recorded(project, resolver, recorder)
             try:
                 old, raw = read_lock(project)
@@ -309,7 +343,7 @@ def lock(root: Path | str = ".", *, check: bool = False, progress: Progress | No
             text = dumps(new).encode("utf-8")
             written = raw != text
             if written:
-                lockmemo.discard(project.state_dir)  # never let a memo vouch for a half-done write
+                lockinputs.discard(project.state_dir)  # never let a memo vouch for a half-done write
                 atomic_write(path, text)
             _remove_orphaned_temp_files(project.root)
             recorder.save(project.state_dir, text)
@@ -321,8 +355,8 @@ def lock(root: Path | str = ".", *, check: bool = False, progress: Progress | No
 
 
 def _recording_resolver(project: "Project", progress: Progress | None) -> tuple["InputRecorder", "LiveResolver"]:
-    from agentcfg.lockmemo import InputRecorder
     from agentcfg.resolve import LiveResolver
+    from agentcfg.warm.lockinputs import InputRecorder
 
     recorder = InputRecorder(project.root, project.repo_root)
     resolver = LiveResolver(project, progress=progress)
@@ -332,17 +366,15 @@ def _recording_resolver(project: "Project", progress: Progress | None) -> tuple[
 
 def _build_recorded(project: "Project", resolver: "LiveResolver", recorder: "InputRecorder") -> dict[str, Any]:
     """Build the lock while recording its inputs (for the next run's warm path)."""
-    from agentcfg.lockmemo import RecordingTree
-
     try:
-        return build_lock(project, resolver, tree=RecordingTree(project.worktree(), recorder))
+        return build_lock(project, resolver, tree=recorder.answering(project.worktree()))
     finally:
         resolver.close()
 
 
 def _remove_orphaned_temp_files(folder: Path) -> None:
     # A writer killed between creating its temp file and renaming it leaves
-    # `.agentcfg.lock.<random>.tmp` behind; only we create such names, and we hold the writer lock.
+    # `.agentcfg.lock.<random>.tmp` behind; only we create such names, and we hold the writer mutex.
     for orphan in folder.glob(f".{LOCK_FILE}.*.tmp"):
         try:
             orphan.unlink()

@@ -7,16 +7,19 @@ colour per risk level, so they live here, below both, and the core never imports
 
 from __future__ import annotations
 
-import re
+import re2
 
 RISK_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "none": "dim"}
 
 # rich treats `[word]`, `[/...]`, `[#hex]` and `[@handler]` as tags; escaping a backslash run
-# before such a bracket doubles it, as rich.markup.escape does.
-_ESCAPE = re.compile(r"(\\*)(\[[a-z#/@][^[]*?])")
+# before such a bracket doubles it, as rich.markup.escape does. Compiled by RE2: with Python's re,
+# a run of backslashes not followed by a tag is rescanned from each of its positions (100,000
+# backslashes in a printed value: minutes).
+_ESCAPE = re2.compile(r"(\\*)(\[[a-z#/@][^[]*?])")
 
 
 def escape(text: str) -> str:
     """rich.markup.escape, without importing rich (tests/test_ui_plain.py checks they agree)."""
-    text = _ESCAPE.sub(lambda m: f"{m[1]}{m[1]}\\{m[2]}", text)
+    if "[" in text:
+        text = _ESCAPE.sub(lambda m: f"{m.group(1)}{m.group(1)}\\{m.group(2)}", text)
     return text + "\\" if text.endswith("\\") and not text.endswith("\\\\") else text

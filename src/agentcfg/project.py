@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -14,10 +15,10 @@ if TYPE_CHECKING:
     import git
 
     from agentcfg.gitio import CommitFolder, GitTree, RepoPaths
-    from agentcfg.parsecache import FileParseCache
+    from agentcfg.warm.parsed import FileParseCache
     from agentcfg.trees import WorkTree
 
-STATE_DIR = ".agentcfg"  # caches and the writer lock; never committed (`init` git-ignores it)
+STATE_DIR = ".agentcfg"  # caches and the writer mutex; never committed (`init` git-ignores it)
 
 
 def ensure_state_dir(state_dir: Path) -> Path:
@@ -46,7 +47,9 @@ class Project:
         if not here.is_dir():
             raise AgentcfgError(f"{start} is not a folder")
         for folder in (here, *here.parents):
-            if (folder / MANIFEST_FILE).is_file():
+            # lexists: a manifest that is a folder, a FIFO or unreadable is this project's, and
+            # reading it says what is wrong, instead of "no agentcfg.yaml" from a parent.
+            if os.path.lexists(folder / MANIFEST_FILE):
                 return cls(folder)
             if (folder / ".git").exists():
                 break
@@ -58,6 +61,10 @@ class Project:
         if not self._repo_looked:
             from agentcfg.gitio import open_repo
 
+            # GitPython opens a repository git itself refuses (another user's: "dubious
+            # ownership") and every git command then fails obscurely; `located` asks git once
+            # and says so. (Cached: most commands have asked already.)
+            self.located  # noqa: B018
             self._repo = open_repo(self.root)
             self._repo_looked = True
         return self._repo  # type: ignore[no-any-return]
@@ -93,8 +100,9 @@ class Project:
 
     @cached_property
     def parse_cache(self) -> "FileParseCache":
-        """Parsed YAML keyed by content digest (see parsecache.py); call :meth:`save_caches`."""
-        from agentcfg.parsecache import FileParseCache
+        """Parsed YAML of the working tree keyed by content digest (agentcfg.warm.parsed); call
+        :meth:`save_caches`. Never for files read from git objects (see agentcfg.warm)."""
+        from agentcfg.warm.parsed import FileParseCache
 
         return FileParseCache(self.state_dir / "cache" / "parse.json")
 

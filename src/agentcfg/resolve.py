@@ -25,9 +25,9 @@ from agentcfg.hashing import Progress, hash_data
 if TYPE_CHECKING:  # resolvers only read attributes: no pydantic on lock's warm-manifest path
     from agentcfg.artefacts.code import CodeRef
     from agentcfg.artefacts.data import DataSet
-    from agentcfg.lockmemo import InputRecorder
     from agentcfg.project import Project
-    from agentcfg.statcache import StatCache
+    from agentcfg.warm.digests import StatCache
+    from agentcfg.warm.lockinputs import InputRecorder
 
 RESOLVED_KEYS: dict[str, tuple[str, ...]] = {
     "code": ("commit", "tree"),
@@ -66,7 +66,7 @@ class LiveResolver:
     @property
     def stat_cache(self) -> "StatCache":
         if self._stat_cache is None:
-            from agentcfg.statcache import CACHE_NAME, StatCache
+            from agentcfg.warm.digests import CACHE_NAME, StatCache
 
             path = self.project.state_dir / "cache" / CACHE_NAME if self._use_cache else None
             self._stat_cache = StatCache(path)
@@ -126,7 +126,7 @@ class LiveResolver:
             if commit is None:
                 raise _missing_ref(aid, ref, gitio.is_shallow(repo))
             if self.recorder is not None:
-                self.recorder.refs.append((str(gitio.toplevel(repo)), wanted, commit))
+                self.recorder.add_ref(str(gitio.toplevel(repo)), wanted, commit)
             path = "/".join(p for p in (subdir, (ref.path or "").strip("/")) if p) if ref.path else None
             if ref.repo == ".":
                 commit = self._last_code_commit(aid, repo, commit, path, subdir) or commit
@@ -219,13 +219,13 @@ class LiveResolver:
                                 hint="paths are relative to the manifest's folder and must stay inside the repository")
         if ds.dvc is not None or real.is_file():
             if self.recorder is not None:
-                self.recorder.files.add(rel)
+                self.recorder.note_file(rel, real)  # stamped before it is read
             if ds.dvc is not None:
                 return dvc_resolution(real, ds.dvc, aid)
         result = hash_data(real, boundary=self.project.repo_root, artefact=aid, cache=self.stat_cache,
                            progress=self.progress, cancel=self._cancel)
         if self.recorder is not None and not real.is_file():
-            self.recorder.add_listing(rel, result.listing)
+            self.recorder.add_listing(rel, real, result.listing)
         return {"digest": result.digest, "size": result.size, "files": result.files}
 
 
@@ -258,13 +258,19 @@ def dvc_resolution(real: Path, rel: str, aid: str) -> dict[str, Any]:
     The sha256 digest is over ``{"md5", "size", "nfiles"}`` of every output, so it changes
     exactly when DVC's own record does.
     """
-    from agentcfg.canonical import digest_value
     from agentcfg.trees import read_regular_file
-    from agentcfg.yamlio import load
 
     data = read_regular_file(real)
     if data is None:
         raise AgentcfgError(f"cannot read '{rel}'", artefact=aid)
+    return dvc_record(data, rel, aid)
+
+
+def dvc_record(data: bytes, rel: str, aid: str) -> dict[str, Any]:
+    """:func:`dvc_resolution` of a ``.dvc`` file's bytes (from disk, or from a commit's blob)."""
+    from agentcfg.canonical import digest_value
+    from agentcfg.yamlio import load
+
     doc = load(data, rel)
     outs = doc.data.get("outs") if isinstance(doc.data, dict) else None
     if not isinstance(outs, list) or not outs:

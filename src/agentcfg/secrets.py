@@ -2,54 +2,138 @@
 
 Secrets belong in the runtime's environment, referenced as ``${env:NAME}``; such references are
 never resolved into lock or release files (only :func:`agentcfg.load` resolves them).
+
+Every pattern applied here to text runs on RE2 (``google-re2``), a finite-automaton engine: the
+time to scan is linear in the text's length for every pattern, so a crafted 10 MB value or
+``--reason`` costs a scan, not minutes of backtracking. The formats are in
+:mod:`agentcfg.secret_formats`.
 """
 
 from __future__ import annotations
 
-import re
-from typing import Any, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
-ENV_REF = re.compile(r"\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}")
+import re2
 
-# (kind, pattern). Shapes of widely used credentials; anchored on their fixed prefixes so that
-# ordinary prose and digests do not match.
-SECRET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("Anthropic API key", re.compile(r"sk-ant-[A-Za-z0-9_-]{20,}")),
-    ("OpenAI API key", re.compile(r"sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}")),
-    ("AWS access key id", re.compile(r"(?:AKIA|ASIA)[0-9A-Z]{16}")),
-    ("GitHub token", re.compile(r"(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})")),
-    ("Slack token", re.compile(r"xox[abprs]-[A-Za-z0-9-]{10,}")),
-    ("Google API key", re.compile(r"AIza[0-9A-Za-z_-]{35}")),
-    ("Stripe key", re.compile(r"(?:sk|rk)_live_[0-9A-Za-z]{20,}")),
-    ("private key", re.compile(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----")),
-    ("credentials in URL", re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]{3,}@")),
-)
+from agentcfg.secret_formats import FORMATS, SECRET_KEY_NAMES
 
-# One alternation of every pattern: a string none of them matches (nearly every string) is
-# ruled out by one regex scan instead of nine (validate scans every value of the manifest).
-try:
-    _ANY: re.Pattern[str] | None = re.compile("|".join(f"(?:{p.pattern})" for _, p in SECRET_PATTERNS))
-except re.error:  # pragma: no cover - a pattern that cannot be combined: check them one by one
-    _ANY = None
+ENV_REF = re2.compile(r"\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}")
+SECRET_KEYS = re2.compile(SECRET_KEY_NAMES)
 
-# Keys whose literal value is a secret whatever it looks like.
-SECRET_KEYS = re.compile(r"(?i)^(api[_-]?key|apikey|secret|client[_-]?secret|password|passwd|token|access[_-]?token"
-                         r"|auth[_-]?token|private[_-]?key)$")
+# One automaton for every format, one capturing group each: group i+1 matched means FORMATS[i].
+_SCANNER = re2.compile("|".join(f"({f.pattern})" for f in FORMATS))
+_KINDS = tuple(f.kind for f in FORMATS)
+
+# Passwords that documentation writes in example URLs (`http://user:password@host:port`).
+_PLACEHOLDER_PASSWORDS = frozenset({
+    "password", "passwd", "pass", "pwd", "secret", "changeme", "token", "apikey", "api_key", "key",
+    "example", "redacted", "mypassword", "yourpassword", "your-password", "your_password", "pw",
+})
+
+# Joins the strings of one structure for the quick "anything at all?" pass; no format spans it.
+_SEPARATOR = "\x00"
+
+
+def is_placeholder(kind: str, token: str) -> bool:
+    """True for a documentation placeholder in a secret's shape (``sk-xxxx…``, ``user:password@``)."""
+    if kind == "private key":
+        return False  # a key header alone is worth hiding: the body may follow in the next value
+    if kind == "credentials in URL":
+        password = token.split("://", 1)[1][:-1].partition(":")[2]
+        lowered = password.lower()
+        return (lowered in _PLACEHOLDER_PASSWORDS or password[0] in "<{[$%*" or "..." in password
+                or len(set(password)) == 1 or lowered.startswith(("your", "my-", "my_")))
+    lowered = token.lower()
+    if "your-" in lowered or "your_" in lowered or lowered.endswith(("-here", "_here")):
+        return True
+    return len(set(token[-16:])) <= 3  # sk-proj-xxxxxxxxxxxxxxxxxxxx, AKIA0000000000000000
+
+
+def _kind(match: Any) -> str:
+    index: int = match.lastindex  # the one capturing group that matched: its format
+    return _KINDS[index - 1]
+
+
+def _strip_env_refs(text: str) -> str:
+    return ENV_REF.sub("", text) if "${" in text else text
+
+
+def secret_matches(text: str) -> Iterator[tuple[str, str]]:
+    """(kind, matched text) for every secret-looking substring of ``text`` (``${env:..}`` ignored)."""
+    for match in _SCANNER.finditer(_strip_env_refs(text)):
+        found = match.group(0)
+        kind = _kind(match)
+        if not is_placeholder(kind, found):
+            yield kind, found
+
+
+def first_secret_offset(text: str) -> int | None:
+    """Where in ``text`` (a character offset) the first secret-looking substring starts, or None.
+
+    Matches are judged as :func:`redact_text` judges them, on the text as written, so the
+    offset points into the file a reader opens.
+    """
+    for match in _SCANNER.finditer(text):
+        found = match.group(0)
+        secret = secret_kind(found) is not None if "${" in found else not is_placeholder(_kind(match), found)
+        if secret:
+            return int(match.start())
+    return None
 
 
 def secret_kind(text: str) -> str | None:
     """The kind of secret ``text`` contains (ignoring ``${env:...}`` references), or None."""
-    stripped = ENV_REF.sub("", text) if "${" in text else text
-    if _ANY is not None and not _ANY.search(stripped):
-        return None
-    for kind, pattern in SECRET_PATTERNS:
-        if pattern.search(stripped):
-            return kind
-    return None
+    return next((kind for kind, _ in secret_matches(text)), None)
+
+
+def may_hold_secret(text: str) -> bool:
+    """False when no secret shape occurs in ``text`` at all (one scan); True means look closer."""
+    return _SCANNER.search(text) is not None
+
+
+def _strings(value: Any, out: list[str]) -> None:
+    if isinstance(value, str):
+        out.append(value)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            if isinstance(k, str):
+                out.append(k)
+            _strings(v, out)
+    elif isinstance(value, list):
+        for v in value:
+            _strings(v, out)
+
+
+def any_shape(values: Iterable[Any]) -> bool:
+    """Whether any string inside ``values`` has a secret's shape: one scan for a whole structure.
+
+    A manifest has tens of thousands of strings and almost never a secret; one automaton pass
+    over all of them joined costs a fraction of a pass per string.
+    """
+    strings: list[str] = []
+    for value in values:
+        _strings(value, strings)
+    return may_hold_secret(_SEPARATOR.join(strings))
 
 
 def find_secrets(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
     """Yield (path, kind) for every secret-looking string inside ``value``."""
+    if not path and not _has_secret_key(value) and not any_shape([value]):
+        return
+    yield from _find(value, path)
+
+
+def _has_secret_key(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any((isinstance(k, str) and SECRET_KEYS.match(k) is not None) or _has_secret_key(v)
+                   for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_secret_key(v) for v in value)
+    return False
+
+
+def _find(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
     if isinstance(value, dict):
         for k, v in value.items():
             # A key is printed as often as a value (diff paths, unknown-key findings): check it too.
@@ -57,52 +141,46 @@ def find_secrets(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple
             if key_kind:
                 yield path + (k,), f"{key_kind} used as a key"
                 continue
-            if isinstance(v, str) and SECRET_KEYS.match(str(k)) and v and not ENV_REF.fullmatch(v.strip()):
+            if isinstance(v, str) and _literal_under_secret_key(str(k), v):
                 yield path + (k,), f"literal value for '{k}'"
                 continue
-            if isinstance(v, str):  # leaves inline: a generator per value is most of the cost
+            if isinstance(v, str):
                 leaf = secret_kind(v)
                 if leaf:
                     yield path + (k,), leaf
             elif isinstance(v, (dict, list)):
-                yield from find_secrets(v, path + (k,))
+                yield from _find(v, path + (k,))
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            if isinstance(v, str):
-                leaf = secret_kind(v)
-                if leaf:
-                    yield path + (i,), leaf
-            elif isinstance(v, (dict, list)):
-                yield from find_secrets(v, path + (i,))
+            yield from _find(v, path + (i,))
     elif isinstance(value, str):
         kind = secret_kind(value)
         if kind:
             yield path, kind
 
 
-def may_hold_secret(text: str) -> bool:
-    """False when no secret shape occurs in ``text`` at all (one scan); True means look closer."""
-    return _ANY is None or _ANY.search(text) is not None
+def _literal_under_secret_key(key: str | None, value: str) -> bool:
+    return (bool(key) and SECRET_KEYS.match(str(key)) is not None and bool(value)
+            and ENV_REF.fullmatch(value.strip()) is None)
 
 
 def redact_text(text: str) -> str:
     """Replace every secret-looking substring with ``<redacted: N chars>``.
 
-    A match that is a secret only because of a ``${env:NAME}`` reference inside it
-    (``postgres://app:${env:DB_PASSWORD}@db``) is kept: detection (:func:`secret_kind`) does not
-    flag it either, and the reference is what tells a reader where the secret comes from.
+    A private key is replaced whole, header to footer. A match that is a secret only because of
+    a ``${env:NAME}`` reference inside it (``postgres://app:${env:DB_PASSWORD}@db``) is kept:
+    detection (:func:`secret_kind`) does not flag it either, and the reference is what tells a
+    reader where the secret comes from.
     """
-
-    if _ANY is not None and not _ANY.search(text):
+    if not may_hold_secret(text):
         return text
 
-    def hide(m: re.Match[str]) -> str:
-        found = m.group(0)
-        return f"<redacted: {len(found)} chars>" if secret_kind(found) else found
+    def hide(match: Any) -> str:
+        found: str = match.group(0)
+        secret = secret_kind(found) is not None if "${" in found else not is_placeholder(_kind(match), found)
+        return f"<redacted: {len(found)} chars>" if secret else found
 
-    for _, pattern in SECRET_PATTERNS:
-        text = pattern.sub(hide, text)
-    return text
+    return str(_SCANNER.sub(hide, text))
 
 
 def redact(value: Any, key: str | None = None) -> Any:
@@ -112,7 +190,7 @@ def redact(value: Any, key: str | None = None) -> Any:
     if isinstance(value, list):
         return [redact(v) for v in value]
     if isinstance(value, str):
-        if key and SECRET_KEYS.match(key) and value and not ENV_REF.fullmatch(value.strip()):
+        if _literal_under_secret_key(key, value):
             return f"<redacted: {len(value)} chars>"
         return redact_text(value)
     return value

@@ -56,14 +56,20 @@ def render_at(project: Project, *, env: str | None = None, rev: str | None = Non
             resolver.save_cache()
             project.save_caches()
     # A locked commit seen before is in the render cache: look there before opening the
-    # repository with GitPython (see gitio.CommitFolder).
+    # repository with GitPython (see gitio.CommitFolder). A hit is served only when its body
+    # hashes to the digest the commit's own lock (a git object) records for ``env``.
     folder = folder or project.commit_folder(rev)
     if folder.has_file(LOCK_FILE):
-        from agentcfg import rendercache
+        from agentcfg import gitio
+        from agentcfg.warm import renders
 
-        hit = rendercache.get(project.state_dir, folder.tree_sha, folder.subdir, env)
-        if hit is not None:
-            return hit
+        lock_path = f"{folder.subdir}/{LOCK_FILE}" if folder.subdir else LOCK_FILE
+        lock_bytes = gitio.read_blob(project.paths.top, folder.commit_sha, lock_path)
+        if lock_bytes is not None:
+            lock = parse_lock(lock_bytes, f"{rev}:{LOCK_FILE}", legacy=True)  # an old lock: never a hit
+            hit = renders.get(project.state_dir, folder.tree_sha, folder.subdir, env, lock)
+            if hit is not None:
+                return hit
     tree = project.tree_at(folder.commit_sha)
     data = tree.read(LOCK_FILE)
     if data is not None:
@@ -75,11 +81,8 @@ def render_at(project: Project, *, env: str | None = None, rev: str | None = Non
         from agentcfg.resolve_git import GitObjectResolver
 
         live = LiveResolver(project)
-        loaded = load_manifest(tree, env=env, cache=project.parse_cache)
-        try:
-            return render_loaded(loaded, GitObjectResolver(tree, live))
-        finally:
-            project.save_caches()
+        loaded = load_manifest(tree, env=env)  # git objects never go through the parse cache
+        return render_loaded(loaded, GitObjectResolver(tree, live))
     raise AgentcfgError(
         f"there is no {LOCK_FILE} at {rev} ({tree.commit_sha[:12]})",
         hint="a commit's config is pinned by its lock: run `agentcfg lock` and commit it",
@@ -87,23 +90,21 @@ def render_at(project: Project, *, env: str | None = None, rev: str | None = Non
 
 
 def _render_locked(project: Project, tree: GitTree, data: bytes, env: str | None, rev: str) -> Rendered:
-    """A locked commit renders from its own files only: cached by its tree id (rendercache.py)."""
-    from agentcfg import rendercache
+    """A locked commit renders from its own files only: cached by its tree id (agentcfg.warm.renders),
+    and only when the render is what the lock records (a stale lock's render is never cached)."""
+    from agentcfg.warm import renders
 
-    hit = rendercache.get(project.state_dir, tree.tree_sha, tree.subdir, env)
+    origin = f"{rev}:{LOCK_FILE}"
+    lock = parse_lock(data, origin, legacy=True)  # only its resolutions are read; they outlive format 1
+    hit = renders.get(project.state_dir, tree.tree_sha, tree.subdir, env, lock)
     if hit is not None:
         return hit
-    origin = f"{rev}:{LOCK_FILE}"
-    lock = parse_lock(data, origin)
 
     from agentcfg.manifest.loader import load_manifest
     from agentcfg.rendering import render_loaded
     from agentcfg.resolve import LockResolver
 
-    loaded = load_manifest(tree, env=env, cache=project.parse_cache)
-    try:
-        rendered = render_loaded(loaded, LockResolver(lock, env, origin))
-    finally:
-        project.save_caches()
-    rendercache.put(project.state_dir, tree.tree_sha, tree.subdir, rendered)
+    loaded = load_manifest(tree, env=env)  # git objects never go through the parse cache
+    rendered = render_loaded(loaded, LockResolver(lock, env, origin))
+    renders.put(project.state_dir, tree.tree_sha, tree.subdir, rendered, lock)
     return rendered

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from agentcfg.gitio import GitTree
+from agentcfg.warm.rule import Stamp, stamp
 
 
 class Tree(Protocol):
@@ -50,6 +51,7 @@ class WorkTree:
         self._resolved: dict[str, tuple[Path | None, str | None]] = {}
         self._read: dict[str, bytes | None] = {}
         self._folders: dict[str, str] = {}  # lexical folder -> its real path
+        self._stamps: dict[str, Stamp | None] = {}  # relpath -> stamp taken just before reading it
 
     def resolve(self, relpath: str) -> tuple[Path | None, str | None]:
         """(real path, None) when readable and inside the boundary, else (None, reason)."""
@@ -94,8 +96,15 @@ class WorkTree:
     def read(self, relpath: str) -> bytes | None:
         if relpath not in self._read:
             real, _ = self.resolve(relpath)
+            # Stamped before reading: an edit racing with the read leaves a stamp that no longer
+            # matches, so warm state can never pair these bytes with a later stamp.
+            self._stamps[relpath] = None if real is None else stamp(real)
             self._read[relpath] = None if real is None else read_regular_file(real)
         return self._read[relpath]
+
+    def stamp_before_read(self, relpath: str) -> Stamp | None:
+        """The stamp (agentcfg.warm.rule) of ``relpath`` taken before it was read, if it was."""
+        return self._stamps.get(relpath)
 
     def kind(self, relpath: str) -> str | None:
         real, _ = self.resolve(relpath)
@@ -111,6 +120,44 @@ class WorkTree:
 MAX_READ = 10 * 1024 * 1024 + 1  # one byte past yamlio.MAX_BYTES, so oversize is detected, not loaded
 
 
+def unreadable_reason(tree: Tree, relpath: str) -> str | None:
+    """Why ``relpath`` exists but cannot be read as a file; None when it is absent (or readable).
+
+    ``read`` answers None for both "absent" and "a folder, a FIFO, a device, unreadable"; a
+    required or optional file (the manifest, an overlay) must never be taken as absent when it
+    is there but unusable, or its content would be silently dropped.
+    """
+    resolve = getattr(tree, "resolve", None)
+    root = getattr(tree, "root", None)
+    if resolve is None or root is None:  # a commit: only a folder can stand where a file is named
+        return "is a folder, not a file" if tree.kind(relpath) == "tree" else None
+    if check_relpath(relpath) is None and not os.path.lexists(os.path.join(root, relpath)):
+        return None
+    real, why = resolve(relpath)
+    if real is None:
+        return "is a symlink to nothing" if why == "no such file or folder" else why
+    try:
+        mode = os.stat(real).st_mode
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    if stat.S_ISFIFO(mode):
+        return "is a FIFO (named pipe), not a regular file; agentcfg never opens one (it would block)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "is a device, not a regular file"
+    if not stat.S_ISREG(mode):
+        return "is not a regular file"
+    try:
+        with open(real, "rb"):
+            pass
+    except PermissionError:
+        return "cannot be read: permission denied (check the file's owner and mode)"
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    return None
+
+
 def read_regular_file(path: Path, limit: int = MAX_READ) -> bytes | None:
     """Read a regular file (at most ``limit`` bytes); FIFOs, devices and sockets are never opened
     (a FIFO would block)."""
@@ -122,9 +169,14 @@ def read_regular_file(path: Path, limit: int = MAX_READ) -> bytes | None:
         return None
     try:
         with open(path, "rb") as fh:
-            return fh.read(limit)
+            data = fh.read(limit)
     except OSError:
         return None
+    if len(data) >= limit:
+        from agentcfg.sizes import Head
+
+        return Head(data, max(st.st_size, len(data)))  # the refusal says the real size
+    return data
 
 
 def _inside(path: str, boundary: str) -> bool:
@@ -132,4 +184,4 @@ def _inside(path: str, boundary: str) -> bool:
     return path == boundary or path.startswith(boundary.rstrip(os.sep) + os.sep)
 
 
-__all__ = ["Tree", "WorkTree", "GitTree", "check_relpath", "read_regular_file"]
+__all__ = ["GitTree", "Tree", "WorkTree", "check_relpath", "read_regular_file", "unreadable_reason"]

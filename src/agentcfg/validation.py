@@ -34,7 +34,7 @@ class ValidationReport:
 
     @classmethod
     def from_dict(cls, blob: dict[str, Any]) -> "ValidationReport":
-        """The report that :meth:`to_dict` gave (validatememo.py keeps reports this way)."""
+        """The report that :meth:`to_dict` gave (agentcfg.warm.reports keeps reports this way)."""
         return cls(environments=list(blob["environments"]), findings=[Finding(**f) for f in blob["findings"]])
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,30 +55,32 @@ def validate(root: Path | str = ".", *, env: str | None = None) -> ValidationRep
     its overlay) are checked, and each distinct finding is reported once. With ``env``, only that
     environment is checked, including its policies.
 
-    When no input changed since the last run, the saved report is returned (validatememo.py).
+    When the working tree answers every question of the last run the same, the saved report is
+    returned (agentcfg.warm.reports).
     """
-    from agentcfg import validatememo
+    from agentcfg.warm import reports
 
-    saved = validatememo.fresh_report(root, env)
+    saved = reports.fresh_report(root, env)
     if saved is not None:
         try:
             return ValidationReport.from_dict(saved)
         except (KeyError, TypeError, ValueError):
             pass  # a memo from a different shape of report: validate for real
-    from agentcfg.lockmemo import InputRecorder, RecordingTree
+    from agentcfg.warm.answers import AnsweringTree
 
     project = Project.find(root)
-    recorder = InputRecorder(project.root, project.repo_root)
-    report = validate_tree(project, env=env, tree=RecordingTree(project.worktree(), recorder), refs=recorder.refs)
+    tree = AnsweringTree(project.worktree())
+    refs: list[tuple[str, str, str]] = []
+    report = validate_tree(project, env=env, tree=tree, refs=refs)
     if (project.root / MANIFEST_FILE).is_file():
-        validatememo.save(project.root, project.repo_root, env, recorder.files, report.to_dict(),
-                          refs=recorder.refs)
+        reports.save(project.root, project.repo_root, env, tree.answers, report.to_dict(), refs=refs)
     return report
 
 
 def validate_tree(project: Project, *, env: str | None = None, tree: Any = None,
                   refs: list[tuple[str, str, str]] | None = None) -> ValidationReport:
-    """Validate the working tree; the local code refs resolved are appended to ``refs``."""
+    """Validate the working tree; the local code refs asked about are appended to ``refs`` as
+    (repository, ref, commit), with "" as the commit of a ref that names nothing."""
     from agentcfg import checks
     from agentcfg.manifest.loader import load_manifest
 

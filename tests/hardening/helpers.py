@@ -160,3 +160,15 @@ def isolated_git(home: Path) -> Iterator[pytest.MonkeyPatch]:
             mp.setenv(f"GIT_{who}_EMAIL", "test@example.com")
         mp.delenv("AGENTCFG_FAILPOINT", raising=False)
         yield mp
+
+
+def writer_is_free(repo: Path) -> bool:
+    """Whether no process holds the repository's writer mutex (asked of the kernel, at once)."""
+    from agentcfg.errors import BusyError
+    from agentcfg.writer import exclusive_writer
+
+    try:
+        with exclusive_writer(repo / ".agentcfg", "agentcfg test probe"):
+            return True
+    except BusyError:
+        return False

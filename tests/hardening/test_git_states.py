@@ -111,11 +111,14 @@ def test_shallow_clone_history_warns(shallow: tuple[Path, str], cli: Callable[..
 
 def test_detached_head_promotes_onto_the_detached_commit(repo: Path, cli: Callable[..., Result]) -> None:
     """A CI checkout is often a detached HEAD: promote commits there (as git would), only the
-    release file, and the branch is untouched; history and diff read it."""
+    release file, and the branch is untouched; history and diff read it. It warns, because that
+    commit is lost unless pushed; refusing would break every CI that promotes from a checkout."""
     git(repo, "checkout", "-q", "--detach", "HEAD")
     main_before = git(repo, "rev-parse", "main").strip()
     r = cli("promote", "HEAD", "staging")
     assert r.exit_code == 0, r
+    # ... and says so: the commit is on no branch until pushed.
+    assert "warning: HEAD is detached" in r.stderr and "git push origin HEAD:<branch>" in r.stderr, r
     assert git(repo, "show", "--name-only", "--format=", "HEAD").split() == ["releases/staging.json"]
     assert git(repo, "rev-parse", "main").strip() == main_before  # no branch moved
     assert git(repo, "rev-parse", "HEAD~1").strip() == main_before

@@ -25,7 +25,7 @@ CASES: list[tuple[str, bytes, str, str]] = [
     ("non-utf8", b"name: caf\xe9\n", "encoding", "not valid UTF-8"),
     ("nul-bytes", b"name: x\x00y\n", "binary-file", "NUL"),
     ("truncated", b'name: "unterminated\nmodels: [\n', "yaml-syntax", "YAML syntax error"),
-    ("deep-nesting", ("a: " + "[" * 10000 + "]" * 10000 + "\n").encode(), "yaml-too-deep", "nested too deeply"),
+    ("deep-nesting", ("a: " + "[" * 10000 + "]" * 10000 + "\n").encode(), "yaml-too-deep", "nested more than 200 levels deep"),
     ("merge-key", b"base: &b {x: 1}\nname: x\nother:\n  <<: *b\n", "yaml-merge-key", "merge keys"),
     ("not-a-mapping", b"- a\n- b\n", "not-a-mapping", "mapping"),
     ("nan", b"name: x\nmodels:\n  m: {provider: openai, id: gpt-4o-2024-08-06, parameters: {t: .nan}}\n",
@@ -69,7 +69,7 @@ def test_oversized_manifest_is_refused_without_loading(tmp_path: Path, monkeypat
     monkeypatch.chdir(tmp_path)
     r = cli("validate")
     assert r.exit_code == 1
-    assert "limit is 10 MiB" in r.stdout and "[file-too-large]" in r.stdout
+    assert "file is 100.0 MiB; the limit is 10.0 MiB" in r.stdout and "[file-too-large]" in r.stdout
 
 
 def test_json_style_surrogate_pair_is_one_character(tmp_path: Path, monkeypatch, cli) -> None:  # type: ignore[no-untyped-def]

@@ -9,7 +9,10 @@ from pydantic import Field, model_validator
 from agentcfg.artefacts.base import Strict
 from agentcfg.artefacts.template_vars import TemplateSyntaxError, template_variables  # noqa: F401 - re-exported
 
-PromptFormat = Literal["mustache", "jinja2", "f-string"]
+PromptFormat = Literal["mustache", "jinja2", "f-string", "text"]
+"""`text`: no templating at all. The text is used exactly as written, so braces in a system
+prompt (`{{Hostname}}` meant literally, JSON examples) need no escaping, and there are no
+variables."""
 
 
 class Prompt(Strict):
@@ -23,4 +26,7 @@ class Prompt(Strict):
     def _has_template(self) -> "Prompt":
         if self.template is None:
             raise ValueError("give the template inline ('template') or as a file ('file')")
+        if self.format == "text" and self.variables:
+            raise ValueError("a `format: text` prompt has no variables (its text is used as written): "
+                             "remove `variables`, or choose a template format")
         return self

@@ -20,6 +20,8 @@ class TemplateSyntaxError(ValueError):
 
 def template_variables(text: str, fmt: str) -> set[str]:
     """Top-level variable names a template uses, per its format. Raises TemplateSyntaxError."""
+    if fmt == "text":
+        return set()  # not a template: braces are literal text
     if fmt == "f-string":
         return _fstring_vars(text)
     if fmt == "jinja2":

@@ -3,6 +3,10 @@ real path, and remote repositories use an allowed transport."""
 
 from __future__ import annotations
 
+import os
+import stat
+from pathlib import Path
+
 from agentcfg.errors import UsageError
 from agentcfg.gitio import safe_rev, safe_url
 from agentcfg.manifest.loader import Loaded
@@ -21,7 +25,12 @@ def check(loaded: Loaded) -> None:
                 continue
             why = check_relpath(rel)
             if why is None and resolve is not None:
-                _, why = resolve(rel)
+                real, why = resolve(rel)
+                special = _special_entry(real, rel) if real is not None and key == "path" else None
+                if special:
+                    loaded.finding("special-file", special, ("data", name, key), artefact=aid,
+                                   hint="data holds regular files and folders only: remove it (`lock` could not "
+                                        "hash it, and never opens it)")
             elif why is None and key == "path":
                 # A commit (no `resolve`): big data is usually git-ignored or in DVC, so its absence
                 # from the tree is normal; the lock committed with it pins its digest (and a
@@ -61,3 +70,36 @@ def check(loaded: Loaded) -> None:
             safe_url(repo)
         except UsageError as exc:
             loaded.finding("unsafe-url", exc.message, ("code", name, "repo"), artefact=aid, hint=exc.hint)
+
+
+def _special_entry(real: Path, rel: str) -> str | None:
+    """The first FIFO, socket or device at or in data path ``rel`` (real path ``real``), as
+    "'rel/name' is a FIFO ..."; None when there is none. Never opened: a FIFO would block.
+    Symlinks are left to `lock`, which resolves and confines them."""
+    kinds = {stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a device",
+             stat.S_IFBLK: "a device"}
+    try:
+        mode = os.lstat(real).st_mode
+    except OSError:
+        return None
+    if stat.S_IFMT(mode) in kinds:
+        return f"'{rel}' is {kinds[stat.S_IFMT(mode)]}, not a file or folder"
+    if not stat.S_ISDIR(mode):
+        return None
+    pending = [str(real)]
+    while pending:
+        folder = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue  # unreadable folders are reported by `lock`, which must read them
+        for entry in sorted(entries, key=lambda e: e.name):
+            if entry.is_symlink():
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(entry.path)
+            elif not entry.is_file(follow_symlinks=False):
+                kind = kinds.get(stat.S_IFMT(entry.stat(follow_symlinks=False).st_mode), "not a regular file")
+                inner = os.path.relpath(entry.path, real).replace(os.sep, "/")
+                return f"'{rel.rstrip('/')}/{inner}' is {kind}, not a file or folder"
+    return None

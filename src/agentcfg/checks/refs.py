@@ -17,7 +17,8 @@ from agentcfg.project import Project
 
 
 def check(loaded: Loaded, project: Project) -> list[tuple[str, str, str]]:
-    """Append a finding per unresolvable ref; return the (repository, ref, commit) pairs resolved."""
+    """Append a finding per unresolvable ref; return every (repository, ref, commit) asked about,
+    with "" as the commit of a ref that names nothing (a saved report must notice it appearing)."""
     from agentcfg import gitio
     from agentcfg.resolve import is_local_repo, missing_ref_hint
 
@@ -36,8 +37,8 @@ def check(loaded: Loaded, project: Project) -> list[tuple[str, str, str]]:
         if repo is None:
             continue  # a missing repository is reported by checks.files
         commit = gitio.resolve_local_ref(repo, wanted)
+        seen.append((str(repo), wanted, commit or ""))
         if commit is not None:
-            seen.append((str(repo), wanted, commit))
             continue
         if ref.ref is None:
             loaded.finding("unresolved-ref", "`repo: .` is locked at the current commit, and this repository "

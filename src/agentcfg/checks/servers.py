@@ -51,7 +51,8 @@ def check(loaded: Loaded) -> None:
     for name, tool in m.tools.items():
         if tool.server is not None and tool.server not in declared:
             loaded.finding("unresolved-reference",
-                           f"server '{tool.server}' is not defined in `mcp_servers`{did_you_mean(tool.server, declared)}",
+                           f"server '{tool.server}' is not defined in `mcp_servers`"
+                           f"{did_you_mean(tool.server, declared)}",
                            ("tools", name, "server"), artefact=f"tools/{name}",
                            hint=f"declare mcp_servers/{tool.server} (a command or url) or fix the name")
 

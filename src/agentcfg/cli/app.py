@@ -84,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     from agentcfg.errors import AgentcfgError
 
     _register_commands()
+    _degrade_unencodable_output()
     try:
         # Standalone mode: typer itself reports usage errors (exit 2) and --help; everything
         # else that escapes a command is ours to map.
@@ -111,9 +112,32 @@ def main(argv: list[str] | None = None) -> int:
             except (OSError, ValueError):
                 pass
         return 0
+    except OSError as exc:
+        from agentcfg.oserrors import as_user_error
+
+        told = as_user_error(exc)
+        if told is None:
+            return _crash(exc)
+        from agentcfg.cli import ui
+
+        ui.error(str(told))
+        return int(told.exit_code)
     except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
         return _crash(exc)
     return 0
+
+
+def _degrade_unencodable_output() -> None:
+    # With an ASCII or Latin-1 stdout (LC_ALL=C without locale coercion, PYTHONIOENCODING=ascii,
+    # a Windows console), printing '→' or a name in another script would raise
+    # UnicodeEncodeError mid-output. Such characters are printed as escapes (\u2192) instead.
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding and not encoding.startswith("utf"):
+            try:
+                stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+            except (AttributeError, ValueError, OSError):
+                pass
 
 
 def _only_the_command(argv: list[str] | None) -> typer.Typer:
@@ -171,7 +195,8 @@ def _register_commands() -> None:
     # Importing a command module registers its commands on `app` (bodies import lazily).
     from agentcfg.cli import cmd_manifest  # noqa: F401
 
-    for optional in ("cmd_lock", "cmd_diff", "cmd_env", "cmd_tools", "cmd_evidence", "cmd_servers", "cmd_graph"):
+    for optional in ("cmd_lock", "cmd_diff", "cmd_env", "cmd_tools", "cmd_evidence", "cmd_servers", "cmd_graph",
+                     "cmd_oci"):
         try:
             __import__(f"agentcfg.cli.{optional}")
         except ModuleNotFoundError as exc:

@@ -32,6 +32,9 @@ def attest(
     reason: Optional[str] = typer.Option(None, "--reason", help="Why (recorded in the attestation and the commit)."),
     no_commit: bool = typer.Option(False, "--no-commit", help="Write the attestation file but do not commit it "
                                    "(it counts for promotions once committed)."),
+    wait: float = typer.Option(0.0, "--wait", metavar="SECONDS", min=0,
+                               help="When another agentcfg is writing in this repository, wait up to SECONDS "
+                                    "for it (a CI queue) instead of failing at once."),
     fmt: Optional[Format] = typer.Option(None, "--format", help="Output format: text or json."),
 ) -> None:
     """Record eval results for the config an environment runs (or a root digest) as an in-toto
@@ -47,7 +50,7 @@ def attest(
     from agentcfg.evidence import attest as do_attest
 
     result = do_attest(target, name=name, junit=junit, json_file=json_file, root=".", reason=reason,
-                       no_commit=no_commit, command=list(command or []))
+                       no_commit=no_commit, command=list(command or []), wait=wait)
     if output_format(ctx, fmt) == "json":
         ui.print_json(result.to_dict())
         raise typer.Exit(result.exit_code)

@@ -34,6 +34,9 @@ def lock(
     ctx: typer.Context,
     check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 if the lock is stale, naming each "
                                "stale artefact."),
+    wait: float = typer.Option(0.0, "--wait", metavar="SECONDS", min=0,
+                               help="When another agentcfg is writing in this repository, wait up to SECONDS "
+                                    "for it (a CI queue) instead of failing at once."),
     fmt: Optional[Format] = typer.Option(None, "--format", help="Output format: text or json."),
 ) -> None:
     """Resolve and hash every artefact into agentcfg.lock (code refs → commits, data → content
@@ -47,7 +50,7 @@ def lock(
     from agentcfg.lockfile import lock as do_lock
 
     with ExitStack() as stack:
-        result = do_lock(".", check=check, progress=_progress_bars(stack))
+        result = do_lock(".", check=check, progress=_progress_bars(stack), wait=wait)
     if output_format(ctx, fmt) == "json":
         ui.print_json(result.to_dict())
     elif check:
@@ -73,18 +76,28 @@ def lock(
 @app.command(epilog="Examples: agentcfg verify · agentcfg verify production --format json")
 def verify(
     ctx: typer.Context,
-    env: Optional[str] = typer.Argument(None, metavar="[ENV]", help="Verify releases/ENV.json against its digest.",
+    env: Optional[str] = typer.Argument(None, metavar="[ENV]",
+                                        help="Verify releases/ENV.json against its digest, or an oci:// reference.",
                                         autocompletion=complete_environment),
     fmt: Optional[Format] = typer.Option(None, "--format", help="Output format: text or json."),
+    plain_http: bool = typer.Option(False, "--plain-http",
+                                    help="For an oci:// ENV on localhost, 127.0.0.1 or [::1]: HTTP without TLS."),
 ) -> None:
     """Check that the working tree still matches agentcfg.lock (every file is read again: this
     catches edits that were not locked and tampered data) and that every attestation is
-    well-formed and unedited, or with ENV that releases/ENV.json matches its own digest.
+    well-formed and unedited, or with ENV that releases/ENV.json matches its own digest. ENV may
+    also be oci://REGISTRY/REPOSITORY:TAG (or @sha256:...): the published release is pulled and
+    checked (layer digest, root digest).
 
     Exit 0 when everything matches, 1 on drift or tampering, 2 when there is nothing to verify.
     """
     from agentcfg.cli import ui
     from agentcfg.lockfile import verify as do_verify
+
+    if env is not None and env.startswith("oci://"):
+        from agentcfg.cli.cmd_oci import verify_ref
+
+        verify_ref(ctx, env, fmt, plain_http)
 
     result = do_verify(".", env=env)
     if output_format(ctx, fmt) == "json":

@@ -72,9 +72,9 @@ def check_servers_command(
 
 def render_check_text(result: "ServerCheck", fail_on: "RiskLevel | None") -> list[str]:
     """Per server: its drift rendered like a diff (reviewed → live), or why it was unreachable."""
-    from agentcfg.cli.ui import escape
+    from agentcfg.markup import escape
     from agentcfg.semdiff.formats.text import render_text
-    from agentcfg.semdiff.result import DiffResult, Side
+    from agentcfg.semdiff.result import DiffResult
 
     lines = [f"[bold]checked against {escape(result.against)}[/]"
              + (f" [dim]({escape(result.digest)})[/]" if result.digest else "")]

@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterator
 
+import re2
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -115,7 +117,7 @@ def warning(message: str) -> None:
 # well-formed markup made of the styles agentcfg uses, printable text, no emoji codes. Anything
 # else goes through rich, and tests/test_ui_plain.py checks both give the same bytes.
 
-_TAGS = re.compile(r"((\\*)\[([a-z#/@][^[]*?)])")  # rich.markup.RE_TAGS
+_TAGS = re2.compile(r"((\\*)\[([a-z#/@][^[]*?)])")  # rich.markup.RE_TAGS
 _EMOJI = re.compile(r":\S*?:")  # could be an emoji code (rich replaces `:smile:`): let rich decide
 _UNPRINTABLE = re.compile("[\x00-\x09\x0b-\x1f\x7f]")  # rich strips or expands some of these
 _STYLE_WORDS = frozenset({"bold", "dim", "italic", "underline", "red", "green", "yellow", "cyan", "blue",

@@ -68,8 +68,10 @@ class AttestResult:
 
 def attest(target: str, *, name: str, junit: str | Path | None = None, json_file: str | Path | None = None,
            root: Path | str = ".", reason: str | None = None, no_commit: bool = False,
-           command: list[str] | None = None) -> AttestResult:
-    """Record eval evidence for ``target`` (an environment or a root digest); see the module docstring."""
+           command: list[str] | None = None, wait: float = 0.0) -> AttestResult:
+    """Record eval evidence for ``target`` (an environment or a root digest); see the module docstring.
+
+    ``wait``: seconds to queue behind another agentcfg writer (default: refuse at once)."""
     if not NAME_RE.fullmatch(name or ""):
         raise UsageError(f"'{name}' is not a valid evidence name",
                          hint="names use letters, digits, '_', '.' and '-' (it becomes a folder and a policy key)")
@@ -93,7 +95,7 @@ def attest(target: str, *, name: str, junit: str | Path | None = None, json_file
     result.verdict = "passed" if result.results.passed and not failed_command else "failed"
     statement, rel = _statement(project, resolved, name, fmt, evidence, data, result, command, reason)
     message = _message(resolved, name, result.verdict, reason)
-    with store.writing(project, rel, commit=not no_commit):
+    with store.writing(project, rel, commit=not no_commit, wait=wait):
         result.commit = store.write(project, rel, statement, message=None if no_commit else message)
     result.recorded, result.path = True, rel
     return result

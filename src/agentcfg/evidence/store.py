@@ -111,15 +111,15 @@ def newest_by_name(attestations: list[Attestation]) -> dict[str, Attestation]:
 
 
 @contextmanager
-def writing(project: Project, rel: str, *, commit: bool) -> Iterator[None]:
-    """Writer lock and repository checks around writing one attestation (as promote does)."""
-    from agentcfg.writelock import writer_lock
+def writing(project: Project, rel: str, *, commit: bool, wait: float = 0.0) -> Iterator[None]:
+    """Writer mutex and repository checks around writing one attestation (as promote does)."""
+    from agentcfg.writer import exclusive_writer
 
     top = project.paths.top
     if not gitio.has_commits(top):
         raise GitError("the repository has no commits yet",
                        hint="commit your manifest and promote it first: attestations are about releases")
-    with writer_lock(project.state_dir):
+    with exclusive_writer(project.state_dir, wait=wait):
         if commit:
             lock = project.paths.git_dir / "index.lock"
             if lock.exists():

@@ -70,10 +70,29 @@ def _run(top: Path, *args: str, binary: bool = False) -> Any:
             raise GitError(f"git {args[0]} could not run: {exc.strerror}") from None
         if proc.returncode != 0:
             err.seek(0)
-            lines = [ln.strip() for ln in err.read().decode("utf-8", "replace").splitlines()
-                     if ln.strip() and not ln.strip().startswith("hint:")]
+            text = err.read().decode("utf-8", "replace")
+            unknown = _unknown_identity(text)
+            if unknown is not None:
+                raise unknown
+            lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.strip().startswith("hint:")]
             raise GitError(f"git {args[0]} failed: {' '.join(lines[-4:]) or f'exit status {proc.returncode}'}")
     return proc.stdout if binary else proc.stdout.decode("utf-8", "replace")
+
+
+# What git prints when it has no author/committer name or email to put in a commit.
+_IDENTITY_MARKS = ("Please tell me who you are", "unable to auto-detect email address", "empty ident name",
+                   "Author identity unknown", "Committer identity unknown")
+
+
+def _unknown_identity(stderr: str) -> GitError | None:
+    """git's refusal to commit without an identity, whole (its own instructions included), with the fix."""
+    if not any(mark in stderr for mark in _IDENTITY_MARKS):
+        return None
+    whole = " ".join(ln.strip() for ln in stderr.splitlines() if ln.strip())
+    return GitError(f"git does not know who you are, so it cannot commit: {whole}",
+                    hint='set your identity: `git config user.email "you@example.com"` and '
+                         '`git config user.name "Your Name"` (add --global for every repository; in CI, '
+                         'set GIT_AUTHOR_NAME/GIT_AUTHOR_EMAIL and GIT_COMMITTER_NAME/GIT_COMMITTER_EMAIL)')
 
 
 def _git_read(repo: "git.Repo | Path", *args: str) -> str:

@@ -54,11 +54,14 @@ def locate(path: Path) -> RepoPaths | None:
     _env()
     try:
         out = subprocess.run(["git", "rev-parse", "--show-toplevel", "--absolute-git-dir"], cwd=path,
-                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, check=False)
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, check=False)
     except OSError:
         return None
     lines = out.stdout.splitlines()
     if out.returncode != 0 or len(lines) != 2:
+        refused = _dubious_ownership(path, out.stderr)
+        if refused is not None:
+            raise refused  # git will not work here at all: never carry on as "outside git"
         return None
     return RepoPaths(Path(lines[0]).resolve(), Path(lines[1]))
 
@@ -71,8 +74,37 @@ def require_repo(path: Path) -> "git.Repo":
 
 
 def not_a_repository(path: Path) -> GitError:
+    """The error for "no usable repository at ``path``", saying which case it is: none at all,
+    one git refuses to use (another user's), or a bare repository (no files to read)."""
+    import subprocess
+
+    try:
+        probe = subprocess.run(["git", "rev-parse", "--is-bare-repository", "--absolute-git-dir"], cwd=path,
+                               capture_output=True, text=True, check=False)
+    except OSError:
+        probe = None
+    if probe is not None:
+        refused = _dubious_ownership(path, probe.stderr)
+        if refused is not None:
+            return refused
+        lines = probe.stdout.split()
+        if probe.returncode == 0 and lines[:1] == ["true"]:
+            where = lines[1] if len(lines) > 1 else str(path)
+            return GitError(f"{where} is a bare repository: it has no working tree for agentcfg to read or commit in",
+                            hint=f"run agentcfg in a clone of it (`git clone {where} work && cd work`)")
     return GitError(f"{path} is not inside a git repository",
                     hint="agentcfg keeps environments in git: run `git init` (and commit) first")
+
+
+def _dubious_ownership(path: Path, stderr: str) -> GitError | None:
+    """git's refusal of a repository owned by another user (CVE-2022-24765), with git's own fix."""
+    if "dubious ownership" not in stderr:
+        return None
+    fix = next((line.strip() for line in stderr.splitlines() if "safe.directory" in line and "git config" in line),
+               f"git config --global --add safe.directory {path}")
+    return GitError(f"git refuses to work in the repository at {path}: it is owned by another user "
+                    "(git's \"dubious ownership\" check)",
+                    hint=f"if you trust this repository, allow it once: `{fix}`; or run agentcfg as its owner")
 
 
 def toplevel(repo: "git.Repo | Path") -> Path:

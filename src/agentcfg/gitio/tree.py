@@ -21,7 +21,7 @@ class TreeEntry:
 class CommitFolder:
     """One folder of a commit as listed by git itself: enough to find a cached render.
 
-    ``diff`` and ``promote`` of locked commits usually hit the render cache (rendercache.py),
+    ``diff`` and ``render --rev`` of locked commits usually hit the render cache (warm/renders.py),
     which needs only the commit's tree id and whether the manifest and lock are there;
     :func:`commit_folder` answers that with two `git` runs instead of importing GitPython and
     opening the repository (~70 ms). :class:`GitTree` does every other read.
@@ -108,7 +108,12 @@ class GitTree:
         # By default one byte past yamlio's size limit at most: an oversized blob is refused, not
         # loaded. The stream carries the size: asking `obj.size` first costs a second round trip.
         stream = self.repo.odb.stream(obj.binsha)
-        return bytes(stream.read(min(stream.size, limit)))
+        data = bytes(stream.read(min(stream.size, limit)))
+        if stream.size > len(data):
+            from agentcfg.sizes import Head
+
+            return Head(data, stream.size)  # the refusal says the real size
+        return data
 
     def kind(self, relpath: str) -> str | None:
         obj = self._object(relpath)

@@ -8,6 +8,7 @@ from typing import Any
 
 from agentcfg.errors import AgentcfgError, UsageError, did_you_mean
 from agentcfg.graphs.model import Graph, graphs_of
+from agentcfg.names import MANIFEST_FILE
 from agentcfg.semdiff.result import Side
 
 FORMAT_VERSION = 1
@@ -58,6 +59,10 @@ def graph(env: str | None = None, *, root: Path | str = ".", rev: str | None = N
         raise UsageError(f"{spec} is a lock file: it holds digests, not the graphs themselves",
                          hint="give a git revision (the lock's commit), env:NAME, a release file, or nothing "
                               "for the working tree")
+    if snapshot.side.kind == "empty":  # `diff` reads a missing manifest as an empty config; nothing to draw
+        where = "here" if spec == WORKTREE else f"at {spec}"
+        raise AgentcfgError(f"there is no {MANIFEST_FILE} {where}",
+                            hint="run agentcfg in the project's folder (or pass -C DIR), or give another --rev")
     graphs = graphs_of(snapshot.config, env)
     if name is not None:
         chosen = [g for g in graphs if g.name == name]

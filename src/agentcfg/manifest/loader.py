@@ -18,7 +18,7 @@ from agentcfg.errors import AgentcfgError, Finding, did_you_mean
 from agentcfg.manifest.model import FILE_SECTIONS, OVERLAY_KEYS, SECTION_MODELS, Manifest
 from agentcfg.manifest.sources import SourceMap, deep_merge
 from agentcfg.names import MANIFEST_FILE, NAME_RE, OVERLAY_DIR, SECTIONS, artefact_id
-from agentcfg.trees import Tree, check_relpath
+from agentcfg.trees import Tree, check_relpath, unreadable_reason
 from agentcfg.yamlio import Document, ParseCache, YamlError, load
 
 ENV_NAME_HINT = "environment names use letters, digits, '-', '_' and '.'"
@@ -60,8 +60,21 @@ class Loaded:
         return f
 
 
+def read_if_present(tree: Tree, relpath: str) -> bytes | None:
+    """The bytes of ``relpath``; None when it does not exist; an error (exit 2) naming it when it
+    exists but is a folder, a FIFO, a device, a symlink out of the repository or unreadable."""
+    data = tree.read(relpath)
+    if data is None:
+        why = unreadable_reason(tree, relpath)
+        if why:
+            raise AgentcfgError(f"{relpath} {why}" if why.startswith(("is ", "cannot ")) else f"{relpath}: {why}",
+                                hint=f"make {relpath} a regular, readable file inside the repository, "
+                                     "or remove it")
+    return data
+
+
 def read_manifest_document(tree: Tree, cache: ParseCache | None = None) -> Document:
-    data = tree.read(MANIFEST_FILE)
+    data = read_if_present(tree, MANIFEST_FILE)
     if data is None:
         raise AgentcfgError(
             f"no {MANIFEST_FILE} in the {tree.label}",
@@ -113,7 +126,7 @@ def _apply_overlay(loaded: Loaded, raw: dict[str, Any], env: str, cache: ParseCa
             hint="add it to `environments:` in agentcfg.yaml",
         )
     path = f"{OVERLAY_DIR}/{env}.yaml"
-    data = loaded.tree.read(path)
+    data = read_if_present(loaded.tree, path)
     if data is None:
         return raw  # overlays are optional
     try:

@@ -2,7 +2,7 @@
 
 Everything here speaks in plain data (a server entry as rendered, tool definitions as dicts);
 the SDK's types and errors stay inside this package. The SDK is an optional dependency
-(``pip install 'agentcfg[mcp]'``): only the commands that reach a server need it.
+(``pip install 'agentcfg-gitops[mcp]'``): only the commands that reach a server need it.
 
 Servers are reached in one way for every caller:
 

@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TextIO
 
 from agentcfg.errors import AgentcfgError
 from agentcfg.secrets import ENV_REF, redact_text
@@ -18,7 +18,7 @@ DEFAULT_TIMEOUT = 30.0
 MAX_PAGES = 10_000
 """A server that keeps handing out cursors is cut off here (the timeout bounds it too)."""
 
-INSTALL_HINT = "install it with: pip install 'agentcfg[mcp]'"
+INSTALL_HINT = "install it with: pip install 'agentcfg-gitops[mcp]'"
 
 
 class ServerUnreachable(AgentcfgError):
@@ -162,7 +162,7 @@ async def _list(name: str, entry: Mapping[str, Any], resolved: _Resolved, timeou
 
 
 async def _session(name: str, entry: Mapping[str, Any], resolved: _Resolved, cwd: Path,
-                   errlog: IO[str]) -> ServerTools:
+                   errlog: TextIO) -> ServerTools:
     from mcp import ClientSession
 
     command = entry.get("command")

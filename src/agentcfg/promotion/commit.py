@@ -31,7 +31,6 @@ def write_release(target: EnvTarget, release: ReleaseFile, *, message: str, comm
     _remove_orphaned_temp_files(path)
     atomic_write(path, data)
     if not commit:
-        _remember(target, data, release)
         return None
     repo = target.paths.top  # git itself, not GitPython: see gitio.paths._git
     try:
@@ -41,8 +40,8 @@ def write_release(target: EnvTarget, release: ReleaseFile, *, message: str, comm
         _restore(target, previous)
         raise GitError(
             f"{exc.message}; {target.relpath} was restored, nothing changed",
-            hint="see git's message: often a hook (pre-commit, commit-msg) or commit signing; "
-                 "fix that and run again, or use --no-commit and commit the file yourself",
+            hint=exc.hint or "see git's message: often a hook (pre-commit, commit-msg) or commit signing; "
+                             "fix that and run again, or use --no-commit and commit the file yourself",
         ) from None
     except BaseException:
         # Interrupted: keep the file only if git finished the commit before we were stopped.
@@ -50,14 +49,7 @@ def write_release(target: EnvTarget, release: ReleaseFile, *, message: str, comm
             _restore(target, previous)
         raise
     failpoints.hit("after-commit")
-    _remember(target, data, release)
     return sha
-
-
-def _remember(target: EnvTarget, data: bytes, release: ReleaseFile) -> None:
-    from agentcfg.promotion import releasememo
-
-    releasememo.remember(target.project.state_dir, data, release.digest, release.config)
 
 
 def _restore(target: EnvTarget, previous: bytes | None) -> None:
@@ -74,7 +66,7 @@ def _restore(target: EnvTarget, previous: bytes | None) -> None:
 def _remove_orphaned_temp_files(path: Path) -> None:
     # A run killed between creating its temp file and the rename leaves `.ENV.json.<random>.tmp`
     # beside the release file (untracked, so `git add -A` would commit it). Only atomic_write
-    # makes such names, and the caller holds the writer lock: no live writer owns one.
+    # makes such names, and the caller holds the writer mutex: no live writer owns one.
     for orphan in path.parent.glob(f".{path.name}.*.tmp"):
         try:
             orphan.unlink()

@@ -73,9 +73,11 @@ def _with_evidence(target: EnvTarget, rows: list[Transition]) -> list[Transition
             for r in rows]
 
 
-def read_transitions(target: EnvTarget, *, limit: int | None = None) -> list[Transition]:
-    if limit is None:  # the whole history: kept between runs (logcache.py)
-        from agentcfg.promotion.logcache import cached_log
+def read_transitions(target: EnvTarget, *, limit: int | None = None, cached: bool = True) -> list[Transition]:
+    """ENV's transitions, newest first. ``cached``: the whole log may come from agentcfg.warm.releaselog
+    (for showing it); a rollback passes False, so what it restores is decided from git alone."""
+    if limit is None and cached:
+        from agentcfg.warm.releaselog import cached_log
 
         commits = cached_log(target.project.state_dir, target.paths.top, target.env, target.repo_path)
     else:
@@ -94,11 +96,15 @@ def read_release_at(target: EnvTarget, commit: str) -> ReleaseFile | None:
 
 
 def read_release_and_bytes_at(target: EnvTarget, commit: str) -> tuple[ReleaseFile, bytes] | None:
-    """:func:`read_release_at` and the file's bytes (rollback copies their text)."""
+    """:func:`read_release_at` and the file's bytes (rollback copies their text).
+
+    Releases written by an older agentcfg (format 1) are read too, each verified with the digest
+    algorithm it was written with: history shows the past as it was recorded.
+    """
     data = gitio.read_blob(target.paths.top, commit, target.repo_path)
     if data is None:
         return None
-    return parse_release(data, f"{target.relpath}@{commit[:12]}"), data
+    return parse_release(data, f"{target.relpath}@{commit[:12]}", legacy=True), data
 
 
 def known_environments(target: EnvTarget) -> list[str]:

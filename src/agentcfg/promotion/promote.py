@@ -3,7 +3,7 @@
 Order matters. Cheap refusals first (path, compare-and-swap, freeze, hold) so a refused
 promotion never needs a render; then the render, the no-op check, the policy rules and the
 risk gate against DST's current release. `--dry-run` evaluates everything and touches nothing.
-A real run holds the repository's writer lock from the first read of DST's release to the
+A real run holds the repository's writer mutex from the first read of DST's release to the
 commit, so two promotions can never both think they replaced the same release.
 """
 
@@ -20,6 +20,7 @@ from agentcfg.promotion import safety
 from agentcfg.promotion import source as src_mod
 from agentcfg.promotion import trailers as tr
 from agentcfg.promotion.commit import write_release
+from agentcfg.promotion.lockgate import render_commit
 from agentcfg.promotion.policy_gate import RISK_ORDER, EffectivePolicy, check_config, strictest
 from agentcfg.promotion.safety import Refusal
 from agentcfg.promotion.target import EnvTarget
@@ -50,6 +51,7 @@ class PromoteResult:
     artefacts: int = 0  # how many artefacts the promoted config pins (the lock's count)
     evidence: list[Any] = field(default_factory=list)  # agentcfg.evidence.requirements.EvidenceCheck
     evidence_digest: str | None = None  # the digest the evidence had to be on
+    warnings: list[str] = field(default_factory=list)  # cautions that do not stop it (a detached HEAD)
 
     @property
     def allowed(self) -> bool:
@@ -67,20 +69,23 @@ class PromoteResult:
             "diff": self.diff.to_dict() if self.diff is not None else None,
             "artefacts": self.artefacts,
             "evidence_digest": self.evidence_digest, "evidence": [c.to_dict() for c in self.evidence],
+            "warnings": list(self.warnings),
         }
 
 
 def promote(src: str, dst: str, *, root: Path | str = ".", dry_run: bool = False, no_commit: bool = False,
             expect_current: str | None = None, approve: str | None = None, skip_path: bool = False,
-            reason: str | None = None) -> PromoteResult:
+            reason: str | None = None, wait: float = 0.0) -> PromoteResult:
     """Promote SRC (an environment or a git revision) into environment DST.
 
     Raises :class:`agentcfg.promotion.safety.PromotionRefused` (exit 1) when a rule refuses
     it, unless ``dry_run``: then the refusals are in the result and nothing is written.
+    ``wait``: seconds to queue behind another agentcfg writer (default: refuse at once).
     """
     target = EnvTarget.open(dst, root)
     expected = parse_digest_ref(expect_current) if expect_current else None
-    guard = contextlib.nullcontext() if dry_run else safety.writing(target, check_index=not no_commit)
+    guard = contextlib.nullcontext() if dry_run else safety.writing(target, check_index=not no_commit,
+                                                                                wait=wait)
     with guard:
         return _promote(target, src, expected, dry_run=dry_run, no_commit=no_commit,
                         approve=approve, skip_path=skip_path, reason=reason)
@@ -104,7 +109,11 @@ def _promote(target: EnvTarget, src: str, expected: str | None, *, dry_run: bool
     if refusals and not dry_run:
         safety.raise_refusals(refusals)
 
-    rendered = src_mod.render_at(project, dst, source.commit)
+    rendered, stale = render_commit(project, dst, source.commit)
+    if stale:
+        refusals.append(_stale_lock(source, stale))
+        if not dry_run:
+            safety.raise_refusals(refusals)
     # A freeze is about now (HEAD); the other rules hold the config to the strictest of HEAD's
     # policy and its own, so a commit cannot loosen the rules it is judged by.
     policy = replace(strictest(dst, {"HEAD": src_mod.declared_policy(manifest, dst),
@@ -134,6 +143,9 @@ def _promote(target: EnvTarget, src: str, expected: str | None, *, dry_run: bool
     if refusals and not dry_run:
         safety.raise_refusals(refusals)
     result.reason = _reason(reason, result)
+    detached = None if no_commit else safety.detached_head_warning(target)
+    if detached:
+        result.warnings.append(detached)
     if dry_run:
         return result
     release = ReleaseFile(environment=dst, digest=rendered.digest, source=source.commit, action="promote",
@@ -169,6 +181,13 @@ def _gate(target: EnvTarget, source: src_mod.Source, envs: list[str], current: R
             "hold", f"{dst} is on hold since a rollback ({current.reason or 'no reason given'})",
             hint=f"when the incident is over: `agentcfg unhold {dst} --reason \"...\"`, then promote again"))
     return refusals, off_path
+
+
+def _stale_lock(source: src_mod.Source, stale: list[Any]) -> Refusal:
+    listed = "; ".join(s.describe() for s in stale[:5]) + (f"; and {len(stale) - 5} more" if len(stale) > 5 else "")
+    return Refusal("stale_lock", f"the agentcfg.lock committed at {source.commit[:12]} is stale: {listed}",
+                   hint="run `agentcfg lock`, commit agentcfg.lock, and promote that commit "
+                        "(`agentcfg lock --check` shows what changed)")
 
 
 def _evidence(target: EnvTarget, source: src_mod.Source, result: PromoteResult, approve: str | None) -> list[Refusal]:

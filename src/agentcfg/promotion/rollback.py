@@ -17,12 +17,12 @@ from typing import Any, Callable
 from agentcfg import gitio
 from agentcfg.canonical import digest_matches, parse_digest_ref, short
 from agentcfg.errors import AgentcfgError, GitError, UsageError
-from agentcfg.promotion import releasememo, safety
+from agentcfg.promotion import safety
 from agentcfg.promotion import trailers as tr
 from agentcfg.promotion.commit import write_release
 from agentcfg.promotion.history import Transition, read_release_and_bytes_at, read_transitions
 from agentcfg.promotion.target import EnvTarget
-from agentcfg.release import ReleaseFile, parse_release, read_release
+from agentcfg.release import RELEASE_FORMAT, ReleaseFile, current_digest, parse_release, read_release
 from agentcfg.secrets import redact_text
 
 _MAX_INDEX_DIGITS = 6  # `--to 12` is a history index; 7+ hex digits are a digest or commit prefix
@@ -90,54 +90,71 @@ class UnholdResult:
 
 
 def rollback(env: str, *, root: Path | str = ".", to: str | None = None, reason: str | None = None,
-             dry_run: bool = False) -> RollbackResult:
+             dry_run: bool = False, wait: float = 0.0) -> RollbackResult:
     """Restore an earlier release of ``env`` as a new commit and put ``env`` on hold.
 
     ``to``: a history index (``0`` is the newest transition), a digest or unique digest prefix, or a
     git revision; default: the newest earlier release whose digest differs from the current one.
+    ``wait``: seconds to queue behind another agentcfg writer (default: refuse at once).
     """
     target = EnvTarget.open(env, root)
     if dry_run:
         safety.require_history(target)  # (safety.writing checks it too)
-    guard = contextlib.nullcontext() if dry_run else safety.writing(target)
+    guard = contextlib.nullcontext() if dry_run else safety.writing(target, wait=wait)
     with guard:
         current = _current(target)
         restored_commit, index, old, old_bytes = _choose(target, current, to)
+        # A release written by an older agentcfg (format 1, already checked against its own
+        # digest) is restored under its RFC 8785 digest: the same config, a new identity. In an
+        # incident the last good release is usually an old one; refusing it would leave only
+        # `git revert` by hand.
+        digest = current_digest(old, target.relpath)
         clean_reason = redact_text(reason.strip()) if reason and reason.strip() else None
-        result = RollbackResult(env, "dry-run" if dry_run else "rolled-back", old.digest,
+        result = RollbackResult(env, "dry-run" if dry_run else "rolled-back", digest,
                                 current.digest if current else None, restored_commit, index, old.source,
                                 clean_reason, target.relpath)
-        if current is not None and current.digest == old.digest and current.confirm_digest() == old.digest:
+        if old.format_version != RELEASE_FORMAT:
+            result.warnings.append(f"the restored release was written by an older agentcfg (release format "
+                                   f"{old.format_version}, digest {old.digest}); it is now identified by its "
+                                   f"RFC 8785 digest {digest} (the config is the same)")
+        if current is not None and current.digest == digest:
             result.outcome = "unchanged"
             return result
         result.configs = lambda: (current.config if current else None, old.config)
-        result.warnings = _crossing(current, old)
+        result.warnings += _crossing(current, old)
+        detached = safety.detached_head_warning(target)
+        if detached:
+            result.warnings.append(detached)
         if dry_run:
             return result
-        release = ReleaseFile(environment=env, digest=old.digest, source=old.source, action="rollback",
+        release = ReleaseFile(environment=env, digest=digest, source=old.source, action="rollback",
                               from_=restored_commit, reason=clean_reason, hold=True, config=old.config)
-        message = tr.commit_message(action="rollback", env=env, digest=old.digest, source=old.source,
+        message = tr.commit_message(action="rollback", env=env, digest=digest, source=old.source,
                                     from_=restored_commit, reason=clean_reason)
         text = release.dumps_reusing(old_bytes.decode("utf-8"), old)
         result.commit = write_release(target, release, message=message, text=text)
         return result
 
 
-def unhold(env: str, *, root: Path | str = ".", reason: str | None = None) -> UnholdResult:
+def unhold(env: str, *, root: Path | str = ".", reason: str | None = None, wait: float = 0.0) -> UnholdResult:
     """Lift the hold a rollback put on ``env``: a commit that copies its release with ``hold: false``."""
     target = EnvTarget.open(env, root)
-    with safety.writing(target):
+    with safety.writing(target, wait=wait):
         current = _current_release(target)
+        if current is not None and current.format_version != RELEASE_FORMAT:
+            # Copied forward under a new digest: check it against the one it was written with first.
+            current = read_release(target.path, target.relpath, legacy=True)
         if current is None:
             raise AgentcfgError(f"environment '{env}' has no release ({target.relpath} does not exist)")
         clean_reason = redact_text(reason.strip()) if reason and reason.strip() else None
         result = UnholdResult(env, "unchanged" if not current.hold else "unheld", current.digest, clean_reason)
         if not current.hold:
             return result
-        release = ReleaseFile(environment=current.environment or env, digest=current.digest,
+        digest = current_digest(current, target.relpath)
+        release = ReleaseFile(environment=current.environment or env, digest=digest,
                               source=current.source, action=current.action, from_=current.from_,
                               reason=current.reason, hold=False, config=current.config)
-        message = tr.commit_message(action="unhold", env=env, digest=current.digest, source=current.source,
+        message = tr.commit_message(action="unhold", env=env, digest=digest, source=current.source,
                                     from_=current.from_, reason=clean_reason)
         result.commit = write_release(target, release, message=message)
         return result
@@ -147,55 +164,37 @@ def _current_release(target: EnvTarget) -> ReleaseFile | None:
     # Not verified against its digest: a rollback must work even when the current file is the
     # damaged one. Its `digest` only tells which earlier release counts as "different".
     try:
-        return read_release(target.path, target.relpath, verify=False)
+        return read_release(target.path, target.relpath, verify=False, legacy=True)
     except AgentcfgError:
         return None
 
 
 @dataclass
 class _Current:
-    """What a rollback needs of the release on disk: its digest and its sections' key, from
-    releasememo when agentcfg wrote these bytes; the config only when a diff needs it."""
+    """The release on disk, parsed (not verified: a rollback must work when it is the damaged
+    one). Its `digest` only tells which earlier release counts as "different"; it is read from
+    the file itself every time, never from a cache, so a rollback is never skipped on hearsay."""
 
-    digest: str
-    sections: str
-    data: bytes
-    origin: str
-    release: ReleaseFile | None = None
-
-    def parsed(self) -> ReleaseFile | None:
-        if self.release is None:
-            try:
-                self.release = parse_release(self.data, self.origin, verify=False)
-            except AgentcfgError:
-                return None
-        return self.release
+    release: ReleaseFile
 
     @property
-    def config(self) -> dict[str, Any] | None:
-        parsed = self.parsed()
-        return parsed.config if parsed is not None else None
+    def digest(self) -> str:
+        try:  # a file an older agentcfg wrote: what its config is called now
+            return current_digest(self.release, "the current release")
+        except AgentcfgError:
+            return self.release.digest
 
-    def confirm_digest(self) -> str:
-        """The digest the file itself states. Before a rollback is reported as not needed
-        ("unchanged": nothing written, no hold), the file is read rather than trusting the memo."""
-        parsed = self.parsed()
-        return parsed.digest if parsed is not None else self.digest
+    @property
+    def config(self) -> dict[str, Any]:
+        return self.release.config
 
 
 def _current(target: EnvTarget) -> _Current | None:
     try:
         data = target.path.read_bytes()
-    except OSError:
+        return _Current(parse_release(data, target.relpath, verify=False, legacy=True))
+    except (OSError, AgentcfgError):
         return None
-    known = releasememo.recall(target.project.state_dir, data)
-    if known is not None:
-        return _Current(*known, data, target.relpath)
-    try:
-        release = parse_release(data, target.relpath, verify=False)
-    except AgentcfgError:
-        return None
-    return _Current(release.digest, releasememo.sections_key(release.config), data, target.relpath, release)
 
 
 _RECENT = 64
@@ -211,15 +210,18 @@ def _choose(target: EnvTarget, current: _Current | None, to: str | None) -> _Cho
         # The previous distinct release is nearly always among the newest few transitions: read
         # those first, and the whole history only when they do not hold one (5,000 releases).
         for limit in (_RECENT, None):
-            rows = read_transitions(target, limit=limit)
+            rows = read_transitions(target, limit=limit, cached=False)
             for row in rows:
                 if row.digest and row.action not in ("deleted", "invalid") and row.digest != now:
-                    return _load(target, row)
+                    chosen = _load(target, row)
+                    # An old-format row's digest is not comparable with `now`: its config decides.
+                    if chosen[2].format_version == RELEASE_FORMAT or current_digest(chosen[2], row.commit) != now:
+                        return chosen
             if limit is not None and len(rows) < limit:
                 break  # that was the whole history
         raise _no_history(target, f"{target.relpath} has no earlier release with a different digest"
                                   f"{f' than {short(now)}' if now else ''}")
-    rows = read_transitions(target)
+    rows = read_transitions(target, cached=False)  # what is restored is decided from git, not a cache
     spec = to.strip()
     if spec.isdigit() and len(spec) <= _MAX_INDEX_DIGITS:
         n = int(spec)
@@ -286,14 +288,13 @@ def _crossing(current: _Current | None, old: ReleaseFile) -> list[str]:
     """A warning for each change on the way back to ``old`` that config alone cannot undo.
 
     Only the sections where the diff engine marks changes irreversible can hold one
-    (releasememo.IRREVERSIBLE_SECTIONS); the usual rollback of prompts and tools leaves them
-    equal, which their keys tell without a diff or even parsing the current file.
+    (:data:`IRREVERSIBLE_SECTIONS`); the usual rollback of prompts and tools leaves them equal,
+    which tells without a diff.
     """
-    if current is not None and current.sections == releasememo.sections_key(old.config):
+    before = _sections(current.config) if current is not None else None
+    after = _sections(old.config)
+    if before == after:
         return []
-    current_config = current.config if current else None
-    before = releasememo.sections(current_config) if current_config is not None else None
-    after = releasememo.sections(old.config)
     try:
         from agentcfg.semdiff import diff_configs
 
@@ -305,3 +306,12 @@ def _crossing(current: _Current | None, old: ReleaseFile) -> list[str]:
     cannot = ("config cannot undo this: stored data, vectors or graph state written since may not match "
               "the restored config")
     return [f"{c.artefact}: {c.path or 'the artefact'}: {c.reason} ({cannot})" for c in diff.irreversible]
+
+
+# Where the diff engine marks a change irreversible (memory embedder/dims/schema, embedding
+# models, data migrations, graph state schema).
+IRREVERSIBLE_SECTIONS = ("data", "memory", "models", "orchestration")
+
+
+def _sections(config: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in config.items() if k in IRREVERSIBLE_SECTIONS}

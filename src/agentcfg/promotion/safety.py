@@ -95,6 +95,39 @@ def check_index_clean(target: EnvTarget) -> None:
     )
 
 
+# git's own markers of an operation stopped half-way, and how to finish or leave it.
+_IN_PROGRESS = (
+    ("MERGE_HEAD", "a merge", "git commit` (after resolving conflicts) or `git merge --abort"),
+    ("CHERRY_PICK_HEAD", "a cherry-pick", "git cherry-pick --continue` or `git cherry-pick --abort"),
+    ("REVERT_HEAD", "a revert", "git revert --continue` or `git revert --abort"),
+    ("rebase-merge", "a rebase", "git rebase --continue` or `git rebase --abort"),
+    ("rebase-apply", "a rebase or `git am`", "git rebase --continue` / `git am --continue` or `--abort"),
+)
+
+
+def check_no_operation_in_progress(target: EnvTarget) -> None:
+    """Refuse in the middle of a merge, rebase, cherry-pick or revert: a release commit there
+    would be folded into the user's half-done operation (or land on a commit being rewritten)."""
+    for marker, what, fix in _IN_PROGRESS:
+        if (target.paths.git_dir / marker).exists():
+            raise AgentcfgError(
+                f"{what} is in progress in this repository ({marker} in {target.paths.git_dir}); agentcfg "
+                "will not commit in the middle of it",
+                hint=f"finish it (`{fix}`), then run agentcfg again")
+
+
+def detached_head_warning(target: EnvTarget) -> str | None:
+    """A caution when HEAD is detached (a CI checkout): a commit made there is on no branch."""
+    try:
+        head = (target.paths.git_dir / "HEAD").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    if head.startswith("ref:"):
+        return None
+    return ("HEAD is detached: the release commit is on no branch and is lost when this checkout goes away; "
+            "push it (`git push origin HEAD:<branch>`) or check out a branch first")
+
+
 def check_git_index_unlocked(target: EnvTarget) -> None:
     """Refuse up front while `.git/index.lock` exists: the commit would fail after the release
     file was written, with git's message cut short (another git running, or one that crashed)."""
@@ -114,15 +147,19 @@ def shallow_hint(target: EnvTarget, fallback: str | None = None) -> str | None:
 
 
 @contextmanager
-def writing(target: EnvTarget, *, check_index: bool = True) -> Iterator[None]:
-    """Hold the writer lock and check the repository state for the duration of one write."""
-    from agentcfg.writelock import writer_lock
+def writing(target: EnvTarget, *, check_index: bool = True, wait: float = 0.0) -> Iterator[None]:
+    """Be the only writer and check the repository state for the duration of one write.
+
+    ``wait``: seconds to queue behind another writer before giving up (0: give up at once).
+    """
+    from agentcfg.writer import exclusive_writer
 
     require_history(target)
-    with writer_lock(target.project.state_dir):
+    with exclusive_writer(target.project.state_dir, wait=wait):
         check_release_file_clean(target)
         if check_index:
             check_git_index_unlocked(target)
+            check_no_operation_in_progress(target)
             check_index_clean(target)
             check_not_ignored(target)
         yield

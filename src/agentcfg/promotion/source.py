@@ -57,10 +57,7 @@ def head_manifest(project: Project, env: str) -> Manifest:
     """
     from agentcfg.manifest.loader import load_manifest
 
-    try:  # parsed YAML is reused by content digest: HEAD's files are usually the working tree's
-        loaded = load_manifest(project.tree_at("HEAD"), env=env, cache=project.parse_cache)
-    finally:
-        project.save_caches()
+    loaded = load_manifest(project.tree_at("HEAD"), env=env)  # from git objects: no parse cache
     errors = [f for f in loaded.findings if f.severity == "error" and f.code != "unknown-environment"]
     if errors or loaded.manifest is None:
         raise InvalidConfig(errors or loaded.findings)

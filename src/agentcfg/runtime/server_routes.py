@@ -84,7 +84,8 @@ def _value(server: str, tool: str, result: Any) -> Any:
     texts = [getattr(block, "text", None) for block in getattr(result, "content", None) or []]
     text = "\n".join(t for t in texts if isinstance(t, str))
     if getattr(result, "is_error", False):
-        raise ToolServerError(f"MCP server '{server}' answered tool '{tool}' with an error: {text[:500] or '(no text)'}",
+        raise ToolServerError(f"MCP server '{server}' answered tool '{tool}' with an error: "
+                              f"{text[:500] or '(no text)'}",
                               artefact=f"tools/{tool}")
     structured = getattr(result, "structured_content", None)
     return structured if structured is not None else text

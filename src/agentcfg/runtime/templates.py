@@ -33,6 +33,8 @@ class TemplateError(AgentcfgError):
 def render(template: str, fmt: str, variables: Mapping[str, Any], *, artefact: str) -> str:
     """Render ``template`` in format ``fmt`` with ``variables`` (already checked against the
     prompt's declared variables). Raises :class:`TemplateError` naming ``artefact``."""
+    if fmt == "text":
+        return template  # not a template: used exactly as written
     if fmt == "mustache":
         return render_mustache(template, variables, artefact=artefact)
     if fmt == "jinja2":
@@ -125,7 +127,7 @@ def _render_jinja2(template: str, variables: Mapping[str, Any], artefact: str) -
     env = _jinja_env()
     if env is None:
         raise TemplateError("this prompt uses jinja2, but the optional dependency jinja2 is not installed",
-                            artefact=artefact, hint="pip install 'agentcfg[jinja2]'")
+                            artefact=artefact, hint="pip install 'agentcfg-gitops[jinja2]'")
     import jinja2
 
     try:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from agentcfg.secrets import ENV_REF, SECRET_KEYS, SECRET_PATTERNS, redact, secret_kind
+from agentcfg.secrets import ENV_REF, SECRET_KEYS, redact, redact_text, secret_kind, secret_matches
 
 
 def _secret_key(key: str | None, value: str) -> bool:
-    return bool(key) and bool(SECRET_KEYS.match(str(key))) and bool(value) and not ENV_REF.fullmatch(value.strip())
+    return (bool(key) and SECRET_KEYS.match(str(key)) is not None and bool(value)
+            and ENV_REF.fullmatch(value.strip()) is None)
 
 
 def display(value: Any, key: str | None = None) -> Any:
@@ -28,10 +29,10 @@ def display(value: Any, key: str | None = None) -> Any:
 
 
 def display_diff(text: str | None) -> str | None:
-    """A unified diff with every line holding a secret redacted."""
+    """A unified diff with every secret redacted; a private key spread over lines is hidden whole."""
     if text is None:
         return None
-    return "".join(redact(line) if secret_kind(line) else line for line in text.splitlines(keepends=True))
+    return redact_text(text)
 
 
 def secret_marks(value: Any, key: str | None = None, path: tuple[str, ...] = ()) -> set[tuple[Any, ...]]:
@@ -46,9 +47,7 @@ def secret_marks(value: Any, key: str | None = None, path: tuple[str, ...] = ())
     elif isinstance(value, str):
         if _secret_key(key, value):
             marks.add((path, "key", value))
-        stripped = ENV_REF.sub("", value)
-        for kind, pattern in SECRET_PATTERNS:
-            marks |= {(kind, m.group(0)) for m in pattern.finditer(stripped)}
+        marks |= set(secret_matches(value))
     return marks
 
 

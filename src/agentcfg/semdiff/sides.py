@@ -15,6 +15,7 @@ lock side then uses that environment's digests. A revision or working tree witho
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,7 +55,7 @@ def _worktree(project: Project, env: str | None) -> Snapshot:
     from agentcfg.snapshot import render_at
 
     label = "working tree" + (f" ({env})" if env else "")
-    if not (project.root / MANIFEST_FILE).is_file():
+    if not os.path.lexists(project.root / MANIFEST_FILE):  # there but unusable: rendering says why
         return Snapshot(Side(label, "empty"), {})
     rendered = render_at(project, env=env)
     return Snapshot(Side(label, "worktree", rendered.digest), rendered.config, entry_digests=rendered.artefacts)
@@ -81,7 +82,7 @@ def _release_of(project: Project, name: str) -> Snapshot:
         raise UsageError(f"'{name}' is not a valid environment name",
                          hint="write env:NAME, e.g. env:production")
     rel = release_path(name)
-    release = read_release(project.root / rel, rel)
+    release = read_release(project.root / rel, rel, legacy=True)
     if release is None:
         raise AgentcfgError(f"environment '{name}' has no release yet ({rel} does not exist)",
                             hint=f"promote to it first: `agentcfg promote HEAD {name}`")
@@ -99,7 +100,7 @@ def _file(path: Path, label: str, env: str | None) -> Snapshot:
     if isinstance(obj, dict) and "config" in obj:
         from agentcfg.release import parse_release
 
-        release = parse_release(data, label)
+        release = parse_release(data, label, legacy=True)  # a diff compares configs: any format will do
         return Snapshot(Side(label, "release", release.digest, release.source), release.config)
     if isinstance(obj, dict) and "artefacts" in obj:
         from agentcfg.lockfile import parse_lock

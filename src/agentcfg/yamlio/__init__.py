@@ -88,9 +88,11 @@ class ParseCache(Protocol):
 def decode(data: bytes, origin: str) -> str:
     """Bytes → text with the checks every text input gets (size, NUL, UTF-8, BOM)."""
     if len(data) > MAX_BYTES:
+        from agentcfg.sizes import mib, read_size
+
         raise YamlError(
             "file-too-large",
-            f"file is {len(data) // 1024 // 1024} MiB; the limit is {MAX_BYTES // 1024 // 1024} MiB",
+            f"file is {mib(read_size(data))}; the limit is {mib(MAX_BYTES)}",
             Location(origin),
             hint="split it, or move large content into a data artefact",
         )

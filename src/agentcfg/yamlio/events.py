@@ -31,7 +31,8 @@ from ruamel.yaml.events import (
     StreamStartEvent,
 )
 
-from agentcfg.yamlio import MAX_DEPTH, MAX_NODES, Document, pure
+from agentcfg.errors import Location
+from agentcfg.yamlio import MAX_DEPTH, MAX_NODES, Document, YamlError, pure
 
 STD = "tag:yaml.org,2002:"
 _STR, _NULL, _BOOL, _INT, _FLOAT = (f"{STD}{t}" for t in ("str", "null", "bool", "int", "float"))
@@ -39,6 +40,18 @@ _VERBATIM = {f"{STD}timestamp", f"{STD}binary"}  # kept as their text, like the 
 
 
 _DIVERGENT = re.compile("[\t\x85\u2028\u2029\ufeff]|^\\.\\.\\.", re.MULTILINE)
+
+
+class _TooDeep(Exception):
+    """A value nested deeper than the limit, at (line, col): refused here, where it is cheap.
+
+    The careful path would compose the whole document first (recursively, in Python: seconds
+    for 10,000 levels, then a RecursionError with no position), to refuse it anyway.
+    """
+
+    def __init__(self, position: tuple[int, int]) -> None:
+        super().__init__(position)
+        self.position = position
 
 
 class Unusual(Exception):
@@ -114,13 +127,15 @@ class EventComposer:
             self._next()  # DocumentEndEvent
             if type(self._next()) is not StreamEndEvent:
                 raise Unusual  # a second document
-        except Unusual:
+        except (Unusual, _TooDeep):
             raise
         except Exception as exc:  # noqa: BLE001 - libyaml's syntax errors: the pure path words them
             raise Unusual from exc
         return data, _pos(root)
 
     def _node(self, event: Any, path: tuple[Any, ...], depth: int) -> Any:
+        if depth > self.max_depth:  # the careful path's rule too: any value below the limit
+            raise _TooDeep((event.start_mark.line + 1, event.start_mark.column + 1))
         self.budget -= 1
         if self.budget < 0 or event.anchor is not None:
             raise Unusual  # anchors and aliases (and AliasEvent.anchor) take the careful path
@@ -128,8 +143,6 @@ class EventComposer:
         if kind is ScalarEvent:
             return self._scalar(event, path)
         if event.tag is not None:
-            raise Unusual
-        if depth >= self.max_depth:
             raise Unusual
         if kind is SequenceStartEvent:
             items: list[Any] = []
@@ -211,7 +224,12 @@ def _pos(event: Any) -> tuple[int, int]:
 def compose(text: str, origin: str) -> Document:
     """The document, or :class:`Unusual` when the pure-Python path must decide."""
     composer = EventComposer(text, max_depth=MAX_DEPTH, max_nodes=MAX_NODES)
-    data, root = composer.compose()
+    try:
+        data, root = composer.compose()
+    except _TooDeep as exc:
+        raise YamlError("yaml-too-deep", f"YAML is nested more than {MAX_DEPTH} levels deep",
+                        Location(origin, *exc.position),
+                        hint="flatten the structure; no agentcfg artefact needs this depth") from None
     doc = Document(origin=origin, data=data, positions=composer.positions, raw=composer.raw)
     doc.positions.setdefault((), root or (1, 1))
     return doc

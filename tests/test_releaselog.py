@@ -1,4 +1,4 @@
-"""`history` keeps the parsed log of a release file between runs (promotion/logcache.py): the
+"""`history` keeps the parsed log of a release file between runs (agentcfg.warm.releaselog): the
 rows are always what a full `git log` gives, after promotions, rollbacks, rewrites and merges."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from conftest import commit_all, git
 
 from agentcfg import gitio
-from agentcfg.promotion import logcache
+from agentcfg.warm import releaselog
 
 CACHE = Path(".agentcfg/cache/history/staging.json")
 
@@ -73,6 +73,6 @@ def test_a_merge_takes_the_full_log(promoted: Path, cli: Callable[..., Any]) -> 
     git(promoted, "checkout", "-q", "main")
     git(promoted, "commit", "-q", "--allow-empty", "-m", "main work")
     git(promoted, "merge", "-q", "--no-edit", "side")
-    assert not logcache._linear_extension(promoted, json.loads((promoted / CACHE).read_text())["head"],
+    assert not releaselog._linear_extension(promoted, json.loads((promoted / CACHE).read_text())["head"],
                                           git(promoted, "rev-parse", "HEAD").strip())
     assert [r["commit"] for r in _rows(cli)] == _full(promoted)

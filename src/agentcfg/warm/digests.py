@@ -1,13 +1,10 @@
-"""A stat cache for data hashing: (path, size, mtime_ns, inode) → content digest.
+"""Digests of data files, remembered by stamp: (path, stamp) → sha256 of the file's bytes.
 
-Re-locking a large unchanged data set must read no file contents, so the digest of
-every hashed file is remembered in ``.agentcfg/cache/stat.json`` (git-ignored) together with
-the file's stat signature. A file whose signature is unchanged is not read again.
-
-"Racy" entries are never trusted, as in git's index (Documentation/technical/racy-git.txt):
-a file modified in the same timestamp tick as it was hashed would keep its size and mtime.
-An entry whose mtime is within :data:`RACY_NS` of the moment it was hashed is stored, but the
-file is hashed again next time (by then the entry is old enough to be trusted).
+Re-locking a large unchanged data set must read no file contents, so the digest of every
+hashed file is remembered in ``.agentcfg/cache/stat.json`` (git-ignored) with the file's stamp
+(:mod:`agentcfg.warm.rule`: size, mtime, ctime, inode, device). A file whose stamp is unchanged
+and was not racy when it was hashed (modified within :data:`RACY_NS` of the moment hashing
+started) is not read again; a racy entry is stored but the file is hashed again next time.
 
 The cache is an optimisation only: an unreadable or foreign cache is ignored, and a failure to
 write it (read-only checkout) only costs speed.
@@ -18,14 +15,14 @@ from __future__ import annotations
 import json
 import os
 import threading
-import time
 from pathlib import Path
 
-CACHE_FORMAT = 1
-CACHE_NAME = "stat.json"
-RACY_NS = 2_000_000_000  # 2 s: covers coarse filesystem clocks (and FAT's 2 s mtimes)
+from agentcfg.warm.rule import RACY_NS, Stamp, code_digest, now_ns, stamp_of
 
-Signature = tuple[int, int, int]  # (size, mtime_ns, inode)
+CACHE_FORMAT = 2
+CACHE_NAME = "stat.json"
+
+Signature = Stamp
 
 
 class StatCache:
@@ -47,7 +44,8 @@ class StatCache:
             if self.path is not None:
                 try:
                     blob = json.loads(self.path.read_bytes())
-                    if isinstance(blob, dict) and blob.get("format_version") == CACHE_FORMAT:
+                    if (isinstance(blob, dict) and blob.get("format_version") == CACHE_FORMAT
+                            and blob.get("code") == code_digest()):
                         entries = blob.get("entries")
                         self._entries = entries if isinstance(entries, dict) else {}
                 except (OSError, ValueError):
@@ -66,14 +64,14 @@ class StatCache:
             hit = entries.get(rel)
         if (
             isinstance(hit, list)
-            and len(hit) == 5
-            and (hit[0], hit[1], hit[2]) == sig
-            and isinstance(hit[4], int)
-            and sig[1] < hit[4] - RACY_NS
-            and isinstance(hit[3], str)
+            and len(hit) == 7
+            and tuple(hit[:5]) == sig
+            and isinstance(hit[6], int)
+            and sig[1] < hit[6] - RACY_NS
+            and isinstance(hit[5], str)
         ):
             self.hits += 1
-            return hit[3]
+            return hit[5]
         self.misses += 1
         return None
 
@@ -81,7 +79,7 @@ class StatCache:
         """Remember ``digest`` for ``rel``; ``hashed_at_ns`` is when reading it started."""
         entries = self._load()
         with self._lock:
-            entries[rel] = [sig[0], sig[1], sig[2], digest, hashed_at_ns]
+            entries[rel] = [*sig, digest, hashed_at_ns]
             self._seen.add(rel)
             self._dirty = True
 
@@ -98,16 +96,16 @@ class StatCache:
         from agentcfg.canonical import atomic_write
 
         try:
-            blob = json.dumps({"format_version": CACHE_FORMAT, "entries": entries}, separators=(",", ":"))
+            blob = json.dumps({"format_version": CACHE_FORMAT, "code": code_digest(), "entries": entries},
+                              separators=(",", ":"))
             atomic_write(self.path, blob, cache=True)
         except OSError:
             pass
         self._dirty = False
 
 
-def now_ns() -> int:
-    return time.time_ns()
-
-
 def signature(st: os.stat_result) -> Signature:
-    return (st.st_size, st.st_mtime_ns, st.st_ino)
+    return stamp_of(st)
+
+
+__all__ = ["CACHE_NAME", "RACY_NS", "Signature", "StatCache", "now_ns", "signature"]

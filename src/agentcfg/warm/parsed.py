@@ -1,10 +1,11 @@
-"""A parse cache under `.agentcfg/cache/`: YAML is parsed only when its bytes change.
+"""A parse cache under `.agentcfg/cache/`: YAML of the working tree is parsed only when its bytes change.
 
 ruamel.yaml parses pure Python at well under 1 MB/s, while JSON loads at ~190 MB/s, so a large
-project's warm `validate` reads one JSON file of already-parsed documents keyed by the sha256 of
-their bytes. The cache is an optimisation only: any problem reading or writing it is
-ignored and the files are parsed again. Entries not used by a run are dropped when it saves,
-so the cache never outgrows the project.
+project's `validate` after a one-file edit reads one JSON file of already-parsed documents keyed
+by the sha256 of their bytes. Content is the key, so no timestamp is trusted; the code digest
+is part of the key, so another parser's results are never reused. Files read from git objects
+(a revision being promoted, HEAD's policies) never go through it: nothing that decides a
+promotion comes from a cache. Entries not used by a run are dropped when it saves.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from agentcfg import __version__
+from agentcfg.warm.rule import code_digest
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 class FileParseCache:
@@ -29,9 +30,9 @@ class FileParseCache:
         if self._entries is None:
             try:
                 blob = json.loads(self.path.read_bytes())
-                # A new agentcfg may parse more strictly: never reuse another version's results.
+                # Other code may parse more strictly: never reuse its results.
                 ok = (isinstance(blob, dict) and blob.get("format_version") == CACHE_FORMAT
-                      and blob.get("agentcfg") == __version__)
+                      and blob.get("code") == code_digest())
                 self._entries = blob.get("entries", {}) if ok else {}
             except (OSError, ValueError):
                 self._entries = {}
@@ -59,7 +60,7 @@ class FileParseCache:
         keep = {k: entries[k] for k in self._used if k in entries}
         try:
             ensure_state_dir(self.path.parent.parent)
-            atomic_write(self.path, json.dumps({"format_version": CACHE_FORMAT, "agentcfg": __version__,
+            atomic_write(self.path, json.dumps({"format_version": CACHE_FORMAT, "code": code_digest(),
                                                 "entries": keep},
                                                separators=(",", ":")), cache=True)
         except OSError:
