@@ -51,6 +51,9 @@ if TYPE_CHECKING:
 
 
 LOCK_FORMAT = 2
+# The JSON that `lock --format json` and `verify --format json` print has its own version
+# (schemas/lock.schema.json, verify.schema.json): the lock file's format is not the output's.
+OUTPUT_FORMAT = 1
 """2: every digest over RFC 8785 (JCS) bytes. 1: over Python's compact sorted ``json.dumps``."""
 LEGACY_LOCK_FORMAT = 1
 FIX_COMMAND = "agentcfg lock"
@@ -71,7 +74,7 @@ class LockResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "format_version": LOCK_FORMAT,
+            "format_version": OUTPUT_FORMAT,
             "path": LOCK_FILE,
             "checked": self.checked,
             "fresh": self.fresh,
@@ -99,7 +102,7 @@ class VerifyResult:
         return not self.problems and all(a.ok for a in self.attestations)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"format_version": LOCK_FORMAT, "target": self.target, "env": self.env, "ok": self.ok,
+        return {"format_version": OUTPUT_FORMAT, "target": self.target, "env": self.env, "ok": self.ok,
                 "digest": self.digest, "problems": [p.to_dict() for p in self.problems],
                 "attestations": [a.to_dict() for a in self.attestations]}
 
