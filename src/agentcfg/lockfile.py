@@ -51,11 +51,10 @@ if TYPE_CHECKING:
 
 
 LOCK_FORMAT = 2
-# The JSON that `lock --format json` and `verify --format json` print has its own version
-# (schemas/lock.schema.json, verify.schema.json): the lock file's format is not the output's.
-OUTPUT_FORMAT = 1
 """2: every digest over RFC 8785 (JCS) bytes. 1: over Python's compact sorted ``json.dumps``."""
 LEGACY_LOCK_FORMAT = 1
+OUTPUT_FORMAT = 1
+"""`lock`/`verify --format json`'s own version (schemas/lock-result.schema.json, verify.schema.json), not the lock file's."""
 FIX_COMMAND = "agentcfg lock"
 
 @dataclass
