@@ -81,7 +81,7 @@ def test_mustache_parsing_is_linear_on_adversarial_text(shape: str) -> None:
     code = (f"from agentcfg.artefacts import mustache\n"
             f"t = {shape!r} * (1_000_000 // {len(shape)})\n"
             "try:\n    mustache.parse(t)\nexcept mustache.MustacheSyntaxError:\n    pass\n")
-    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=300)
 
 
 @pytest.mark.parametrize("shape", ["{{", "{{ [", "{{ (", "{% if ("])

@@ -53,6 +53,8 @@ if TYPE_CHECKING:
 LOCK_FORMAT = 2
 """2: every digest over RFC 8785 (JCS) bytes. 1: over Python's compact sorted ``json.dumps``."""
 LEGACY_LOCK_FORMAT = 1
+OUTPUT_FORMAT = 1
+"""`lock`/`verify --format json`'s own version (schemas/lock-result.schema.json, verify.schema.json), not the lock file's."""
 FIX_COMMAND = "agentcfg lock"
 
 @dataclass
@@ -71,7 +73,7 @@ class LockResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "format_version": LOCK_FORMAT,
+            "format_version": OUTPUT_FORMAT,
             "path": LOCK_FILE,
             "checked": self.checked,
             "fresh": self.fresh,
@@ -99,7 +101,7 @@ class VerifyResult:
         return not self.problems and all(a.ok for a in self.attestations)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"format_version": LOCK_FORMAT, "target": self.target, "env": self.env, "ok": self.ok,
+        return {"format_version": OUTPUT_FORMAT, "target": self.target, "env": self.env, "ok": self.ok,
                 "digest": self.digest, "problems": [p.to_dict() for p in self.problems],
                 "attestations": [a.to_dict() for a in self.attestations]}
 
