@@ -30,6 +30,8 @@ def both(text: str) -> tuple[Any, Any]:
         fast: Any = events.compose(text, "t.yaml")
     except events.Unusual:
         fast = events.Unusual
+    except yamlio.YamlError as exc:  # refused by the fast path itself (too deep): must match the pure path
+        fast = exc
     try:
         pure: Any = pure_path.compose(text, "t.yaml")
     except yamlio.YamlError as exc:
@@ -41,6 +43,10 @@ def assert_agree(text: str) -> None:
     fast, pure = both(text)
     if fast is events.Unusual:
         return  # the pure path decided alone
+    if isinstance(fast, yamlio.YamlError):
+        assert isinstance(pure, yamlio.YamlError), f"only the fast path refused: {fast}"
+        assert (fast.code, str(fast.location)) == (pure.code, str(pure.location))
+        return
     assert not isinstance(pure, Exception), f"fast path accepted what the pure path refuses: {pure}"
     assert (fast.data, fast.positions, fast.raw) == (pure.data, pure.positions, pure.raw)
 
@@ -80,11 +86,16 @@ def test_plain_documents_take_the_fast_path() -> None:
     "a: [1, 2\n",                  # syntax error
     "a: .nan\n",
     "a: \"\\ud800\"\n",            # lone surrogate escape
-    "[" * 300 + "]" * 300,         # deeper than MAX_DEPTH
 ])
 def test_unusual_documents_take_the_pure_path(text: str) -> None:
     fast, _ = both(text)
     assert fast is events.Unusual
+
+
+def test_too_deep_nesting_is_refused_by_both_paths_at_the_same_place() -> None:
+    fast, pure = both("[" * 300 + "]" * 300)  # deeper than MAX_DEPTH: refused before building anything
+    assert isinstance(fast, yamlio.YamlError) and isinstance(pure, yamlio.YamlError)
+    assert (fast.code, str(fast.location)) == (pure.code, str(pure.location)) == ("yaml-too-deep", "t.yaml:1:202")
 
 
 def test_very_deep_nesting_is_refused_without_crashing_the_process() -> None:
