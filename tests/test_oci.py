@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
 import warnings
 from collections.abc import Callable, Iterator
@@ -295,3 +296,55 @@ def test_bad_references_say_what_is_wrong(ref: str) -> None:
     with pytest.raises(UsageError) as exc:
         parse_ref(ref)
     assert "oci://" in exc.value.message or "oci://" in (exc.value.hint or "")
+
+
+def test_a_docker_credential_helper_supplies_the_credentials(project: Path, registry: TestRegistry, tmp_path: Path,
+                                                             request: pytest.FixtureRequest,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    ref = registry.ref(repo_name(request))
+    publish("production", ref, plain_http=True)
+    monkeypatch.delenv("AGENTCFG_REGISTRY_USERNAME")
+    monkeypatch.delenv("AGENTCFG_REGISTRY_PASSWORD")
+    # A credential helper speaks Docker's protocol: `get` with the host on stdin, JSON on stdout.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    helper = bin_dir / "docker-credential-agentcfg-test"
+    asked = tmp_path / "asked"
+    helper.write_text(f"#!/bin/sh\n[ \"$1\" = get ] || exit 1\ncat > {asked}\n"
+                      f"printf '{{\"Username\": \"{USER}\", \"Secret\": \"{PASSWORD}\"}}'\n")
+    helper.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    docker = tmp_path / "docker"
+    docker.mkdir()
+    (docker / "config.json").write_text(json.dumps({"credHelpers": {registry.host: "agentcfg-test"}}))
+    monkeypatch.setenv("DOCKER_CONFIG", str(docker))
+    assert load(f"{ref}:production").digest == json.loads(
+        (project / "releases" / "production.json").read_text())["digest"]
+    assert asked.read_text().strip() == registry.host
+
+
+def test_an_edited_cache_entry_is_a_miss_never_a_release(project: Path, own_registry: TestRegistry,
+                                                         tmp_path: Path) -> None:
+    ref = own_registry.ref()
+    result = publish("production", ref, plain_http=True)
+    assert load(f"{ref}:production").digest == result.digest
+    cached = tmp_path / "cache" / "agentcfg" / "oci" / "releases" / f"{result.manifest_digest[7:]}.json"
+    cached.write_text(cached.read_text().replace("Handles angry customers", "Handles calm customers"))
+    assert load(result.by_digest).digest == result.digest  # pulled again from the registry, and re-cached
+    cached.write_text(cached.read_text().replace("Handles angry customers", "Handles calm customers"))
+    own_registry.stop()
+    with pytest.raises(AgentcfgError, match="no verified copy"):
+        load(f"{ref}:production")
+
+
+def test_without_the_oci_extra_the_message_says_what_to_install(monkeypatch: pytest.MonkeyPatch,
+                                                               cli: Callable[..., Any]) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "oras", None)  # as if oras-py were not installed
+    monkeypatch.setitem(sys.modules, "oras.provider", None)
+    with pytest.raises(AgentcfgError) as exc:
+        agentcfg.load("oci://localhost:5000/team/agents:production", plain_http=True)
+    assert "not installed" in exc.value.message and "agentcfg-gitops[oci]" in (exc.value.hint or "")
+    r = cli("verify", "oci://localhost:5000/team/agents:production", "--plain-http")
+    assert r.exit_code == 2 and "agentcfg-gitops[oci]" in r.output

@@ -259,7 +259,7 @@ def _prepared(project: "Project", tree: Any, env: str | None,
     if remembered is not None:
         if env is None:  # start hashing now: the data rarely changes along with the manifest
             _prefetch(resolver, {n: EntryView(i) for n, i in remembered.prepared.pending["data"].items()})
-        if remembered.holds():
+        if remembered.holds(tree):
             _replay(tree, remembered.answers)
             return remembered.prepared, remembered.files
 

@@ -129,8 +129,10 @@ def unreadable_reason(tree: Tree, relpath: str) -> str | None:
     """
     resolve = getattr(tree, "resolve", None)
     root = getattr(tree, "root", None)
-    if resolve is None or root is None:  # a commit: only a folder can stand where a file is named
-        return "is a folder, not a file" if tree.kind(relpath) == "tree" else None
+    if resolve is None or root is None:  # a commit: a folder, a symlink or a submodule can stand there
+        kind = tree.kind(relpath)
+        return {"tree": "is a folder, not a file", "link": "is a symlink in the commit; agentcfg reads no symlink "
+                "from git objects", "commit": "is a submodule, not a file"}.get(kind or "")
     if check_relpath(relpath) is None and not os.path.lexists(os.path.join(root, relpath)):
         return None
     real, why = resolve(relpath)

@@ -133,3 +133,19 @@ def test_an_unreadable_overlay_names_the_file_and_the_fix(nobody_repo: Path) -> 
     assert p.returncode == 2, p.stderr
     assert "environments/staging.yaml cannot be read: permission denied" in p.stderr, p.stderr
     assert "internal error" not in p.stderr
+
+
+def test_a_symlinked_overlay_in_a_commit_is_an_error_not_absent(repo: Path) -> None:
+    """From git objects a symlink is never followed; the overlay must not silently vanish from
+    `render --rev` or a promotion (which renders the commit) either."""
+    from conftest import commit_all
+
+    overlay = repo / "environments/real-staging.yaml"
+    overlay.parent.mkdir(exist_ok=True)
+    overlay.write_text("models:\n  chat: {parameters: {temperature: 0.2}}\n")
+    (repo / "environments/staging.yaml").symlink_to("real-staging.yaml")
+    commit_all(repo, "overlay through a symlink")
+    for argv in (("render", "staging", "--rev", "HEAD"), ("promote", "HEAD", "staging", "--dry-run")):
+        p = run_agentcfg(*argv, cwd=repo, timeout=60)
+        assert p.returncode == 2, (argv, p.stdout, p.stderr)
+        assert "environments/staging.yaml is a symlink in the commit" in p.stderr, (argv, p.stderr)
