@@ -21,7 +21,7 @@ def test_demo_script_runs_the_whole_loop(tmp_path: Path) -> None:
         bindir = shim.parent
     env = {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}", "TMPDIR": str(tmp_path)}
     r = subprocess.run(["bash", str(ROOT / "examples" / "demo.sh")], capture_output=True, text=True, env=env,
-                       timeout=300)
+                       timeout=900)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     out = r.stdout + r.stderr
     for expected in ("valid", "wrote agentcfg.lock", "promoted HEAD → staging", "promoted staging → production",
