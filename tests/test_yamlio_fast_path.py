@@ -1,7 +1,9 @@
 """The libyaml fast path (yamlio/events.py) builds exactly what the pure-Python path builds.
 
 Either it returns the same data, positions and raw scalar texts, or it steps aside (`Unusual`)
-and the pure path decides. It must step aside whenever the pure path refuses a document.
+and the pure path decides. It must step aside whenever the pure path refuses a document, with
+one exception: nesting past the depth limit it refuses itself, with the pure path's code and
+position (the pure path would compose the whole document first).
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ def both(text: str) -> tuple[Any, Any]:
         fast: Any = events.compose(text, "t.yaml")
     except events.Unusual:
         fast = events.Unusual
+    except yamlio.YamlError as exc:
+        fast = exc
     try:
         pure: Any = pure_path.compose(text, "t.yaml")
     except yamlio.YamlError as exc:
@@ -41,6 +45,10 @@ def assert_agree(text: str) -> None:
     fast, pure = both(text)
     if fast is events.Unusual:
         return  # the pure path decided alone
+    if isinstance(fast, yamlio.YamlError):  # refused as too deep: the same verdict, the same place
+        assert isinstance(pure, yamlio.YamlError), f"fast path refused what the pure path accepts: {fast}"
+        assert (fast.code, str(fast.location)) == (pure.code, str(pure.location))
+        return
     assert not isinstance(pure, Exception), f"fast path accepted what the pure path refuses: {pure}"
     assert (fast.data, fast.positions, fast.raw) == (pure.data, pure.positions, pure.raw)
 
@@ -80,11 +88,18 @@ def test_plain_documents_take_the_fast_path() -> None:
     "a: [1, 2\n",                  # syntax error
     "a: .nan\n",
     "a: \"\\ud800\"\n",            # lone surrogate escape
-    "[" * 300 + "]" * 300,         # deeper than MAX_DEPTH
 ])
 def test_unusual_documents_take_the_pure_path(text: str) -> None:
     fast, _ = both(text)
     assert fast is events.Unusual
+
+
+@pytest.mark.parametrize("text", ["[" * 300 + "]" * 300, "a:\n  b: " + "{c: " * 250 + "}" * 250 + "\n",
+                                  "a: " + "[" * 200 + "]" * 200 + "\n"])
+def test_nesting_past_the_limit_is_refused_by_both_paths_alike(text: str) -> None:
+    fast, pure = both(text)
+    assert_agree(text)
+    assert isinstance(fast, yamlio.YamlError) == isinstance(pure, yamlio.YamlError)
 
 
 def test_very_deep_nesting_is_refused_without_crashing_the_process() -> None:
