@@ -92,3 +92,40 @@ expect_fail agentcfg promote staging production --reason "too soon: production i
 step agentcfg history production
 step agentcfg status
 step agentcfg verify production
+
+echo; echo "== 7. The fleet: publish to an OCI registry, load by tag, and a rollback reaches it"
+registry_bin="$(command -v docker-registry || echo /usr/bin/docker-registry)"
+if [ "${AGENTCFG_DEMO_REGISTRY:-on}" = off ]; then
+  echo "(skipped: AGENTCFG_DEMO_REGISTRY=off)"
+elif [ ! -x "$registry_bin" ]; then
+  echo "(skipped: no OCI registry to start here; install the distribution registry: apt-get install docker-registry)"
+elif ! "$py" -c "import oras" 2>/dev/null; then
+  echo "(skipped: the OCI client is not installed; pip install 'agentcfg-gitops[oci]')"
+else
+  # A registry of our own on 127.0.0.1 (plain HTTP is allowed only to this machine, and only
+  # with --plain-http), storage in the demo folder, stopped when the demo ends.
+  port="$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  mkdir -p .registry
+  printf 'version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.1:%s\n' \
+    "$work/.registry/storage" "$port" > .registry/config.yml
+  "$registry_bin" serve .registry/config.yml >.registry/log 2>&1 &
+  registry_pid=$!
+  trap 'kill "$registry_pid" 2>/dev/null; echo; echo "The demo repository is left in $work for you to explore."' EXIT
+  for _ in $(seq 100); do "$py" -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$port/v2/')" 2>/dev/null && break; sleep 0.1; done
+  echo ".registry/" >> .git/info/exclude
+  ref="oci://127.0.0.1:$port/demo/support-agents"
+  # What a host runs at start-up: load the tag (verified, cached for outages) and log the digest.
+  load_production() { printf '\n\033[1m$ python -c "agentcfg.load(%s:production)"\033[0m\n' "$ref"
+    QDRANT_URL=http://qdrant:6333 "$py" -c "import agentcfg; c = agentcfg.load('$ref:production', plain_http=True); print('loaded production', c.digest, '(on hold)' if c.hold else '')"; }
+  step agentcfg publish staging "$ref" --plain-http
+  step agentcfg publish production "$ref" --plain-http
+  load_production
+  step agentcfg unhold production --reason "fixed: refund emails"
+  step agentcfg promote staging production --approve "reviewed by the support lead" --reason "email drafts, fixed"
+  step agentcfg publish production "$ref" --plain-http
+  load_production
+  step agentcfg rollback production --reason "refund emails misfiring again"
+  step agentcfg publish production "$ref" --plain-http   # the tag follows the rollback
+  load_production
+  step agentcfg publish production "$ref" --plain-http   # nothing new: a no-op that says so
+fi

@@ -34,4 +34,28 @@ def test_demo_script_runs_the_whole_loop(tmp_path: Path) -> None:
                      "evidence 'support_evals'", "evidence support_evals: ok"):
         assert expected in out, expected
     assert "Traceback" not in out
+    _the_fleet_section(out)
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def _the_fleet_section(out: str) -> None:
+    """Section 7: publish to a registry the demo starts, load by tag, and the tag follows a rollback."""
+    import re
+
+    section = out[out.index("== 7."):]
+    if "(skipped" in section:
+        assert not (Path("/usr/bin/docker-registry").exists() and _has_oras()), section
+        return
+    loads = re.findall(r"loaded production (sha256:[0-9a-f]{64})( \(on hold\))?", section)
+    published = re.findall(r"published production → \S+: (sha256:[0-9a-f]{64})", section)
+    assert len(loads) == 3 and len(published) == 3, section[-3000:]
+    # each load by tag sees what was just published: the held rollback, the fix, the second rollback
+    assert [d for d, _ in loads] == published and loads[0][1] and not loads[1][1] and loads[2][1]
+    assert loads[2][0] == loads[0][0] != loads[1][0]
+    assert "unchanged:" in section and "nothing pushed" in section
+
+
+def _has_oras() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("oras") is not None

@@ -83,6 +83,7 @@ class Runner:
     def __init__(self, cli: Callable[..., Any], repo: Path) -> None:
         self.cli, self.repo = cli, repo
         self.outputs: list[str] = []
+        self.published: list[list[str]] = []
 
     def job(self, name: str, ctx: dict[str, str], *, action: str | None = None) -> list[list[str]]:
         ran = []
@@ -90,6 +91,10 @@ class Runner:
         for step in wf["jobs"][name]["steps"]:
             cond = str(step.get("if", ""))
             if cond.startswith("inputs.action") and f"'{action}'" not in cond:
+                continue
+            lines = docgen.command_lines(step.get("run", ""))
+            if lines and all(args[:1] == ["publish"] for args in lines):
+                self.published += lines  # needs a registry: tests/test_oci.py publishes to a real one
                 continue
             env = {**{k: str(v) for k, v in wf.get("env", {}).items()},
                    **{k: _EXPR.sub(lambda m: ctx[m.group(1)], str(v)) for k, v in step.get("env", {}).items()},
@@ -161,6 +166,9 @@ def test_the_workflow_commands_run_against_the_example(example_repo: Path, cli: 
     assert (rolled["digest"], rolled["action"], rolled["hold"]) == (first, "rollback", True)
     run.job("production", {"github.sha": sha(), "inputs.reason": "INC-1 closed"}, action="unhold")
     assert _release(repo, "production")["hold"] is False
+    # every job that writes a release publishes it afterwards
+    assert ["publish", "staging", "$AGENTCFG_REGISTRY"] in run.published
+    assert ["publish", "production", "$AGENTCFG_REGISTRY"] in run.published
 
 
 def test_pre_commit_hooks(example_repo: Path, cli: Any) -> None:

@@ -163,7 +163,7 @@ def _fast_history(repo: Path, env: str, n: int, configs: list[dict] | None = Non
     for i, config in enumerate(configs):
         digest = digest_value(config)
         digests.append(digest)
-        body = pretty_json({"format_version": 1, "environment": env, "digest": digest, "source": "0" * 40,
+        body = pretty_json({"format_version": 2, "environment": env, "digest": digest, "source": "0" * 40,
                             "action": "promote", "from": "HEAD", "reason": f"r{i}", "hold": False,
                             "config": config}).encode()
         msg = (f"agentcfg: promote HEAD to {env}\n\nAgentcfg-Env: {env}\nAgentcfg-Action: promote\n"

@@ -104,7 +104,7 @@ def test_lock_is_deterministic_and_format_version_first(project: Path, cli: Call
     assert r.exit_code == 0, r
     first = lock_bytes(project)
     text = first.decode()
-    assert text.startswith('{\n  "format_version": 1,\n  "artefacts": {')
+    assert text.startswith('{\n  "format_version": 2,\n  "artefacts": {')
     assert text.endswith("}\n") and "\r" not in text
     r = cli("lock")
     assert r.exit_code == 0 and "already up to date" in r.stderr

@@ -65,7 +65,7 @@ def test_verify_without_lock_is_exit_2(project: Path, cli: Callable[..., Any]) -
 def _write_release(root: Path, env: str, config: dict[str, Any], digest: str | None = None) -> Path:
     path = root / "releases" / f"{env}.json"
     path.parent.mkdir(exist_ok=True)
-    release = {"format_version": 1, "environment": env, "digest": digest or digest_value(config), "source": None,
+    release = {"format_version": 2, "environment": env, "digest": digest or digest_value(config), "source": None,
                "action": "promote", "from": "HEAD", "reason": None, "hold": False, "config": config}
     path.write_text(pretty_json(release))
     return path

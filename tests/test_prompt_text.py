@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import commit_all
 
 import agentcfg
-from conftest import commit_all
 
 TEXT = ('You are the on-call assistant for {{Hostname}}.\n'
         'Answer with JSON like {"status": "ok", "checks": {"disk": 0.93}}.\n'

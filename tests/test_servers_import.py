@@ -80,3 +80,19 @@ def test_usage_errors(declared_only: ToolServer, cli: CLI) -> None:
     assert result.exit_code == 2 and "mcp server 'shop'" in result.stderr
     assert not Path("tools").exists()
     assert_stopped(declared_only.pids())
+
+
+def test_add_inserts_the_served_tools_into_the_manifest(declared_only: ToolServer, cli: CLI) -> None:
+    manifest = Path("agentcfg.yaml").read_text().replace("tools: {}\n", "# reviewed tools\ntools:\n")
+    Path("agentcfg.yaml").write_text(manifest)
+    result = cli("import", "tools", "--server", "shop", "--add")
+    assert result.exit_code == 0, result
+    assert "added 3 tools to agentcfg.yaml" in result.stderr
+    manifest = Path("agentcfg.yaml").read_text()
+    assert "# reviewed tools" in manifest and "file: tools/shop/lookup_order.yaml" in manifest
+    assert cli("validate").exit_code == 0
+    check = cli("check", "servers", "--fail-on", "low")
+    assert check.exit_code == 0, check
+    again = cli("import", "tools", "--server", "shop", "--add", "--force")
+    assert again.exit_code == 2 and "lookup_order" in again.stderr  # already in tools: refused, nothing written
+    assert_stopped(declared_only.pids())

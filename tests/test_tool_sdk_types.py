@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import TypeAdapter, ValidationError
-
 from conftest import commit_all
+from pydantic import TypeAdapter, ValidationError
 
 from agentcfg.toolformats.strict import to_strict
 

@@ -39,7 +39,8 @@ def test_import_writes_one_file_per_tool_and_prints_the_snippet(project: Path, c
     assert "tool #2: an OpenAI built-in 'web_search' tool" in r.stderr
     assert "2 tools imported, 1 skipped" in r.stderr
     text = (project / "tools/get_weather.yaml").read_text()
-    assert text.startswith("# Imported by `agentcfg import tools` from openai.json (openai format).\n"
+    assert text.startswith("# yaml-language-server: $schema=../agentcfg.tool.schema.json\n"
+                           "# Imported by `agentcfg import tools` from openai.json (openai format).\n"
                            "# Original name: get.weather\n# Changed on import (review these):\n")
     assert "\nname: get_weather\ndescription: Weather for a city.\ninputSchema:\n  type: object\n" in text
     # Pasting the snippet gives a valid manifest.

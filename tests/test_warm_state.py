@@ -147,11 +147,11 @@ def test_history_after_unshallow_shows_every_release(tmp_path: Path, monkeypatch
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{origin}", str(clone))
     monkeypatch.chdir(clone)
     r = cli("history", "staging", "--format", "json")
-    assert r.exit_code == 0 and len(json.loads(r.stdout)) == 1  # all a shallow clone can see
+    assert r.exit_code == 0 and len(json.loads(r.stdout)["releases"]) == 1, r.stdout  # all a shallow clone can see
     assert (clone / CACHE / "history/staging.json").is_file()
     git(clone, "fetch", "-q", "--unshallow")
     r = cli("history", "staging", "--format", "json")
-    assert r.exit_code == 0 and len(json.loads(r.stdout)) == 2, r.stdout
+    assert r.exit_code == 0 and len(json.loads(r.stdout)["releases"]) == 2, r.stdout
     r = cli("rollback", "staging", "--to", "1", "--reason", "back to the first release")
     assert r.exit_code == 0, r.stderr
 
@@ -233,3 +233,19 @@ def test_promote_refuses_a_commit_whose_lock_misses_a_dvc_update(tmp_path: Path,
     commit_all(root, "dvc add: new data, not relocked")
     r = cli("promote", "HEAD", "staging")
     assert r.exit_code == 1 and "data/big" in r.stderr and "agentcfg lock" in r.stderr
+
+
+def test_a_copied_repository_does_not_answer_from_the_original(warm: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch,
+                                                                cli: Callable[..., Any]) -> None:
+    """Caches copied along with the repository (cp -a, a CI cache) name the original's files:
+    they must never vouch for the copy's."""
+    copy = tmp_path / "copy"
+    shutil.copytree(warm, copy, symlinks=True)
+    prompt = copy / "prompts/triage.md"
+    prompt.write_text(prompt.read_text() + "Always confirm the order number.\n")
+    monkeypatch.chdir(copy)
+    assert cli("lock", "--check").exit_code == 1
+    assert cli("verify").exit_code == 1
+    _same_size_edit(copy / "prompts/triage.md", "{{customer}}", "{{custom3r}}")
+    assert cli("validate").exit_code == 1

@@ -64,6 +64,10 @@ _API = {
     # pictures of the orchestration; the package is `agentcfg.graphs`, so no name clash
     "graph": "agentcfg.graphs",
     "GraphReport": "agentcfg.graphs",
+    # OCI registries: `agentcfg publish`, and load("oci://...") falling back to the cache in an outage
+    "publish": "agentcfg.ocio",
+    "PublishResult": "agentcfg.ocio",
+    "RegistryFallbackWarning": "agentcfg.runtime.loading",
 }
 
 __all__ = ["__version__", *_API]

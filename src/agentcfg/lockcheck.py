@@ -16,6 +16,7 @@ LOCK_FILE = "agentcfg.lock"
 ADDED, REMOVED, CONTENT, REF_MOVED, SOURCE_MOVED = "added", "removed", "content", "ref moved", "source moved"
 MISSING, REFORMATTED, TAMPERED = "missing", "reformatted", "tampered"
 WRONG_ENV = "wrong environment"
+OLD_FORMAT = "old format"
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class StaleEntry:
             REFORMATTED: "the file is not what `agentcfg lock` writes (edited by hand?)",
             TAMPERED: "does not match its own digest",
             WRONG_ENV: "belongs to another environment",
+            OLD_FORMAT: "written by an older agentcfg (lock format 1, other digests): run `agentcfg lock` again",
         }.get(self.change, self.change)
         if self.old and self.new and self.change in (CONTENT, REF_MOVED, TAMPERED, WRONG_ENV):
             what += f" ({_short(self.old)} → {_short(self.new)})"

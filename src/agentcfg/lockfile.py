@@ -23,6 +23,7 @@ from agentcfg.lockcheck import (  # noqa: F401 - re-exported: lockfile.StaleEntr
     CONTENT,
     LOCK_FILE,
     MISSING,
+    OLD_FORMAT,
     REF_MOVED,
     REFORMATTED,
     REMOVED,
@@ -37,6 +38,7 @@ __all__ = [
     "LOCK_FILE", "LOCK_FORMAT", "FIX_COMMAND", "LockResult", "VerifyResult", "StaleEntry", "lock", "verify",
     "build_lock", "entries_of", "compare", "dumps", "parse_lock", "read_lock",
     "ADDED", "REMOVED", "CONTENT", "REF_MOVED", "SOURCE_MOVED", "MISSING", "REFORMATTED", "TAMPERED", "WRONG_ENV",
+    "OLD_FORMAT", "OldLockFormat",
 ]
 
 # The manifest model, pydantic and GitPython are imported inside the functions that need them:
@@ -48,7 +50,9 @@ if TYPE_CHECKING:
     from agentcfg.resolve import LiveResolver
 
 
-LOCK_FORMAT = 1
+LOCK_FORMAT = 2
+"""2: every digest over RFC 8785 (JCS) bytes. 1: over Python's compact sorted ``json.dumps``."""
+LEGACY_LOCK_FORMAT = 1
 FIX_COMMAND = "agentcfg lock"
 
 @dataclass
@@ -110,8 +114,18 @@ def dumps(lock: dict[str, Any]) -> str:
     return head + ("\n}\n" if not rest else ",\n" + body[2:])
 
 
-def parse_lock(data: bytes, origin: str) -> dict[str, Any]:
-    """A lock file's content, refusing anything that is not a lock agentcfg can read."""
+class OldLockFormat(AgentcfgError):
+    """A lock written by an older agentcfg, whose digests this version does not compute."""
+
+
+def parse_lock(data: bytes, origin: str, *, legacy: bool = False) -> dict[str, Any]:
+    """A lock file's content, refusing anything that is not a lock agentcfg can read.
+
+    ``legacy``: accept a format 1 lock for what stays true in it, the resolutions (code commits
+    and data content digests, whose hashed forms hold only strings and small integers, so RFC
+    8785 gives the same bytes): an old commit still renders for `diff`. Its root digests are not
+    this version's and are never compared.
+    """
     from agentcfg.canonical import load_json
 
     fix = f"restore it from git, or re-create it with `{FIX_COMMAND}`"
@@ -119,8 +133,12 @@ def parse_lock(data: bytes, origin: str) -> dict[str, Any]:
     if not isinstance(obj, dict) or not isinstance(obj.get("artefacts"), dict):
         raise AgentcfgError("not an agentcfg lock (no `artefacts`)", location=Location(origin),
                             hint=f"re-create it with `{FIX_COMMAND}`")
-    if obj.get("format_version") != LOCK_FORMAT:
-        raise AgentcfgError(f"unsupported lock format_version {obj.get('format_version')!r}", location=Location(origin),
+    version = obj.get("format_version")
+    if version == LEGACY_LOCK_FORMAT and not legacy:
+        raise OldLockFormat("the lock was written by an older agentcfg (lock format 1, digests over Python's JSON)",
+                            location=Location(origin), hint=f"run `{FIX_COMMAND}` again and commit the lock")
+    if type(version) is not int or version not in (LOCK_FORMAT, LEGACY_LOCK_FORMAT):
+        raise AgentcfgError(f"unsupported lock format_version {version!r}", location=Location(origin),
                             hint="upgrade agentcfg, or re-create the lock with this version")
     problem = _shape_problem(obj)
     if problem:
@@ -241,7 +259,7 @@ def _prepared(project: "Project", tree: Any, env: str | None,
     if remembered is not None:
         if env is None:  # start hashing now: the data rarely changes along with the manifest
             _prefetch(resolver, {n: EntryView(i) for n, i in remembered.prepared.pending["data"].items()})
-        if remembered.holds():
+        if remembered.holds(tree):
             _replay(tree, remembered.answers)
             return remembered.prepared, remembered.files
 
@@ -305,8 +323,11 @@ def lock(root: Path | str = ".", *, check: bool = False, progress: Progress | No
     try:
         if check:
             new = _build_recorded(project, resolver, recorder)
-            old, raw = read_lock(project)
-            stale = compare(old, new)
+            try:
+                old, raw = read_lock(project)
+                stale = compare(old, new)
+            except OldLockFormat:
+                return LockResult(new, False, [StaleEntry(LOCK_FILE, OLD_FORMAT)], path, checked=True)
             text = dumps(new).encode("utf-8")
             if not stale and raw != text:
                 stale.append(StaleEntry(LOCK_FILE, REFORMATTED))

@@ -11,10 +11,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agentcfg.canonical import atomic_write, digest_value, load_json, pretty_json
+from agentcfg.canonical import NotCanonical, atomic_write, digest_value, load_json, pretty_json
 from agentcfg.errors import AgentcfgError, CheckFailed, Location
 
-RELEASE_FORMAT = 1
+RELEASE_FORMAT = 2
+"""2: the digest is sha256 over the config's RFC 8785 (JCS) bytes. 1: over Python's compact sorted
+``json.dumps`` (read only to list history and to restore an old release in a rollback)."""
+LEGACY_RELEASE_FORMAT = 1
+REPROMOTE_HINT = ("it was written by an older agentcfg (release format 1, digests over Python's JSON); "
+                  "re-promote it (`agentcfg promote SRC ENV`) so it carries an RFC 8785 digest, or "
+                  "`agentcfg rollback ENV` to restore it (a rollback re-identifies an old release)")
 RELEASES_DIR = "releases"
 KEYS = ("format_version", "environment", "digest", "source", "action", "from", "reason", "hold", "config")
 
@@ -86,14 +92,27 @@ def _around_config(release: ReleaseFile) -> tuple[str, str] | None:
     return (parts[0], parts[1]) if len(parts) == 2 else None
 
 
-def parse_release(data: bytes, origin: str, *, verify: bool = True) -> ReleaseFile:
-    """Parse release-file bytes; with ``verify``, refuse one whose config does not match its digest."""
+class OldReleaseFormat(AgentcfgError):
+    """A release written by an older agentcfg, read where only the current format will do."""
+
+
+def parse_release(data: bytes, origin: str, *, verify: bool = True, legacy: bool = False) -> ReleaseFile:
+    """Parse release-file bytes; with ``verify``, refuse one whose config does not match its digest.
+
+    A format 1 release (digest over Python's JSON) is refused with :class:`OldReleaseFormat`
+    unless ``legacy``: history, show and rollback read the past as it was written, checked
+    against its own digest with the algorithm it was written with.
+    """
     obj = load_json(data, origin, "release file",
                     "restore it from git (`git checkout -- FILE`) or roll back")
     if not isinstance(obj, dict) or not isinstance(obj.get("config"), dict) or not isinstance(obj.get("digest"), str):
         raise AgentcfgError("not an agentcfg release file (needs `digest` and `config`)", location=Location(origin))
-    if obj.get("format_version") != RELEASE_FORMAT:
-        raise AgentcfgError(f"unsupported release format_version {obj.get('format_version')!r}",
+    version = obj.get("format_version")
+    if version == LEGACY_RELEASE_FORMAT and not legacy:
+        raise OldReleaseFormat("release file format_version 1 is no longer loaded", location=Location(origin),
+                               hint=REPROMOTE_HINT)
+    if type(version) is not int or version not in (RELEASE_FORMAT, LEGACY_RELEASE_FORMAT):
+        raise AgentcfgError(f"unsupported release format_version {version!r}",
                             location=Location(origin), hint="upgrade agentcfg")
     # The metadata is printed, compared and written into commit messages: a hand-edited file
     # with `"source": 5` must be refused here, not crash whatever reads it next.
@@ -111,9 +130,10 @@ def parse_release(data: bytes, origin: str, *, verify: bool = True) -> ReleaseFi
         reason=obj.get("reason"),
         hold=bool(obj.get("hold", False)),
         config=obj["config"],
+        format_version=version,
     )
     if verify:
-        actual = digest_value(rel.config)
+        actual = config_digest(rel.config, origin, version)
         if actual != rel.digest:
             raise CheckFailed(
                 f"release file does not match its digest: it says {rel.digest}, its config hashes to {actual}",
@@ -124,6 +144,29 @@ def parse_release(data: bytes, origin: str, *, verify: bool = True) -> ReleaseFi
     return rel
 
 
+def config_digest(config: dict[str, Any], origin: str, version: int = RELEASE_FORMAT) -> str:
+    """The root digest of a release's config under release format ``version``.
+
+    A config JCS cannot carry (an integer beyond 2^53, typed into the file by hand) is a
+    failed check naming the file, not a crash."""
+    if version == LEGACY_RELEASE_FORMAT:
+        from agentcfg.canonical import digest_bytes, legacy_canonical_json
+
+        return digest_bytes(legacy_canonical_json(config).encode("utf-8"))
+    try:
+        return digest_value(config)
+    except NotCanonical as exc:
+        raise CheckFailed(f"release config cannot be canonicalised: {exc}", location=Location(origin),
+                          hint="the file was edited by hand or corrupted; restore it from git or roll back") from None
+
+
+def current_digest(release: ReleaseFile, origin: str) -> str:
+    """``release``'s digest under the current format: its own, or recomputed for a format 1 file."""
+    if release.format_version == RELEASE_FORMAT:
+        return release.digest
+    return config_digest(release.config, origin)
+
+
 _FIELD_TYPES: dict[str, tuple[type, ...]] = {
     "environment": (str,), "action": (str,), "source": (str, type(None)), "from": (str, type(None)),
     "reason": (str, type(None)), "hold": (bool,),
@@ -132,7 +175,8 @@ _FIELD_WORDS = {"environment": "a string", "action": "a string", "source": "a st
                 "from": "a string or null", "reason": "a string or null", "hold": "true or false"}
 
 
-def read_release(path: Path, origin: str | None = None, *, verify: bool = True) -> ReleaseFile | None:
+def read_release(path: Path, origin: str | None = None, *, verify: bool = True,
+                 legacy: bool = False) -> ReleaseFile | None:
     """The release at ``path``, or None if there is none."""
     try:
         data = path.read_bytes()
@@ -140,4 +184,4 @@ def read_release(path: Path, origin: str | None = None, *, verify: bool = True) 
         return None
     except OSError as exc:
         raise AgentcfgError(f"cannot read {origin or path}: {exc.strerror}") from None
-    return parse_release(data, origin or str(path), verify=verify)
+    return parse_release(data, origin or str(path), verify=verify, legacy=legacy)

@@ -132,8 +132,6 @@ def prepare(manifest: Manifest, *, environment: str | None = None) -> tuple[Prep
 
 def complete(prepared: Prepared, resolver: Resolver) -> Completed:
     """Resolve the pending entries through ``resolver`` and compute every digest."""
-    import json
-
     from agentcfg.canonical import canonical_json, digest_bytes
 
     artefacts = dict(prepared.digests)
@@ -149,10 +147,11 @@ def complete(prepared: Prepared, resolver: Resolver) -> Completed:
                 artefacts[artefact_id(section, name)] = done["digest"]
             out[name] = done
         resolved[section] = out
-    # canonical_json(config) == "{" + sorted "key":value pairs + "}": the static values are joined
-    # as the text they already are, only code and data are encoded here.
+    # canonical_json(config) == "{" + sorted "key":value pairs + "}" (the top-level keys are ASCII,
+    # so code point and UTF-16 order agree): the static values are joined as the text they
+    # already are, only code and data are encoded here.
     parts = {**prepared.static, **{s: canonical_json(resolved[s]) for s in RESOLVED_SECTIONS}}
-    text = "{" + ",".join(f"{json.dumps(k, ensure_ascii=False)}:{parts[k]}" for k in sorted(parts)) + "}"
+    text = "{" + ",".join(f"{canonical_json(k)}:{parts[k]}" for k in sorted(parts)) + "}"
     return Completed(digest_bytes(text.encode("utf-8")), artefacts, resolved)
 
 

@@ -92,21 +92,49 @@ _SCHEMA_LINE = re.compile(rb"^# yaml-language-server: \$schema=\S+", re.M)
 
 
 def _point_editors_at_local_schema(files: dict[str, bytes]) -> None:
-    """Ship the JSON Schema beside the manifest so editors check it offline.
+    """Ship the JSON Schemas beside the manifest so editors check it, its overlays and its tool
+    files offline.
 
     The bundled example points at the repository's schemas/ folder, which a copied project does
-    not have; the copy points at its own `agentcfg.schema.json` (`agentcfg schema` refreshes it).
+    not have; the copy points at its own `agentcfg.schema.json`, `agentcfg.overlay.schema.json`
+    and `agentcfg.tool.schema.json` (`agentcfg schema --of KIND` refreshes them). Overlays and
+    tool files get the line even when the example's copy lacks it.
     """
     import json
 
-    from agentcfg.manifest.model import json_schema
+    from agentcfg.manifest.editor_schemas import LOCAL_FILES, schema_of
 
-    manifest = files.get("agentcfg.yaml")
-    if manifest is None:
+    if "agentcfg.yaml" not in files:
         return
-    files["agentcfg.yaml"] = _SCHEMA_LINE.sub(
-        b"# yaml-language-server: $schema=./" + SCHEMA_FILE.encode(), manifest, count=1)
-    files[SCHEMA_FILE] = (json.dumps(json_schema(), indent=2, sort_keys=True) + "\n").encode()
+    for rel in sorted(files):
+        kind = _kind_of(rel)
+        if kind is not None:
+            files[rel] = with_modeline(files[rel], modeline_target(rel, LOCAL_FILES[kind]))
+    for kind, name in LOCAL_FILES.items():
+        files[name] = (json.dumps(schema_of(kind), indent=2, sort_keys=True) + "\n").encode()
+
+
+def _kind_of(rel: str) -> str | None:
+    if rel == "agentcfg.yaml":
+        return "manifest"
+    if rel.endswith((".yaml", ".yml")) and "/" in rel:
+        folder = rel.split("/", 1)[0]
+        return {"environments": "overlay", "tools": "tool"}.get(folder)
+    return None
+
+
+def modeline_target(rel: str, schema_name: str) -> str:
+    """The path from the folder of ``rel`` (relative to the project) to the project's ``schema_name``."""
+    depth = rel.count("/")
+    return ("./" if depth == 0 else "../" * depth) + schema_name
+
+
+def with_modeline(data: bytes, target: str) -> bytes:
+    """``data`` whose first line points the YAML language server at ``target`` (replacing one there)."""
+    line = b"# yaml-language-server: $schema=" + target.encode()
+    if _SCHEMA_LINE.search(data):
+        return _SCHEMA_LINE.sub(line, data, count=1)
+    return line + b"\n" + data
 
 
 def _collect(node, prefix: str, files: dict[str, bytes]) -> None:  # type: ignore[no-untyped-def]

@@ -66,7 +66,7 @@ def render_at(project: Project, *, env: str | None = None, rev: str | None = Non
         lock_path = f"{folder.subdir}/{LOCK_FILE}" if folder.subdir else LOCK_FILE
         lock_bytes = gitio.read_blob(project.paths.top, folder.commit_sha, lock_path)
         if lock_bytes is not None:
-            lock = parse_lock(lock_bytes, f"{rev}:{LOCK_FILE}")
+            lock = parse_lock(lock_bytes, f"{rev}:{LOCK_FILE}", legacy=True)  # an old lock: never a hit
             hit = renders.get(project.state_dir, folder.tree_sha, folder.subdir, env, lock)
             if hit is not None:
                 return hit
@@ -95,7 +95,7 @@ def _render_locked(project: Project, tree: GitTree, data: bytes, env: str | None
     from agentcfg.warm import renders
 
     origin = f"{rev}:{LOCK_FILE}"
-    lock = parse_lock(data, origin)
+    lock = parse_lock(data, origin, legacy=True)  # only its resolutions are read; they outlive format 1
     hit = renders.get(project.state_dir, tree.tree_sha, tree.subdir, env, lock)
     if hit is not None:
         return hit

@@ -6,10 +6,11 @@ it is given. They only read; none raises for a user mistake.
 
 from __future__ import annotations
 
-from agentcfg.checks import files, graphs, prompts, references, secrets, servers, tools
+from agentcfg.checks import files, graphs, numbers, prompts, references, secrets, servers, tools
 from agentcfg.manifest.loader import Loaded
 
-ALL = (references.check, prompts.check, tools.check, graphs.check, files.check, secrets.check, servers.check)
+ALL = (references.check, prompts.check, tools.check, graphs.check, files.check, secrets.check, servers.check,
+       numbers.check)
 
 
 def run_all(loaded: Loaded) -> None:

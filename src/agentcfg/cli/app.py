@@ -195,7 +195,8 @@ def _register_commands() -> None:
     # Importing a command module registers its commands on `app` (bodies import lazily).
     from agentcfg.cli import cmd_manifest  # noqa: F401
 
-    for optional in ("cmd_lock", "cmd_diff", "cmd_env", "cmd_tools", "cmd_evidence", "cmd_servers", "cmd_graph"):
+    for optional in ("cmd_lock", "cmd_diff", "cmd_env", "cmd_tools", "cmd_evidence", "cmd_servers", "cmd_graph",
+                     "cmd_oci"):
         try:
             __import__(f"agentcfg.cli.{optional}")
         except ModuleNotFoundError as exc:

@@ -27,7 +27,8 @@ JSON_FORMAT = 1
              "agentcfg render production --tools-format openai")
 def render(
     ctx: typer.Context,
-    env: str = typer.Argument(..., metavar="ENV", help="The environment to render (its overlay is applied).",
+    env: str = typer.Argument(..., metavar="ENV", help="The environment to render (its overlay is applied), or an "
+                                                        "oci:// reference to a published release.",
                               autocompletion=complete_environment),
     rev: Optional[str] = typer.Option(None, "--rev", metavar="REV",
                                       help="Render from this git revision (read from git objects, pinned by "
@@ -42,22 +43,33 @@ def render(
                                      "to OpenAI strict mode (all properties required, optional ones nullable, "
                                      "additionalProperties false), or exit 1 naming what strict mode cannot "
                                      "express."),
+    plain_http: bool = typer.Option(False, "--plain-http",
+                                    help="For an oci:// ENV on localhost, 127.0.0.1 or [::1]: HTTP without TLS."),
 ) -> None:
     """Print the fully rendered config of an environment and its root digest: manifest plus
     overlay, prompts and tool definitions inline, data and code by digest/commit, ${env:NAME}
-    references left as references. This is exactly what `promote` would write.
+    references left as references. This is exactly what `promote` would write. With an
+    oci://REGISTRY/REPOSITORY:TAG (or @sha256:...) ENV, the published release's config, verified.
     """
     from agentcfg.cli import ui
     from agentcfg.promotion import render as do_render
     from agentcfg.secrets import redact
 
-    rendered = do_render(env, root=".", rev=rev)
-    data: Any = {"format_version": JSON_FORMAT, "environment": env, "digest": rendered.digest,
-                 "config": rendered.config}
+    if env.startswith("oci://"):
+        from agentcfg.cli.cmd_oci import render_ref
+        from agentcfg.errors import UsageError
+
+        if rev is not None:
+            raise UsageError("--rev does not apply to an oci:// reference (a published release is already rendered)")
+        env, digest, config = render_ref(env, plain_http)
+    else:
+        rendered = do_render(env, root=".", rev=rev)
+        digest, config = rendered.digest, rendered.config
+    data: Any = {"format_version": JSON_FORMAT, "environment": env, "digest": digest, "config": config}
     if tools_format is not None:
         from agentcfg.toolformats import export_tools
 
-        data = export_tools(rendered.config.get("tools") or {}, tools_format, strict=strict)
+        data = export_tools(config.get("tools") or {}, tools_format, strict=strict)
     elif strict:
         from agentcfg.errors import UsageError
 
@@ -69,7 +81,7 @@ def render(
         from agentcfg.yamlio import dump_yaml
 
         ui.print_raw(dump_yaml(data))
-    ui.note(f"{ui.escape(env)} {rendered.digest}")
+    ui.note(f"{ui.escape(env)} {digest}")
 
 
 @app.command(epilog="Examples: agentcfg promote HEAD staging · agentcfg promote staging production --dry-run · "
@@ -276,16 +288,26 @@ def status(ctx: typer.Context, fmt: Optional[Format] = _FORMAT) -> None:
 def show(
     ctx: typer.Context,
     digest: str = typer.Argument(..., metavar="DIGEST",
-                                 help="A root digest: full, without sha256:, or a unique prefix (7+ hex)."),
+                                 help="A root digest: full, without sha256:, or a unique prefix (7+ hex); or an "
+                                      "oci:// reference to a published release."),
     fmt: Optional[Format] = _FORMAT,
+    plain_http: bool = typer.Option(False, "--plain-http",
+                                    help="For an oci:// reference on localhost, 127.0.0.1 or [::1]: HTTP without TLS."),
 ) -> None:
     """Find the release with this root digest in any environment's history and print it: the
-    link from a runtime trace back to the exact config.
+    link from a runtime trace back to the exact config. With oci://REGISTRY/REPOSITORY:TAG (or
+    @sha256:...), the published release, verified, with its manifest digest.
     """
     from agentcfg.canonical import pretty_json
     from agentcfg.cli import ui
     from agentcfg.promotion import show as do_show
     from agentcfg.secrets import redact
+
+    if digest.startswith("oci://"):
+        from agentcfg.cli.cmd_oci import show_ref
+
+        show_ref(ctx, digest, fmt, plain_http)
+        return
 
     found = do_show(digest, root=".")
     release = redact(found[0].release.to_dict())

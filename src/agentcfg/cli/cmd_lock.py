@@ -76,18 +76,28 @@ def lock(
 @app.command(epilog="Examples: agentcfg verify · agentcfg verify production --format json")
 def verify(
     ctx: typer.Context,
-    env: Optional[str] = typer.Argument(None, metavar="[ENV]", help="Verify releases/ENV.json against its digest.",
+    env: Optional[str] = typer.Argument(None, metavar="[ENV]",
+                                        help="Verify releases/ENV.json against its digest, or an oci:// reference.",
                                         autocompletion=complete_environment),
     fmt: Optional[Format] = typer.Option(None, "--format", help="Output format: text or json."),
+    plain_http: bool = typer.Option(False, "--plain-http",
+                                    help="For an oci:// ENV on localhost, 127.0.0.1 or [::1]: HTTP without TLS."),
 ) -> None:
     """Check that the working tree still matches agentcfg.lock (every file is read again: this
     catches edits that were not locked and tampered data) and that every attestation is
-    well-formed and unedited, or with ENV that releases/ENV.json matches its own digest.
+    well-formed and unedited, or with ENV that releases/ENV.json matches its own digest. ENV may
+    also be oci://REGISTRY/REPOSITORY:TAG (or @sha256:...): the published release is pulled and
+    checked (layer digest, root digest).
 
     Exit 0 when everything matches, 1 on drift or tampering, 2 when there is nothing to verify.
     """
     from agentcfg.cli import ui
     from agentcfg.lockfile import verify as do_verify
+
+    if env is not None and env.startswith("oci://"):
+        from agentcfg.cli.cmd_oci import verify_ref
+
+        verify_ref(ctx, env, fmt, plain_http)
 
     result = do_verify(".", env=env)
     if output_format(ctx, fmt) == "json":

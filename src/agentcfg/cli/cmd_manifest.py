@@ -64,14 +64,24 @@ def validate(
 
 
 @app.command(epilog="Example: agentcfg schema > schemas/agentcfg.schema.json")
-def schema() -> None:
-    """Print the manifest's JSON Schema (the same as schemas/agentcfg.schema.json).
+def schema(
+    kind: str = typer.Option("manifest", "--of", metavar="KIND",
+                             help="manifest (agentcfg.yaml), overlay (environments/<env>.yaml) or tool (a tool file).",
+                             autocompletion=lambda incomplete: [k for k in ("manifest", "overlay", "tool")
+                                                                if k.startswith(incomplete)]),
+) -> None:
+    """Print the JSON Schema of the manifest (the same as schemas/agentcfg.schema.json), of an
+    environment overlay (schemas/overlay.schema.json) or of a tool file (schemas/tool.schema.json).
 
     Point your editor at it with a first line such as:
     # yaml-language-server: $schema=./schemas/agentcfg.schema.json
+    (`agentcfg init` and `agentcfg import tools` write these lines for you.)
     """
     from agentcfg.canonical import pretty_json
     from agentcfg.cli import ui
-    from agentcfg.manifest.model import json_schema
+    from agentcfg.errors import UsageError
+    from agentcfg.manifest.editor_schemas import SCHEMA_KINDS, schema_of
 
-    ui.print_raw(pretty_json(json_schema()))
+    if kind not in SCHEMA_KINDS:
+        raise UsageError(f"--of {kind}: choose one of {', '.join(SCHEMA_KINDS)}")
+    ui.print_raw(pretty_json(schema_of(kind)))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+import contextlib
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
@@ -61,7 +62,16 @@ def check_servers_command(
     from agentcfg.servers import check_servers
 
     level = RiskLevel.parse(fail_on) if fail_on is not None else None
-    result = check_servers(".", env=env, server=server, timeout=timeout)
+    with contextlib.ExitStack() as stack:
+        bar: list[Any] = []
+
+        def reached(name: str, total: int) -> None:  # a bar on a terminal only (ui.progress)
+            if bar:
+                bar[0]()
+            else:
+                bar.append(stack.enter_context(ui.progress("checking MCP servers", total)))
+
+        result = check_servers(".", env=env, server=server, timeout=timeout, progress=reached)
     if output_format(ctx, fmt) == "json":
         ui.print_json(result.to_dict(level))
     else:

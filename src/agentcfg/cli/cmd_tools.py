@@ -44,6 +44,9 @@ def import_tools_command(
     into: Optional[str] = typer.Option(None, "--into", metavar="DIR",
                                        help="Folder for the tool files (default: tools, or tools/NAME with --server)."),
     force: bool = typer.Option(False, "--force", help="Overwrite tool files that already exist."),
+    add: bool = typer.Option(False, "--add", help="Also insert the tools into agentcfg.yaml's `tools:` (comments "
+                                                  "and layout kept); refused, with nothing written, when a name is "
+                                                  "already there."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Report what would be written; write nothing."),
     timeout: float = typer.Option(30.0, "--timeout", metavar="S",
                                   help="With --server: seconds the server gets to start and list its tools."),
@@ -54,8 +57,10 @@ def import_tools_command(
     Reads an MCP tools/list result, OpenAI function tools (Chat Completions or Responses API
     form) or Anthropic tools, and reports every change it had to make: renamed tools, repaired
     schemas ("dict" → object), dropped keys, skipped built-in tools. Existing files are never
-    overwritten without --force. The manifest is not edited: paste the printed snippet into
-    agentcfg.yaml. Exit 0 when at least one tool was imported, 1 when none could be.
+    overwritten without --force. With --add the tools are also inserted into agentcfg.yaml
+    (every comment and the file's layout kept; a name already there refuses the import before
+    anything is written); without it, paste the printed snippet. Exit 0 when at least one tool
+    was imported, 1 when none could be.
 
     With --server NAME, the tools come from a live MCP server declared in agentcfg.yaml (every
     page of tools/list; ${env:...} in its env/headers resolved in memory only). Each file holds
@@ -73,14 +78,14 @@ def import_tools_command(
             raise UsageError("--server imports MCP tools; --from does not apply")
         from agentcfg.servers.importing import import_server_tools
 
-        report = import_server_tools(server, into=into, force=force, dry_run=dry_run, timeout=timeout)
+        report = import_server_tools(server, into=into, force=force, dry_run=dry_run, timeout=timeout, add=add)
     else:
         if source is None:
             raise UsageError("FILE needs --from mcp, openai or anthropic")
         from agentcfg.toolformats import import_tool_file
 
         assert file is not None
-        report = import_tool_file(file, source.value, into=into or "tools", force=force, dry_run=dry_run)
+        report = import_tool_file(file, source.value, into=into or "tools", force=force, dry_run=dry_run, add=add)
     result = report.result
     if output_format(ctx, fmt) == "json":
         ui.print_json(report.to_dict())
@@ -93,7 +98,9 @@ def import_tools_command(
         n = len(result.tools)
         skipped = f", {result.skipped} skipped" if result.skipped else ""
         ui.note(f"{n} tool{'s' * (n != 1)} imported{skipped}, {len(result.issues)} change(s) reported")
-        if report.snippet:
-            ui.note("add to agentcfg.yaml:")
+        if report.added:
+            ui.note(f"added {n} tool{'s' * (n != 1)} to agentcfg.yaml")
+        elif report.snippet:
+            ui.note("add to agentcfg.yaml (or import with --add):" if not add else "would add to agentcfg.yaml:")
             ui.print_raw(report.snippet)
     raise typer.Exit(0 if result.tools else 1)

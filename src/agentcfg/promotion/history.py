@@ -96,11 +96,15 @@ def read_release_at(target: EnvTarget, commit: str) -> ReleaseFile | None:
 
 
 def read_release_and_bytes_at(target: EnvTarget, commit: str) -> tuple[ReleaseFile, bytes] | None:
-    """:func:`read_release_at` and the file's bytes (rollback copies their text)."""
+    """:func:`read_release_at` and the file's bytes (rollback copies their text).
+
+    Releases written by an older agentcfg (format 1) are read too, each verified with the digest
+    algorithm it was written with: history shows the past as it was recorded.
+    """
     data = gitio.read_blob(target.paths.top, commit, target.repo_path)
     if data is None:
         return None
-    return parse_release(data, f"{target.relpath}@{commit[:12]}"), data
+    return parse_release(data, f"{target.relpath}@{commit[:12]}", legacy=True), data
 
 
 def known_environments(target: EnvTarget) -> list[str]:

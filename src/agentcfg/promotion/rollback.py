@@ -22,7 +22,7 @@ from agentcfg.promotion import trailers as tr
 from agentcfg.promotion.commit import write_release
 from agentcfg.promotion.history import Transition, read_release_and_bytes_at, read_transitions
 from agentcfg.promotion.target import EnvTarget
-from agentcfg.release import ReleaseFile, parse_release, read_release
+from agentcfg.release import RELEASE_FORMAT, ReleaseFile, current_digest, parse_release, read_release
 from agentcfg.secrets import redact_text
 
 _MAX_INDEX_DIGITS = 6  # `--to 12` is a history index; 7+ hex digits are a digest or commit prefix
@@ -104,23 +104,32 @@ def rollback(env: str, *, root: Path | str = ".", to: str | None = None, reason:
     with guard:
         current = _current(target)
         restored_commit, index, old, old_bytes = _choose(target, current, to)
+        # A release written by an older agentcfg (format 1, already checked against its own
+        # digest) is restored under its RFC 8785 digest: the same config, a new identity. In an
+        # incident the last good release is usually an old one; refusing it would leave only
+        # `git revert` by hand.
+        digest = current_digest(old, target.relpath)
         clean_reason = redact_text(reason.strip()) if reason and reason.strip() else None
-        result = RollbackResult(env, "dry-run" if dry_run else "rolled-back", old.digest,
+        result = RollbackResult(env, "dry-run" if dry_run else "rolled-back", digest,
                                 current.digest if current else None, restored_commit, index, old.source,
                                 clean_reason, target.relpath)
-        if current is not None and current.digest == old.digest:
+        if old.format_version != RELEASE_FORMAT:
+            result.warnings.append(f"the restored release was written by an older agentcfg (release format "
+                                   f"{old.format_version}, digest {old.digest}); it is now identified by its "
+                                   f"RFC 8785 digest {digest} (the config is the same)")
+        if current is not None and current.digest == digest:
             result.outcome = "unchanged"
             return result
         result.configs = lambda: (current.config if current else None, old.config)
-        result.warnings = _crossing(current, old)
+        result.warnings += _crossing(current, old)
         detached = safety.detached_head_warning(target)
         if detached:
             result.warnings.append(detached)
         if dry_run:
             return result
-        release = ReleaseFile(environment=env, digest=old.digest, source=old.source, action="rollback",
+        release = ReleaseFile(environment=env, digest=digest, source=old.source, action="rollback",
                               from_=restored_commit, reason=clean_reason, hold=True, config=old.config)
-        message = tr.commit_message(action="rollback", env=env, digest=old.digest, source=old.source,
+        message = tr.commit_message(action="rollback", env=env, digest=digest, source=old.source,
                                     from_=restored_commit, reason=clean_reason)
         text = release.dumps_reusing(old_bytes.decode("utf-8"), old)
         result.commit = write_release(target, release, message=message, text=text)
@@ -132,16 +141,20 @@ def unhold(env: str, *, root: Path | str = ".", reason: str | None = None, wait:
     target = EnvTarget.open(env, root)
     with safety.writing(target, wait=wait):
         current = _current_release(target)
+        if current is not None and current.format_version != RELEASE_FORMAT:
+            # Copied forward under a new digest: check it against the one it was written with first.
+            current = read_release(target.path, target.relpath, legacy=True)
         if current is None:
             raise AgentcfgError(f"environment '{env}' has no release ({target.relpath} does not exist)")
         clean_reason = redact_text(reason.strip()) if reason and reason.strip() else None
         result = UnholdResult(env, "unchanged" if not current.hold else "unheld", current.digest, clean_reason)
         if not current.hold:
             return result
-        release = ReleaseFile(environment=current.environment or env, digest=current.digest,
+        digest = current_digest(current, target.relpath)
+        release = ReleaseFile(environment=current.environment or env, digest=digest,
                               source=current.source, action=current.action, from_=current.from_,
                               reason=current.reason, hold=False, config=current.config)
-        message = tr.commit_message(action="unhold", env=env, digest=current.digest, source=current.source,
+        message = tr.commit_message(action="unhold", env=env, digest=digest, source=current.source,
                                     from_=current.from_, reason=clean_reason)
         result.commit = write_release(target, release, message=message)
         return result
@@ -151,7 +164,7 @@ def _current_release(target: EnvTarget) -> ReleaseFile | None:
     # Not verified against its digest: a rollback must work even when the current file is the
     # damaged one. Its `digest` only tells which earlier release counts as "different".
     try:
-        return read_release(target.path, target.relpath, verify=False)
+        return read_release(target.path, target.relpath, verify=False, legacy=True)
     except AgentcfgError:
         return None
 
@@ -166,7 +179,10 @@ class _Current:
 
     @property
     def digest(self) -> str:
-        return self.release.digest
+        try:  # a file an older agentcfg wrote: what its config is called now
+            return current_digest(self.release, "the current release")
+        except AgentcfgError:
+            return self.release.digest
 
     @property
     def config(self) -> dict[str, Any]:
@@ -176,7 +192,7 @@ class _Current:
 def _current(target: EnvTarget) -> _Current | None:
     try:
         data = target.path.read_bytes()
-        return _Current(parse_release(data, target.relpath, verify=False))
+        return _Current(parse_release(data, target.relpath, verify=False, legacy=True))
     except (OSError, AgentcfgError):
         return None
 
@@ -197,7 +213,10 @@ def _choose(target: EnvTarget, current: _Current | None, to: str | None) -> _Cho
             rows = read_transitions(target, limit=limit, cached=False)
             for row in rows:
                 if row.digest and row.action not in ("deleted", "invalid") and row.digest != now:
-                    return _load(target, row)
+                    chosen = _load(target, row)
+                    # An old-format row's digest is not comparable with `now`: its config decides.
+                    if chosen[2].format_version == RELEASE_FORMAT or current_digest(chosen[2], row.commit) != now:
+                        return chosen
             if limit is not None and len(rows) < limit:
                 break  # that was the whole history
         raise _no_history(target, f"{target.relpath} has no earlier release with a different digest"

@@ -71,4 +71,4 @@ class EnvTarget:
 
     def current(self) -> ReleaseFile | None:
         """The release on disk (verified against its digest), or None when there is none yet."""
-        return read_release(self.path, self.relpath)
+        return read_release(self.path, self.relpath, legacy=True)

@@ -66,6 +66,9 @@ class Config:
     code: Section[Code]
     policies: Mapping[str, Any] = field(compare=False)
     raw: Mapping[str, Any] = field(compare=False)
+    # Set when an oci:// tag was loaded from this machine's cache because the registry could not
+    # be reached: why, and which release (also issued as a RegistryFallbackWarning).
+    fallback: str | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The whole config as plain, mutable data (with secrets resolved: do not log it)."""
@@ -113,12 +116,22 @@ class Config:
         return f"<Config {self.environment or self.origin} {self.digest}>"
 
 
+class RegistryFallbackWarning(UserWarning):
+    """An ``oci://`` tag was loaded from the local cache because its registry could not be reached."""
+
+
 def load(env_or_path: str | os.PathLike[str], root: str | os.PathLike[str] = ".", *,
-         environ: Mapping[str, str] | None = None) -> Config:
+         environ: Mapping[str, str] | None = None, plain_http: bool = False) -> Config:
     """Load an environment's release (``releases/<env>.json`` under ``root``) or a release file.
 
     ``env_or_path`` is an environment name, or a path to a release JSON file (anything ending in
-    ``.json`` or containing a path separator; relative paths are relative to ``root``).
+    ``.json`` or containing a path separator; relative paths are relative to ``root``), or an OCI
+    reference, ``oci://registry/repository:tag`` or ``oci://registry/repository@sha256:<manifest
+    digest>``, published with ``agentcfg publish``: pulled, verified the same way, and cached in
+    the user's cache folder. When the registry cannot be reached, a tag loads the release it
+    pointed at when last seen, with a :class:`RegistryFallbackWarning` and :attr:`Config.fallback`
+    set; a verification failure never falls back. ``plain_http=True`` allows HTTP without TLS,
+    to a registry on localhost, 127.0.0.1 or ::1 only.
     ``environ`` replaces ``os.environ`` as the source of ``${env:NAME}`` values.
 
     Raises :class:`~agentcfg.errors.CheckFailed` when the file does not match its digest, and
@@ -129,6 +142,8 @@ def load(env_or_path: str | os.PathLike[str], root: str | os.PathLike[str] = "."
 
     base = Path(root)
     text = os.fspath(env_or_path)
+    if not isinstance(env_or_path, os.PathLike) and text.startswith("oci://"):
+        return _load_oci(text, plain_http, os.environ if environ is None else environ)
     by_name = not isinstance(env_or_path, os.PathLike) and not _looks_like_path(text)
     if by_name:
         if not NAME_RE.match(text):
@@ -147,15 +162,20 @@ def load(env_or_path: str | os.PathLike[str], root: str | os.PathLike[str] = "."
         raise CheckFailed(f"the release file is for environment '{release.environment}', not '{text}'",
                           location=Location(str(path)),
                           hint="the file was copied or edited by hand; restore it from git")
+    return _build(release, str(path), os.environ if environ is None else environ)
+
+
+def _build(release: Any, origin: str, environ: Mapping[str, str], fallback: str | None = None) -> Config:
+    """The :class:`Config` of a verified release."""
     config = release.config
     if config.get("format_version", SUPPORTED_CONFIG_FORMAT) != SUPPORTED_CONFIG_FORMAT:
         raise AgentcfgError(f"unsupported config format_version {config.get('format_version')!r}",
-                            location=Location(str(path)), hint="upgrade agentcfg")
+                            location=Location(origin), hint="upgrade agentcfg")
     # A server's credentials are resolved when something connects to it (verify_server, check
     # servers), not here: a process that never talks to a server must not need its tokens.
     servers = config.get("mcp_servers")
     rest = {k: v for k, v in config.items() if k != "mcp_servers"}
-    resolved = resolve_env_refs(rest, os.environ if environ is None else environ, origin=str(path))
+    resolved = resolve_env_refs(rest, environ, origin=origin)
     if servers is not None:
         resolved["mcp_servers"] = servers
     resolved = freeze(resolved)
@@ -165,9 +185,20 @@ def load(env_or_path: str | os.PathLike[str], root: str | os.PathLike[str] = "."
         sections[attr] = Section(key, {name: kind.build(name, entries[name]) for name in entries})
     return Config(
         digest=release.digest, environment=release.environment, name=str(config.get("name", "")),
-        source=release.source, action=release.action, hold=release.hold, origin=str(path),
-        policies=resolved.get("policies") or EMPTY, raw=resolved, **sections,
+        source=release.source, action=release.action, hold=release.hold, origin=origin,
+        policies=resolved.get("policies") or EMPTY, raw=resolved, fallback=fallback, **sections,
     )
+
+
+def _load_oci(text: str, plain_http: bool, environ: Mapping[str, str]) -> Config:
+    import warnings
+
+    from agentcfg.ocio import pull
+
+    pulled = pull(text, plain_http=plain_http)
+    if pulled.fallback:
+        warnings.warn(pulled.fallback, RegistryFallbackWarning, stacklevel=3)
+    return _build(pulled.release, f"oci://{pulled.origin}", environ, pulled.fallback)
 
 
 def _looks_like_path(text: str) -> bool:

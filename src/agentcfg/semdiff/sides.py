@@ -82,7 +82,7 @@ def _release_of(project: Project, name: str) -> Snapshot:
         raise UsageError(f"'{name}' is not a valid environment name",
                          hint="write env:NAME, e.g. env:production")
     rel = release_path(name)
-    release = read_release(project.root / rel, rel)
+    release = read_release(project.root / rel, rel, legacy=True)
     if release is None:
         raise AgentcfgError(f"environment '{name}' has no release yet ({rel} does not exist)",
                             hint=f"promote to it first: `agentcfg promote HEAD {name}`")
@@ -100,7 +100,7 @@ def _file(path: Path, label: str, env: str | None) -> Snapshot:
     if isinstance(obj, dict) and "config" in obj:
         from agentcfg.release import parse_release
 
-        release = parse_release(data, label)
+        release = parse_release(data, label, legacy=True)  # a diff compares configs: any format will do
         return Snapshot(Side(label, "release", release.digest, release.source), release.config)
     if isinstance(obj, dict) and "artefacts" in obj:
         from agentcfg.lockfile import parse_lock

@@ -7,7 +7,7 @@ stopped before the next one starts; one unreachable server does not hide the oth
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -116,10 +116,12 @@ def reviewed_config(root: str | Path = ".", env: str | None = None) -> tuple[str
 
 
 def check_servers(root: str | Path = ".", *, env: str | None = None, server: str | None = None,
-                  timeout: float | None = None, environ: Mapping[str, str] | None = None) -> ServerCheck:
+                  timeout: float | None = None, environ: Mapping[str, str] | None = None,
+                  progress: Callable[[str, int], None] | None = None) -> ServerCheck:
     """Reach each declared MCP server (or only ``server``) and compare its tools with the release
     of ``env`` (the working tree's render without ``env``). Never raises for an unreachable
-    server: it is reported in the result (exit code 2)."""
+    server: it is reported in the result (exit code 2). ``progress(name, total)`` is called
+    before each server is reached."""
     from agentcfg.mcpio import DEFAULT_TIMEOUT, ServerUnreachable, list_server_tools, require_sdk
     from agentcfg.project import Project
 
@@ -139,7 +141,10 @@ def check_servers(root: str | Path = ".", *, env: str | None = None, server: str
     require_sdk()
     cwd = Project.find(Path(root)).root
     result = ServerCheck(label, digest)
-    for name in sorted(servers) if server is None else [server]:
+    names = sorted(servers) if server is None else [server]
+    for name in names:
+        if progress is not None:
+            progress(name, len(names))
         entry = servers[name]
         report = ServerReport(name, "stdio" if entry.get("command") is not None else "http",
                               len(declared_tools(config, name)))

@@ -39,7 +39,7 @@ def server_entry(root: str | Path, server: str) -> tuple[dict[str, Any], dict[st
 
 def import_server_tools(server: str, *, root: str | Path = ".", into: str | Path | None = None,
                         force: bool = False, dry_run: bool = False, timeout: float | None = None,
-                        environ: Mapping[str, str] | None = None) -> ImportReport:
+                        environ: Mapping[str, str] | None = None, add: bool = False) -> ImportReport:
     """List every tool ``server`` serves and write ``<into>/<name>.yaml`` for each (default
     ``into``: ``tools/<server>``). Raises ServerUnreachable (exit 2) when the server cannot be
     reached; existing files are never overwritten without ``force``."""
@@ -63,4 +63,5 @@ def import_server_tools(server: str, *, root: str | Path = ".", into: str | Path
                 f"agentcfg.yaml already declares a tool '{name}' ({where}); tool names are unique across servers, "
                 "so rename one before adding it"))
     folder = into if into is not None else project_root / "tools" / server
-    return write_imported(result, f"MCP server '{server}'", into=folder, force=force, dry_run=dry_run, root=root)
+    return write_imported(result, f"MCP server '{server}'", into=folder, force=force, dry_run=dry_run, root=root,
+                          add=add)

@@ -1,8 +1,10 @@
 """`agentcfg import tools`: read a provider's tool file, write one agentcfg tool file per tool.
 
 Nothing is written unless every target file is free (or ``force`` is given), so an import never
-leaves half of its files behind; each file is written atomically. The manifest itself is never
-edited: the report carries the snippet to paste, so the change is reviewed like any other.
+leaves half of its files behind; each file is written atomically. The manifest is edited only
+with ``add`` (`--add`): the entries are inserted into `tools:` keeping every comment and the
+file's layout (:mod:`agentcfg.yamlio.edit`), and a name already there refuses the whole import
+before anything is written. Without it the report carries the snippet to paste.
 """
 
 from __future__ import annotations
@@ -24,14 +26,15 @@ class ImportReport:
     files: dict[str, str] = field(default_factory=dict)  # tool name -> path, relative to the project
     written: bool = False
     snippet: str = ""
+    added: bool = False  # the entries were inserted into agentcfg.yaml (--add)
 
     def to_dict(self) -> dict[str, Any]:
         return {"format_version": 1, **self.result.to_dict(), "files": self.files, "written": self.written,
-                "snippet": self.snippet}
+                "snippet": self.snippet, "added": self.added}
 
 
 def import_tool_file(path: str | Path, fmt: str, *, into: str | Path = "tools", force: bool = False,
-                     dry_run: bool = False, root: str | Path = ".") -> ImportReport:
+                     dry_run: bool = False, root: str | Path = ".", add: bool = False) -> ImportReport:
     """Import the tools in ``path`` (JSON or YAML) and write ``<into>/<name>.yaml`` for each.
 
     ``into`` is relative to ``root`` unless absolute. Existing files are never overwritten
@@ -46,11 +49,11 @@ def import_tool_file(path: str | Path, fmt: str, *, into: str | Path = "tools", 
     except OSError as exc:
         raise AgentcfgError(f"cannot read {path}: {exc.strerror or exc}") from None
     result = import_tools(load(data, str(path)).data, fmt)
-    return write_imported(result, source.name, into=into, force=force, dry_run=dry_run, root=root)
+    return write_imported(result, source.name, into=into, force=force, dry_run=dry_run, root=root, add=add)
 
 
 def write_imported(result: ImportResult, source_name: str, *, into: str | Path = "tools", force: bool = False,
-                   dry_run: bool = False, root: str | Path = ".") -> ImportReport:
+                   dry_run: bool = False, root: str | Path = ".", add: bool = False) -> ImportReport:
     """Write ``<into>/<name>.yaml`` for each imported tool (all or nothing; see the module doc)."""
     from agentcfg.canonical import atomic_write
     from agentcfg.project import Project
@@ -71,12 +74,50 @@ def write_imported(result: ImportResult, source_name: str, *, into: str | Path =
             hint="nothing was written; use --force to overwrite them, or --into another folder",
         )
     report.snippet = _snippet(report.files)
+    manifest = None
+    if add and targets:
+        from agentcfg.yamlio.edit import add_entries
+
+        path = project_root / "agentcfg.yaml"
+        entries = {name: {"file": rel} for name, rel in report.files.items()}  # the snippet, exactly
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise AgentcfgError(f"cannot read {path.name}: {exc}", hint="nothing was written") from None
+        manifest = (path, add_entries(text, path.name, "tools", entries))  # refuses taken names first
     if dry_run or not targets:
         return report
+    schema = _editor_schema(project_root)
     for name, target in targets.items():
-        atomic_write(target, tool_file_text(result, name, source_name))
+        text = tool_file_text(result, name, source_name)
+        if schema is not None and not report.files[name].startswith("../"):
+            from agentcfg.scaffold import modeline_target, with_modeline
+
+            text = with_modeline(text.encode("utf-8"), modeline_target(report.files[name], schema)).decode("utf-8")
+        atomic_write(target, text)
+    if manifest is not None:
+        atomic_write(*manifest)
+        report.added = True
     report.written = True
     return report
+
+
+def _editor_schema(project_root: Path) -> str | None:
+    """The tool files' JSON Schema beside the manifest (written once, never overwritten), for the
+    `yaml-language-server` line each imported file starts with; None when it cannot be written."""
+    import json
+
+    from agentcfg.canonical import atomic_write
+    from agentcfg.manifest.editor_schemas import LOCAL_FILES, schema_of
+
+    name = LOCAL_FILES["tool"]
+    path = project_root / name
+    if not path.exists():
+        try:
+            atomic_write(path, json.dumps(schema_of("tool"), indent=2, sort_keys=True) + "\n")
+        except OSError:
+            return None
+    return name
 
 
 def tool_file_text(result: ImportResult, name: str, source_name: str) -> str:

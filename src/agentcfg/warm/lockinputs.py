@@ -169,7 +169,9 @@ def fresh_lock(start: Path | str) -> tuple[dict[str, Any], Path] | None:
         return None
     boundary = str(memo.get("boundary"))
     answers, notes = Answers.from_json(memo.get("answers")), Answers.from_json(memo.get("notes"))
-    if answers is None or notes is None or not answers.holds(boundary) or not notes.holds(boundary):
+    if answers is None or notes is None or {answers.root, notes.root} != {str(root)}:
+        return None  # recorded in another copy of the repository
+    if not answers.holds(boundary) or not notes.holds(boundary):
         return None
     data = memo.get("data")
     if not isinstance(data, dict) or any(_listing(root / rel, Path(boundary)) != fp for rel, fp in data.items()):

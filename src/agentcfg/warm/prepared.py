@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from agentcfg.rendering import Prepared
 from agentcfg.warm.answers import AnsweringTree, Answers
@@ -35,8 +36,11 @@ class Remembered:
     answers: Answers
     boundary: str
 
-    def holds(self) -> bool:
-        """Whether the working tree still gives every recorded answer."""
+    def holds(self, tree: Any) -> bool:
+        """Whether ``tree`` is the working tree the answers came from (a copied repository is
+        another one) and still gives every recorded answer."""
+        if self.answers.root != str(tree.root) or self.boundary != str(tree.boundary):
+            return False
         return self.answers.holds(self.boundary)
 
 

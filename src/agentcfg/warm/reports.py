@@ -47,7 +47,9 @@ def fresh_report(start: Path | str, env: str | None) -> dict[str, Any] | None:
     if memo.get("root") != str(root) or entry.get("boundary") != boundary:
         return None
     answers = Answers.from_json(entry.get("answers"))
-    if answers is None or not answers.holds(boundary) or not _refs_hold(entry.get("refs")):
+    if answers is None or answers.root != str(root):
+        return None  # recorded in another copy of the repository
+    if not answers.holds(boundary) or not _refs_hold(entry.get("refs")):
         return None
     report = entry.get("report")
     return report if isinstance(report, dict) else None
