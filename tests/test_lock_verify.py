@@ -15,7 +15,8 @@ from test_lock import _edit, make_project
 from agentcfg import hashing
 from agentcfg.canonical import digest_value, pretty_json
 from agentcfg.errors import AgentcfgError, CheckFailed
-from agentcfg.lockfile import lock, verify
+from agentcfg.lockfile import lock
+from agentcfg.verification import verify
 from agentcfg.project import Project
 from agentcfg.snapshot import read_lock_at, render_at
 

@@ -27,8 +27,8 @@ _API = {
     # to the module): the modules are `validation`, `lockfile`, `semdiff` and `rendering`.
     "lock": "agentcfg.lockfile",
     "LockResult": "agentcfg.lockfile",
-    "verify": "agentcfg.lockfile",
-    "VerifyResult": "agentcfg.lockfile",
+    "verify": "agentcfg.verification",
+    "VerifyResult": "agentcfg.verification",
     "diff": "agentcfg.semdiff",
     "diff_configs": "agentcfg.semdiff",
     "DiffResult": "agentcfg.semdiff",

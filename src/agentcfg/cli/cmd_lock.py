@@ -92,7 +92,7 @@ def verify(
     Exit 0 when everything matches, 1 on drift or tampering, 2 when there is nothing to verify.
     """
     from agentcfg.cli import ui
-    from agentcfg.lockfile import verify as do_verify
+    from agentcfg.verification import verify as do_verify
 
     if env is not None and env.startswith("oci://"):
         from agentcfg.cli.cmd_oci import verify_ref
