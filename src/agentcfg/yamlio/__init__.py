@@ -12,11 +12,13 @@ the only way to get all of these at once:
   "read as the number 1.1; quote it" rather than silently coerced;
 * size, NUL bytes, encoding and nesting depth are checked before or while parsing.
 
-Plain documents are read from libyaml's events when ruamel's C extension is installed
-(:mod:`agentcfg.yamlio.events`, several times faster); everything unusual, and every
-machine without the extension, goes through ruamel's pure-Python composer (pure.py), so errors are
-always worded by the same code. :class:`ParseCache` lets callers skip re-parsing bytes they
-have seen before.
+Loading builds the data only; positions and raw texts are computed from the kept text when
+first read (see :class:`Document`). A JSON object text is read by ``json.loads`` where both
+readings provably agree (:mod:`agentcfg.yamlio.jsontext`); other plain documents are read from
+libyaml's events when ruamel's C extension is installed (:mod:`agentcfg.yamlio.events`, several
+times faster); everything unusual, and every machine without the extension, goes through ruamel's
+pure-Python composer (pure.py), so errors are always worded by the same code. :class:`ParseCache`
+lets callers skip re-parsing bytes they have seen before.
 """
 
 from __future__ import annotations
@@ -175,8 +177,11 @@ def load(data: bytes, origin: str, *, cache: ParseCache | None = None) -> Docume
 
 def _compose_data(text: str, origin: str, source: bytes) -> Document:
     """The data of ``text``, its positions left for later (see :class:`Document`)."""
-    from agentcfg.yamlio import events, pure
+    from agentcfg.yamlio import events, jsontext, pure
 
+    obj = jsontext.load_object(text)  # None unless a JSON object both readings agree on
+    if obj is not None:
+        return Document(origin, obj, source=source)
     if events.available():
         try:
             return Document(origin, events.compose_data(text, origin), source=source)
