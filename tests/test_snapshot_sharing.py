@@ -160,3 +160,34 @@ def test_shared_documents_are_never_changed_by_their_readers(example_repo: Path)
     load_side(project, "HEAD~1", shared=shared)
     for key, doc in before.items():
         assert shared.parses._docs[key] == doc
+
+
+def test_settled_needs_the_very_same_entry() -> None:
+    """1, 1.0 and True compare equal in Python but are different values to a check."""
+    from agentcfg.snapshot import _same
+
+    assert _same({"a": [1, {"b": "x"}]}, {"a": [1, {"b": "x"}]})
+    assert not _same({"a": 1}, {"a": True})
+    assert not _same({"a": 1}, {"a": 1.0})
+    assert not _same({"a": [1]}, {"a": [1, 2]})
+    assert not _same({"a": 1}, {"a": 1, "b": None})
+    assert not _same(float("nan"), float("nan"))  # never settled: its checks simply run again
+
+
+def test_a_side_settles_only_what_an_earlier_side_rendered_without_error(example_repo: Path) -> None:
+    from agentcfg.lockfile import lock
+    from agentcfg.project import Project
+    from agentcfg.semdiff.sides import load_side
+    from agentcfg.snapshot import Shared
+
+    lock(example_repo)
+    commit_all(example_repo, "locked")
+    _edit(example_repo, "secret-in-tool")
+    commit_all(example_repo, "secret")
+    project = Project.find(example_repo)
+    shared = Shared()
+    load_side(project, "HEAD~1", shared=shared)
+    assert "tools/send_email" in shared.checked
+    with pytest.raises(AgentcfgError) as refused:
+        load_side(project, "HEAD", shared=shared)
+    assert "looks like a secret" in str(getattr(refused.value, "findings", "")) or "secret" in str(refused.value)

@@ -19,6 +19,7 @@ from agentcfg.rendering import Rendered
 if TYPE_CHECKING:
     from agentcfg.gitio import CommitFolder, GitTree
     from agentcfg.gitio.batch import BlobReader
+    from agentcfg.manifest.loader import Loaded
 
 
 SHARING = True
@@ -55,6 +56,27 @@ class Shared:
     enabled: bool = field(default_factory=lambda: SHARING)
     blobs: dict[Any, BlobReader] = field(default_factory=dict)  # repository top -> its reader
     parses: Parses = field(default_factory=Parses)
+    # artefact id -> its loaded entry, for the artefacts of a render that passed every check:
+    # a later render holding the very same entry need not run the checks of one artefact again.
+    checked: dict[str, Any] = field(default_factory=dict)
+
+    def settle(self, loaded: Loaded) -> None:
+        """Mark as settled what ``loaded`` holds exactly as an earlier render of this run did.
+
+        A per-artefact check is a function of the artefact's loaded entry (the manifest entry
+        with its file inlined and the overlay applied); positions only place what it finds.
+        That render found no error in it, so this one would find none either, and a render
+        only ever refuses on errors: skipping those checks cannot change what it answers.
+        """
+        if not self.enabled or not self.checked:
+            return
+        loaded.settled = frozenset(aid for aid, entry in _entries(loaded) if aid in self.checked
+                                   and _same(self.checked[aid], entry))
+
+    def passed(self, loaded: Loaded) -> None:
+        """``loaded`` rendered: none of its artefacts had an error."""
+        if self.enabled:
+            self.checked.update(_entries(loaded))
 
     def reader(self, project: Project) -> BlobReader | None:
         if not self.enabled:
@@ -134,7 +156,10 @@ def render_at(project: Project, *, env: str | None = None, rev: str | None = Non
         live = LiveResolver(project)
         # Git objects never go through the parse cache (on disk); this run's own parses are fine.
         loaded = load_manifest(tree, env=env, cache=shared.parses if shared.enabled else None)
-        return render_loaded(loaded, GitObjectResolver(tree, live))
+        shared.settle(loaded)
+        rendered = render_loaded(loaded, GitObjectResolver(tree, live))
+        shared.passed(loaded)
+        return rendered
     raise AgentcfgError(
         f"there is no {LOCK_FILE} at {rev} ({tree.commit_sha[:12]})",
         hint="a commit's config is pinned by its lock: run `agentcfg lock` and commit it",
@@ -159,7 +184,9 @@ def _render_locked(project: Project, tree: GitTree, data: bytes, env: str | None
 
     # Git objects never go through the parse cache (on disk); this run's own parses are fine.
     loaded = load_manifest(tree, env=env, cache=shared.parses if shared.enabled else None)
+    shared.settle(loaded)
     rendered = render_loaded(loaded, LockResolver(lock, env, origin))
+    shared.passed(loaded)
     renders.put(project.state_dir, tree.tree_sha, tree.subdir, rendered, lock)
     return rendered
 
@@ -195,3 +222,24 @@ def _referenced(data: bytes, origin: str, parses: Parses) -> list[str]:
         return []
     return [entry["file"] for section in FILE_SECTIONS if isinstance(raw.get(section), dict)
             for entry in raw[section].values() if isinstance(entry, dict) and isinstance(entry.get("file"), str)]
+
+
+def _entries(loaded: Loaded) -> list[tuple[str, Any]]:
+    from agentcfg.names import SECTIONS, artefact_id
+
+    return [(artefact_id(section, name), entry) for section in (*SECTIONS, "policies")
+            if isinstance(loaded.raw.get(section), dict) for name, entry in loaded.raw[section].items()]
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal data of equal types all the way down (1, 1.0 and True are three different values
+    to a check); shared documents make most of it one identity test."""
+    if a is b:
+        return True
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(v, b[k]) for k, v in a.items())
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return bool(a == b)
