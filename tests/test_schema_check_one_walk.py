@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 from agentcfg.checks import tools
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-import realistic  # noqa: E402
+import realistic
 
 
 def ref_iter_refs(schema: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:

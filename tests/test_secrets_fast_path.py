@@ -7,7 +7,8 @@ manifest opened the gate. It is now always found, as the walk alone finds it."""
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

@@ -141,6 +141,7 @@ def _anything_secret(value: Any) -> bool:
     pop, push, add = stack.pop, stack.append, strings.add
     while stack:
         node = pop()
+        children: Iterable[Any]
         if isinstance(node, dict):
             keys.update(node)
             children = node.values()

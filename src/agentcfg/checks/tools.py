@@ -80,6 +80,7 @@ def _survey(schema: Any) -> _Survey:
         if level == 0:
             refs.append((_spell(chain), node))
             continue
+        children: list[tuple[Any, int, Any]]
         if isinstance(node, dict):
             children = []
             for k, v in node.items():
