@@ -84,7 +84,9 @@ def _build_resolvers() -> dict[str, tuple[tuple[str, Any], ...]]:
     for versions, tag, regexp, first in implicit_resolvers:
         if (1, 2) in versions:
             for ch in (first or [None]):  # type: ignore[list-item]  # None: any first character
-                table.setdefault(ch, []).append((str(tag), regexp))
+                # The bound match of the compiled pattern: ruamel wraps its patterns in a lazy
+                # proxy whose every attribute access is a Python call.
+                table.setdefault(ch, []).append((str(tag), regexp.match))
     anywhere = table.pop(None, [])
     _ANY_FIRST = tuple(anywhere)
     _BY_FIRST = {ch: tuple(found + anywhere) for ch, found in table.items() if ch is not None}
@@ -94,8 +96,8 @@ def _build_resolvers() -> dict[str, tuple[tuple[str, Any], ...]]:
 def _resolve_plain(value: str) -> str:
     """The tag ruamel's YAML 1.2 resolver gives a plain scalar (its first matching resolver)."""
     table = _BY_FIRST if _BY_FIRST is not None else _build_resolvers()
-    for tag, regexp in table.get(value[:1], _ANY_FIRST):
-        if regexp.match(value):
+    for tag, match in table.get(value[:1], _ANY_FIRST):
+        if match(value):
             return tag
     return _STR
 
