@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     import git
 
     from agentcfg.gitio import CommitFolder, GitTree, RepoPaths
+    from agentcfg.gitio.batch import BlobReader
     from agentcfg.warm.parsed import FileParseCache
     from agentcfg.trees import WorkTree
 
@@ -115,11 +116,13 @@ class Project:
 
         return WorkTree(self.root, self.repo_root)
 
-    def tree_at(self, rev: str) -> "GitTree":
+    def tree_at(self, rev: str, *, blobs: "BlobReader | None" = None) -> "GitTree":
+        """The files of commit ``rev`` (no checkout); trees given the same ``blobs`` read each
+        blob once between them."""
         from agentcfg.gitio import GitTree, resolve_commit
 
-        repo = self.require_repo()
-        return GitTree(repo, resolve_commit(repo, rev), self.subdir)
+        top = self.paths.top
+        return GitTree(top, resolve_commit(top, rev), self.subdir, blobs=blobs)
 
     @property
     def paths(self) -> "RepoPaths":

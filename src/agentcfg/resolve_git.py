@@ -48,8 +48,7 @@ class GitObjectResolver:
             return {"digest": digest_bytes(blob), "size": len(blob), "files": 1}
         if kind != "tree":
             raise AgentcfgError(f"'{rel}' is not a file or folder at {self.tree.label}", artefact=aid, hint=_LOCK_HINT)
-        pairs: list[tuple[str, str]] = []
-        size = 0
+        files: list[str] = []
         for entry in self.tree.walk(rel):
             if entry.kind == "tree":
                 continue
@@ -57,8 +56,15 @@ class GitObjectResolver:
                 # Symlinks and submodules hash differently from the working tree: refuse, not guess.
                 raise AgentcfgError(f"'{rel}/{entry.path}' is a {entry.kind} in git; it can only be hashed from the "
                                     "working tree", artefact=aid, hint=_LOCK_HINT)
-            blob = self._blob(f"{rel.rstrip('/')}/{entry.path}", aid)
-            pairs.append((entry.path, digest_bytes(blob)))
+            files.append(entry.path)
+        pairs: list[tuple[str, str]] = []
+        size = 0
+        folder = rel.rstrip("/")
+        # One conversation with git for the whole folder, each blob hashed as it arrives and dropped.
+        for path, blob in self.tree.read_files([f"{folder}/{p}" for p in files]):
+            if blob is None:
+                raise AgentcfgError(f"cannot read '{path}' at {self.tree.label}", artefact=aid, hint=_LOCK_HINT)
+            pairs.append((path[len(folder) + 1:], digest_bytes(blob)))
             size += len(blob)
         return {"digest": folder_digest(pairs), "size": size, "files": len(pairs)}
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 if TYPE_CHECKING:
     import git
+
+    from agentcfg.gitio.batch import BlobReader
 
 
 @dataclass(frozen=True)
@@ -61,74 +63,112 @@ def commit_folder(top: Path, commit: str, subdir: str) -> CommitFolder:
 
 
 class GitTree:
-    """Read-only view of the files of one commit, under ``subdir`` (the manifest's folder)."""
+    """Read-only view of the files of one commit, under ``subdir`` (the manifest's folder).
 
-    def __init__(self, repo: "git.Repo", commit: str, subdir: str = "") -> None:
-        self.repo = repo
+    The folder is listed once (one `git ls-tree -r`); blobs come from ``blobs``, a
+    :class:`~agentcfg.gitio.batch.BlobReader` that trees of the same run share, so a blob both
+    sides of a diff hold is read once. :meth:`prefetch` reads many files in one conversation.
+    """
+
+    def __init__(self, repo: "git.Repo | Path", commit: str, subdir: str = "", *,
+                 blobs: "BlobReader | None" = None) -> None:
+        from agentcfg.gitio.batch import BlobReader
+
+        self.top = repo if isinstance(repo, Path) else Path(repo.working_tree_dir or ".")
         self.commit_sha = commit
         self.subdir = subdir.strip("/")
         self.label = commit[:12]
-        self._tree = repo.commit(commit).tree
-        self._folders: dict[str, dict[str, Any] | None] = {}  # folder -> {entry name: object}, or None
+        self.blobs = blobs if blobs is not None and blobs.top == self.top else BlobReader(self.top)
+        self._entries = _list(self.top, commit, self.subdir)
+        self._tree_sha: str | None = None
 
     @property
     def tree_sha(self) -> str:
         """The id of the commit's whole file tree: equal ids mean byte-identical files."""
-        return str(self._tree.hexsha)
+        if self._tree_sha is None:
+            from agentcfg.errors import GitError
+            from agentcfg.gitio.repo import verify_rev
 
-    def _object(self, relpath: str):  # type: ignore[no-untyped-def]
-        full = "/".join(p for p in (self.subdir, relpath.strip("/")) if p)
-        if not full or full == ".":
-            return self._tree
-        # `tree / "a/b"` re-parses every folder on the way on each call: reading 2,000 files of
-        # one folder that way is quadratic (minutes). Each folder is indexed once instead.
-        parent, _, name = full.rpartition("/")
-        entries = self._folder(parent)
-        return entries.get(name) if entries is not None else None
+            found = verify_rev(self.top, f"{self.commit_sha}^{{tree}}")
+            if found is None:
+                raise GitError(f"commit {self.commit_sha[:12]} has no tree")
+            self._tree_sha = found
+        return self._tree_sha
 
-    def _folder(self, path: str) -> dict[str, Any] | None:
-        if path in self._folders:
-            return self._folders[path]
-        if not path:
-            obj: Any = self._tree
-        else:
-            parent, _, name = path.rpartition("/")
-            up = self._folder(parent)
-            obj = up.get(name) if up is not None else None
-        entries = {item.name: item for item in obj} if obj is not None and obj.type == "tree" else None
-        self._folders[path] = entries
-        return entries
+    def _entry(self, relpath: str) -> tuple[str, str, str] | None:
+        """(mode, type, object id) of ``relpath``; paths are matched literally, as git names
+        them ("a/./b" or "a//b" name nothing)."""
+        return self._entries.get(relpath.strip("/"))
 
     def read(self, relpath: str, limit: int = 10 * 1024 * 1024 + 1) -> bytes | None:
-        obj = self._object(relpath)
-        if obj is None or obj.type != "blob":
-            return None
-        if obj.mode == 0o120000:  # a symlink's blob is its target, never the target's content
-            return None
+        entry = self._entry(relpath)
+        if entry is None or entry[1] != "blob" or entry[0] == "120000":
+            return None  # a symlink's blob is its target, never the target's content
         # By default one byte past yamlio's size limit at most: an oversized blob is refused, not
-        # loaded. The stream carries the size: asking `obj.size` first costs a second round trip.
-        stream = self.repo.odb.stream(obj.binsha)
-        data = bytes(stream.read(min(stream.size, limit)))
-        if stream.size > len(data):
-            from agentcfg.sizes import Head
+        # loaded (a Head that still says the real size).
+        return self.blobs.read(entry[2], limit)
 
-            return Head(data, stream.size)  # the refusal says the real size
-        return data
+    def prefetch(self, relpaths: Iterable[str]) -> None:
+        """Read the blobs of ``relpaths`` (those that are files) in one conversation with git."""
+        oids = []
+        for rel in relpaths:
+            entry = self._entry(rel) if isinstance(rel, str) else None
+            if entry is not None and entry[1] == "blob" and entry[0] != "120000":
+                oids.append(entry[2])
+        self.blobs.prefetch(oids)
 
     def kind(self, relpath: str) -> str | None:
-        obj = self._object(relpath)
-        if obj is None:
+        entry = self._entry(relpath)
+        if entry is None:
             return None
-        if obj.type == "blob":
-            return "link" if obj.mode == 0o120000 else "blob"
-        return str(obj.type)
+        if entry[1] == "blob":
+            return "link" if entry[0] == "120000" else "blob"
+        return "submodule" if entry[1] == "commit" else entry[1]  # the names GitPython gave them
 
     def walk(self, relpath: str) -> Iterator[TreeEntry]:
-        obj = self._object(relpath)
-        if obj is None or obj.type != "tree":
+        base = relpath.strip("/")
+        if self._entry(base) is None or self._entry(base)[1] != "tree":  # type: ignore[index]
             return
-        base = obj.path
-        for item in obj.traverse():
-            rel = item.path[len(base) + 1 :]
-            kind = "link" if item.type == "blob" and item.mode == 0o120000 else item.type
-            yield TreeEntry(rel, kind, item.size if item.type == "blob" else 0)
+        prefix = f"{base}/" if base else ""
+        below = [path for path in self._entries if path and path.startswith(prefix)]
+        # Breadth first, as GitPython's traverse() listed them (the first symlink found is the
+        # one an error names): git lists depth first, and a stable sort by depth keeps its order.
+        below.sort(key=lambda path: path.count("/"))
+        for path in below:
+            mode, kind, _ = self._entries[path]
+            shown = "link" if kind == "blob" and mode == "120000" else "submodule" if kind == "commit" else kind
+            yield TreeEntry(path[len(prefix):], shown, 0)
+
+    def read_files(self, relpaths: list[str]) -> Iterator[tuple[str, bytes | None]]:
+        """Each file of ``relpaths`` whole (None when it is not a file), in order, in one
+        conversation with git, none of them kept: for data sets, which may weigh gigabytes."""
+        oids = []
+        for rel in relpaths:
+            entry = self._entry(rel)
+            oids.append(entry[2] if entry is not None and entry[1] == "blob" and entry[0] != "120000" else "")
+        wanted = [oid for oid in oids if oid]
+        streamed = self.blobs.stream(wanted)
+        for rel, oid in zip(relpaths, oids):
+            yield rel, next(streamed)[1] if oid else None
+
+
+def _list(top: Path, commit: str, subdir: str) -> dict[str, tuple[str, str, str]]:
+    """path (relative to ``subdir``) -> (mode, type, object id) of everything below it; '' is
+    ``subdir`` itself. Empty when ``subdir`` is not a folder at ``commit``."""
+    from agentcfg.errors import GitError
+    from agentcfg.gitio.paths import _run
+
+    try:
+        # `<commit>:<path>` names the folder literally (no pathspec globbing); -z: raw names.
+        listing = bytes(_run(top, "ls-tree", "-r", "-t", "-z", "--end-of-options", f"{commit}:{subdir}",
+                             binary=True))
+    except GitError:
+        return {}
+    entries: dict[str, tuple[str, str, str]] = {"": ("040000", "tree", "")}
+    for record in listing.split(b"\0"):
+        meta, tab, name = record.partition(b"\t")
+        if not tab:
+            continue
+        mode, kind, oid = meta.decode("ascii").split(" ")
+        entries[name.decode("utf-8", "surrogateescape")] = (mode, kind, oid)
+    return entries

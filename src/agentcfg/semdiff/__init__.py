@@ -32,8 +32,11 @@ def diff(a: str | None = None, b: str | None = None, *, root: Path | str = ".", 
 
     base = Path(root)
     project = Project.find(base)
-    old = load_side(project, a if a is not None else DEFAULT_OLD, env=env, base=base)
-    new = load_side(project, b if b is not None else DEFAULT_NEW, env=env, base=base)
+    from agentcfg.snapshot import Shared
+
+    shared = Shared()  # the two sides mostly hold the same blobs: each is read and parsed once
+    old = load_side(project, a if a is not None else DEFAULT_OLD, env=env, base=base, shared=shared)
+    new = load_side(project, b if b is not None else DEFAULT_NEW, env=env, base=base, shared=shared)
     if old.digests is not None or new.digests is not None:
         return diff_digests(
             old.digests if old.digests is not None else artefact_digests(old.config or {}),

@@ -18,12 +18,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agentcfg.semdiff.result import Side
 from agentcfg.errors import AgentcfgError, Location, UsageError
 from agentcfg.names import MANIFEST_FILE, NAME_RE
 from agentcfg.project import Project
+
+if TYPE_CHECKING:
+    from agentcfg.snapshot import Shared
 
 WORKTREE = "."
 ENV_PREFIX = "env:"
@@ -39,8 +42,10 @@ class Snapshot:
     entry_digests: dict[str, str] | None = None  # a render's artefact digests, beside its config
 
 
-def load_side(project: Project, spec: str, *, env: str | None = None, base: Path | None = None) -> Snapshot:
-    """Resolve ``spec`` (see the module docstring). ``base`` is where relative paths start."""
+def load_side(project: Project, spec: str, *, env: str | None = None, base: Path | None = None,
+              shared: Shared | None = None) -> Snapshot:
+    """Resolve ``spec`` (see the module docstring). ``base`` is where relative paths start;
+    ``shared``: what the sides of one diff share (blobs read from git, parsed documents)."""
     if spec == WORKTREE:
         return _worktree(project, env)
     if spec.startswith(ENV_PREFIX):
@@ -48,7 +53,7 @@ def load_side(project: Project, spec: str, *, env: str | None = None, base: Path
     path = Path(spec) if Path(spec).is_absolute() else (base or Path.cwd()) / spec
     if path.is_file():
         return _file(path, spec, env)
-    return _revision(project, spec, env)
+    return _revision(project, spec, env, shared)
 
 
 def _worktree(project: Project, env: str | None) -> Snapshot:
@@ -61,7 +66,7 @@ def _worktree(project: Project, env: str | None) -> Snapshot:
     return Snapshot(Side(label, "worktree", rendered.digest), rendered.config, entry_digests=rendered.artefacts)
 
 
-def _revision(project: Project, rev: str, env: str | None) -> Snapshot:
+def _revision(project: Project, rev: str, env: str | None, shared: Shared | None) -> Snapshot:
     from agentcfg.gitio import safe_rev
     from agentcfg.snapshot import render_at
 
@@ -70,7 +75,7 @@ def _revision(project: Project, rev: str, env: str | None) -> Snapshot:
     label = rev + (f" ({env})" if env else "")
     if not folder.has_file(MANIFEST_FILE):
         return Snapshot(Side(label, "empty", None, folder.commit_sha), {})
-    rendered = render_at(project, env=env, rev=folder.commit_sha, pinned=False, folder=folder)
+    rendered = render_at(project, env=env, rev=folder.commit_sha, pinned=False, folder=folder, shared=shared)
     return Snapshot(Side(label, "rev", rendered.digest, folder.commit_sha), rendered.config,
                     entry_digests=rendered.artefacts)
 
