@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import commit_all, init_repo
 
 from agentcfg.manifest.loader import Loaded
 from agentcfg.project import Project
@@ -63,3 +64,95 @@ def test_an_overlay_reports_what_it_writes(tmp_path: Path) -> None:
     assert staging.overlaid == frozenset({"tools/lookup_order"})
     assert "tools/lookup_order" not in staging.unchanged() and "tools/search_faq" in staging.unchanged()
     assert production.overlaid is None and production.unchanged() == frozenset()
+
+
+# --- an environment loaded with the base manifest's work shared --------------------------------
+
+SHARING_CASES = {
+    **{name: (overlays, False) for name, overlays in OVERLAYS.items()},
+    "base problem, untouched": ({"staging": OVERLAYS["tool changed"]["staging"]}, True),
+    "tool file swapped": ({"staging": "tools:\n  lookup_order:\n    file: tools/issue_refund.yaml\n"}, False),
+    "file missing": ({"staging": "tools:\n  lookup_order:\n    file: tools/nope.yaml\n"}, False),
+    "bad entry": ({"production": "tools:\n  search_faq:\n    approval: sometimes\n"}, True),
+    "prompt text": ({"staging": "prompts:\n  triage:\n    file: prompts/refunds.md\n"}, False),
+    "not a mapping": ({"staging": "- a list\n"}, False),
+}
+
+
+def _every_path(value: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    paths = [path]
+    if isinstance(value, dict):
+        for k, v in value.items():
+            paths += _every_path(v, path + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            paths += _every_path(v, path + (i,))
+    return paths
+
+
+def _described(loaded: Loaded) -> dict[str, object]:
+    """Everything a caller can read off a Loaded, in comparable form."""
+    return {
+        "raw": loaded.raw,
+        "manifest": loaded.manifest.model_dump() if loaded.manifest is not None else None,
+        "findings": sorted(repr(f) for f in loaded.findings),
+        "files": loaded.files,
+        "broken": sorted(loaded.broken),
+        "overlaid": loaded.overlaid,
+        "unchanged": sorted(loaded.unchanged()),
+        "where": [(p, loaded.sources.location(p), loaded.sources.raw_text(p)) for p in _every_path(loaded.raw)],
+    }
+
+
+@pytest.mark.parametrize("case", sorted(SHARING_CASES))
+def test_an_environment_sharing_the_base_load_is_the_environment_loaded_alone(tmp_path: Path, case: str) -> None:
+    from agentcfg.manifest.loader import load_manifest
+
+    overlays, base_problem = SHARING_CASES[case]
+    project = _project(tmp_path, overlays, base_problem)
+    tree = project.worktree()
+    base = load_manifest(tree)
+    for env in ("staging", "production"):
+        shared = load_manifest(tree, env=env, base=base)
+        alone = load_manifest(project.worktree(), env=env)
+        assert _described(shared) == _described(alone), env
+
+
+def test_a_base_from_another_tree_or_environment_is_not_shared(tmp_path: Path) -> None:
+    from agentcfg.manifest.loader import load_manifest
+
+    project = _project(tmp_path, {"staging": OVERLAYS["tool changed"]["staging"]}, False)
+    other = _project(tmp_path / "other", {}, True)
+    staging = load_manifest(project.worktree(), env="staging")
+    for base in (load_manifest(other.worktree()), staging):
+        assert _described(load_manifest(project.worktree(), env="production", base=base)) == \
+            _described(load_manifest(project.worktree(), env="production"))
+
+
+LOCK_CASES = {name: overlays for name, (overlays, problem) in SHARING_CASES.items() if not problem}
+
+
+@pytest.mark.parametrize("case", sorted(LOCK_CASES))
+def test_lock_sharing_the_base_load_is_lock_loading_each_environment_alone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str) -> None:
+    from agentcfg import lockfile
+    from agentcfg.errors import AgentcfgError
+    from agentcfg.manifest import loader
+
+    def outcome(root: Path) -> object:
+        init_repo(root)
+        commit_all(root)
+        try:
+            return lockfile.lock(root, check=True).lock
+        except AgentcfgError as exc:
+            return ("refused", str(exc), getattr(exc, "hint", None))
+
+    shared = outcome(_project(tmp_path, LOCK_CASES[case], False).root)
+    alone_load = loader.load_manifest
+    monkeypatch.setattr(loader, "load_manifest", lambda tree, *, env=None, cache=None, base=None:
+                        alone_load(tree, env=env, cache=cache))
+    monkeypatch.setattr(Loaded, "unchanged", lambda self: frozenset())
+    alone = outcome(_project(tmp_path / "alone", LOCK_CASES[case], False).root)
+    assert shared == alone
+    if case == "untouched":
+        assert isinstance(shared, dict) and shared["environments"]  # a real lock, not two refusals

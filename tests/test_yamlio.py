@@ -267,6 +267,16 @@ def test_cached_documents_are_equal_to_parsed_ones() -> None:
     assert second.origin == "two.yaml"
 
 
+def test_the_cache_holds_data_only_and_a_hit_still_locates_values() -> None:
+    cache = _DictCache()
+    data = b"a:\n  b: [1, 2.50, x]\n  c: ~\n"
+    load(data, "one.yaml", cache=cache)
+    assert list(cache.store.values()) == [{"data": {"a": {"b": [1, 2.5, "x"], "c": None}}}]
+    hit = load(data, "two.yaml", cache=cache)
+    assert str(hit.location(("a", "b", 1))) == "two.yaml:2:10"
+    assert hit.raw[("a", "b", 1)] == "2.50"
+
+
 _scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6),
                      st.floats(allow_nan=False, allow_infinity=False, width=32), st.text(max_size=20))
 _keys = st.text(min_size=1, max_size=10).filter(lambda k: k.strip() == k)

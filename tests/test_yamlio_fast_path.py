@@ -39,7 +39,37 @@ def both(text: str) -> tuple[Any, Any]:
     return fast, pure
 
 
+def _outcome(compose: Any, text: str) -> Any:
+    try:
+        return compose(text, "t.yaml")
+    except events.Unusual:
+        return events.Unusual
+    except yamlio.YamlError as exc:
+        return (exc.code, str(exc.location))
+
+
+def assert_data_only_agrees(text: str) -> None:
+    """The data-only composer takes every decision the positioned one takes, and builds the same data."""
+    data, full = _outcome(events.compose_data, text), _outcome(events.compose, text)
+    if isinstance(full, yamlio.Document):
+        assert data == full.data and type(data) is type(full.data)
+    else:
+        assert data == full
+
+
+def assert_lazy_positions_agree(text: str) -> None:
+    """load() leaves positions for later; computed then, they are those of the eager positioned parse."""
+    try:
+        eager = yamlio._compose(text, "t.yaml")
+    except yamlio.YamlError:
+        return
+    lazy = yamlio.load(text.encode("utf-8"), "t.yaml")
+    assert lazy.data == eager.data
+    assert (lazy.positions, lazy.raw) == (eager.positions, eager.raw)
+
+
 def assert_agree(text: str) -> None:
+    assert_data_only_agrees(text)
     fast, pure = both(text)
     if fast is events.Unusual:
         return  # the pure path decided alone
@@ -65,7 +95,9 @@ CORPUS = sorted(p for p in [*ROOT.glob("examples/**/*.yaml"), *ROOT.glob("tests/
 
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_corpus_files_agree(path: Path) -> None:
-    assert_agree(path.read_bytes().decode("utf-8"))
+    text = path.read_bytes().decode("utf-8")
+    assert_agree(text)
+    assert_lazy_positions_agree(text.removeprefix("\ufeff"))
 
 
 def test_plain_documents_take_the_fast_path() -> None:

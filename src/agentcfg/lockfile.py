@@ -44,6 +44,7 @@ __all__ = [
 # The manifest model, pydantic and GitPython are imported inside the functions that need them:
 # a warm `lock` (nothing changed, see agentcfg.warm.lockinputs) must not pay for them.
 if TYPE_CHECKING:
+    from agentcfg.manifest.loader import Loaded
     from agentcfg.warm.lockinputs import InputRecorder
     from agentcfg.project import Project
     from agentcfg.rendering import Completed, Prepared, Resolver
@@ -210,7 +211,7 @@ def build_lock(project: "Project", resolver: "Resolver", *, tree: Any = None) ->
     from agentcfg.rendering import complete
 
     tree = tree or project.worktree()
-    base, base_files = _prepared(project, tree, None, resolver)
+    base, base_files, base_loaded = _prepared(project, tree, None, resolver)
     rendered = complete(base, resolver)
     artefacts = entries_of(base_files, base, rendered)
     environments: dict[str, Any] = {}
@@ -219,7 +220,7 @@ def build_lock(project: "Project", resolver: "Resolver", *, tree: Any = None) ->
             # No overlay: the environment renders exactly as the base (render is pure).
             environments[env] = {"digest": rendered.digest, "artefacts": {}}
             continue
-        prepared, files = _prepared(project, tree, env, resolver)
+        prepared, files, _ = _prepared(project, tree, env, resolver, base_loaded)
         env_rendered = complete(prepared, resolver)
         entries = entries_of(files, prepared, env_rendered)
         overrides: dict[str, Any] = {aid: e for aid, e in entries.items() if artefacts.get(aid) != e}
@@ -229,9 +230,15 @@ def build_lock(project: "Project", resolver: "Resolver", *, tree: Any = None) ->
             "environments": environments}
 
 
-def _prepared(project: "Project", tree: Any, env: str | None,
-              resolver: "Resolver") -> tuple["Prepared", dict[str, str]]:
-    """(prepared config, referenced files) of ``env``: remembered, or loaded, checked and prepared."""
+def _prepared(project: "Project", tree: Any, env: str | None, resolver: "Resolver",
+              base: "Loaded | None" = None) -> tuple["Prepared", dict[str, str], "Loaded | None"]:
+    """(prepared config, referenced files, the load when there was one) of ``env``: remembered,
+    or loaded, checked and prepared.
+
+    ``base``: the base manifest's load of this run (checked, without errors). An environment
+    shares what its overlay leaves alone with it, and records its answers on the same tree, so
+    its memo holds only while the shared files do too.
+    """
     from agentcfg.names import NAME_RE
     from agentcfg.rendering import EntryView
     from agentcfg.warm import prepared as memo
@@ -243,17 +250,19 @@ def _prepared(project: "Project", tree: Any, env: str | None,
             _prefetch(resolver, {n: EntryView(i) for n, i in remembered.prepared.pending["data"].items()})
         if remembered.holds(tree):
             _replay(tree, remembered.answers)
-            return remembered.prepared, remembered.files
+            return remembered.prepared, remembered.files, None
 
     from agentcfg import checks
     from agentcfg.manifest.loader import load_manifest
     from agentcfg.rendering import prepare
     from agentcfg.warm.answers import AnsweringTree
 
-    answering = AnsweringTree(tree)
-    loaded = load_manifest(answering, env=env, cache=project.parse_cache)
+    answering = base.tree if base is not None else AnsweringTree(tree)
+    loaded = load_manifest(answering, env=env, cache=project.parse_cache, base=base)
     if env is None and loaded.manifest is not None:
         _prefetch(resolver, loaded.manifest.data)  # hash data while the rest is checked
+    if base is not None:
+        loaded.settled = loaded.unchanged()  # checked in the base a moment ago, without an error
     checks.run_all(loaded)
     errors = [f for f in loaded.findings if f.severity == "error"]
     if errors or loaded.manifest is None:
@@ -261,7 +270,7 @@ def _prepared(project: "Project", tree: Any, env: str | None,
     prepared, _ = prepare(loaded.manifest, environment=env)
     if memo_ok:
         memo.store(project.state_dir, env, answering, prepared, loaded.files)
-    return prepared, dict(loaded.files)
+    return prepared, dict(loaded.files), loaded
 
 
 def _replay(tree: Any, answers: Any) -> None:

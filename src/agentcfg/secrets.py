@@ -119,18 +119,50 @@ def any_shape(values: Iterable[Any]) -> bool:
 
 def find_secrets(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
     """Yield (path, kind) for every secret-looking string inside ``value``."""
-    if not path and not _has_secret_key(value) and not any_shape([value]):
+    if not path and not _anything_secret(value):
         return
     yield from _find(value, path)
 
 
-def _has_secret_key(value: Any) -> bool:
-    if isinstance(value, dict):
-        return any((isinstance(k, str) and SECRET_KEYS.match(k) is not None) or _has_secret_key(v)
-                   for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_secret_key(v) for v in value)
-    return False
+def _anything_secret(value: Any) -> bool:
+    """Whether any key is a secret's name or any string has a secret's shape.
+
+    A manifest holds hundreds of thousands of keys and strings but only a few hundred distinct
+    keys, and almost never a secret: the structure is walked once to gather its distinct
+    strings, each key is matched once, and the strings go through one automaton scan, joined.
+    A format found in one string is found in the join whatever the order; one straddling the
+    separator (a URL's credentials can) only costs the walk for paths, which finds nothing.
+    """
+    keys: set[Any] = set()
+    strings: set[str] = set()
+    if isinstance(value, str):
+        strings.add(value)
+    stack = [value]
+    pop, push, add = stack.pop, stack.append, strings.add
+    while stack:
+        node = pop()
+        if isinstance(node, dict):
+            keys.update(node)
+            children = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        for child in children:
+            if isinstance(child, str):
+                add(child)
+            elif isinstance(child, (dict, list)):
+                push(child)
+    names = [k for k in keys if isinstance(k, str)]
+    if any(SECRET_KEYS.match(k) is not None for k in names):
+        return True
+    strings.update(names)
+    if may_hold_secret(_SEPARATOR.join(strings)):
+        return True
+    # Detection reads a string with its `${env:NAME}` references taken out, which can join two
+    # halves of a secret: those strings are scanned once more as detection reads them.
+    referring = [_strip_env_refs(s) for s in strings if "${" in s]
+    return bool(referring) and may_hold_secret(_SEPARATOR.join(referring))
 
 
 def _find(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:

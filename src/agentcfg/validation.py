@@ -93,7 +93,7 @@ def validate_tree(project: Project, *, env: str | None = None, tree: Any = None,
     report = ValidationReport(environments=targets)
     seen: set[tuple[Any, ...]] = set()
     for target in targets:
-        loaded = base if target is None else load_manifest(tree, env=target, cache=cache)
+        loaded = base if target is None else load_manifest(tree, env=target, cache=cache, base=base)
         if target is not None and None in targets and base.manifest is not None:
             # What the overlay leaves alone is the base manifest's, checked a moment ago: the
             # checks of one artefact at a time would only find the same findings again.

@@ -83,11 +83,20 @@ def read_manifest_document(tree: Tree, cache: ParseCache | None = None) -> Docum
     return load(data, MANIFEST_FILE, cache=cache)
 
 
-def load_manifest(tree: Tree, *, env: str | None = None, cache: ParseCache | None = None) -> Loaded:
-    """Load ``agentcfg.yaml`` (and ``environments/<env>.yaml`` when ``env`` is given)."""
+def load_manifest(tree: Tree, *, env: str | None = None, cache: ParseCache | None = None,
+                  base: Loaded | None = None) -> Loaded:
+    """Load ``agentcfg.yaml`` (and ``environments/<env>.yaml`` when ``env`` is given).
+
+    ``base``: the base manifest loaded a moment ago from the same tree in this run. An
+    environment then takes every artefact its overlay leaves alone from it (inlined file, type
+    check, findings) instead of reading, parsing and checking it again: the result is the one a
+    load without ``base`` gives.
+    """
+    if base is not None and (env is None or base.env is not None or base.tree is not tree):
+        base = None  # only an environment of the very same tree can share the base's work
     empty = Document(MANIFEST_FILE, {}, {(): (1, 1)})
     try:
-        doc = read_manifest_document(tree, cache)
+        doc = base.sources.root if base is not None else read_manifest_document(tree, cache)
     except YamlError as exc:
         loaded = Loaded(tree, env, {}, SourceMap(empty), None)
         _yaml_finding(loaded, exc)
@@ -100,10 +109,48 @@ def load_manifest(tree: Tree, *, env: str | None = None, cache: ParseCache | Non
     if env is not None:
         loaded.overlaid = frozenset()
         raw = _apply_overlay(loaded, raw, env, cache)
-    raw = _inline_files(loaded, raw, cache)
+    shared = _Shared.of(base, loaded)
+    raw = _inline_files(loaded, raw, cache, shared)
     loaded.raw = raw
-    loaded.manifest = _typecheck(loaded, raw)
+    loaded.manifest = _typecheck(loaded, raw, shared)
     return loaded
+
+
+@dataclass
+class _Shared:
+    """What an environment takes from the base manifest's load: the artefacts its overlay does
+    not write are, by construction, the base's very entries (same manifest text, same file)."""
+
+    base: Loaded
+    ids: frozenset[str]
+
+    @classmethod
+    def of(cls, base: Loaded | None, loaded: Loaded) -> _Shared | None:
+        if base is None or base.manifest is None or loaded.overlaid is None:
+            return None  # no base, or an overlay replaced a whole section: load everything
+        overlaid = loaded.overlaid
+        ids = frozenset(aid for section in (*SECTIONS, "policies") if isinstance(base.raw.get(section), dict)
+                        for name in base.raw[section]
+                        if (aid := artefact_id(section, name)) not in overlaid)
+        shared = cls(base, ids)
+        loaded.findings.extend(f for f in base.findings if f.artefact in ids)
+        loaded.broken.update(base.broken & ids)
+        loaded.files.update({aid: rel for aid, rel in base.files.items() if aid in ids})
+        loaded.sources.adopt(base.sources, [tuple(aid.split("/", 1)) for aid in ids])
+        return shared
+
+    def entry(self, section: str, name: str) -> tuple[bool, Any]:
+        """(True, the base's inlined entry) when ``section/name`` is shared."""
+        if artefact_id(section, name) not in self.ids:
+            return False, None
+        return True, self.base.raw[section][name]
+
+    def model(self, section: str, name: str) -> tuple[bool, Any]:
+        """(True, the base's type-checked model, or None when it had findings) when shared."""
+        if artefact_id(section, name) not in self.ids:
+            return False, None
+        models = getattr(self.base.manifest, section, None) or {}
+        return True, models.get(name)
 
 
 def _yaml_finding(loaded: Loaded, exc: YamlError, artefact: str | None = None) -> None:
@@ -209,7 +256,8 @@ def _overlay_servers(loaded: Loaded, base: Any, value: Any, over: Document, env:
     return clean
 
 
-def _inline_files(loaded: Loaded, raw: dict[str, Any], cache: ParseCache | None) -> dict[str, Any]:
+def _inline_files(loaded: Loaded, raw: dict[str, Any], cache: ParseCache | None,
+                  shared: _Shared | None = None) -> dict[str, Any]:
     out = dict(raw)
     for section in FILE_SECTIONS:
         entries = raw.get(section)
@@ -217,6 +265,11 @@ def _inline_files(loaded: Loaded, raw: dict[str, Any], cache: ParseCache | None)
             continue
         new_entries = dict(entries)
         for name, entry in entries.items():
+            if shared is not None:
+                hit, inlined = shared.entry(section, name)
+                if hit:
+                    new_entries[name] = inlined
+                    continue
             if isinstance(entry, dict) and isinstance(entry.get("file"), str):
                 new_entries[name] = _inline_one(loaded, section, name, entry, cache)
         out[section] = new_entries
@@ -275,7 +328,7 @@ def _inline_one(loaded: Loaded, section: str, name: str, entry: dict[str, Any],
 
 # --- type checking --------------------------------------------------------------------------
 
-def _typecheck(loaded: Loaded, raw: dict[str, Any]) -> Manifest:
+def _typecheck(loaded: Loaded, raw: dict[str, Any], shared: _Shared | None = None) -> Manifest:
     """Validate artefact by artefact so one bad entry never hides the others' findings."""
     top: dict[str, Any] = {}
     for key, value in raw.items():
@@ -289,7 +342,7 @@ def _typecheck(loaded: Loaded, raw: dict[str, Any]) -> Manifest:
             if not isinstance(value, dict):
                 loaded.finding("type", f"'{key}' must be a mapping of name: definition", (key,))
                 continue
-            top[key] = _typecheck_section(loaded, key, value)
+            top[key] = _typecheck_section(loaded, key, value, shared)
         else:
             top[key] = value
     scalars = {k: v for k, v in top.items() if k not in SECTIONS and k != "policies"}
@@ -308,12 +361,19 @@ def _typecheck(loaded: Loaded, raw: dict[str, Any]) -> Manifest:
     return head.model_copy(update=sections)
 
 
-def _typecheck_section(loaded: Loaded, section: str, entries: dict[str, Any]) -> dict[str, Any]:
+def _typecheck_section(loaded: Loaded, section: str, entries: dict[str, Any],
+                       shared: _Shared | None = None) -> dict[str, Any]:
     from agentcfg.artefacts.policies import Policy
 
     model = SECTION_MODELS.get(section, Policy)
     valid: dict[str, Any] = {}
     for name, entry in entries.items():
+        if shared is not None:
+            hit, checked = shared.model(section, name)
+            if hit:  # its findings, if any, came with the base's (see _Shared.of)
+                if checked is not None:
+                    valid[name] = checked
+                continue
         aid = artefact_id(section, name)
         if not NAME_RE.match(name):
             loaded.finding("invalid-name", f"'{name}' is not a valid name", (section, name), artefact=aid,

@@ -20,6 +20,15 @@ class SourceMap:
     def mount(self, path: Path_, doc: Document, doc_path: Path_ = ()) -> None:
         self._mounts[tuple(path)] = (doc, tuple(doc_path))
 
+    @property
+    def root(self) -> Document:
+        return self._mounts[()][0]
+
+    def adopt(self, other: SourceMap, prefixes: list[Path_]) -> None:
+        """Take ``other``'s mounts at and below each of ``prefixes`` (two-part paths)."""
+        wanted = set(prefixes)
+        self._mounts.update({path: hit for path, hit in other._mounts.items() if path[:2] in wanted and path})
+
     def unmount_below(self, path: Path_) -> None:
         n = len(path)
         for key in [k for k in self._mounts if len(k) > n and k[:n] == path]:

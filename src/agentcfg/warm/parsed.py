@@ -2,7 +2,9 @@
 
 ruamel.yaml parses pure Python at well under 1 MB/s, while JSON loads at ~190 MB/s, so a large
 project's `validate` after a one-file edit reads one JSON file of already-parsed documents keyed
-by the sha256 of their bytes. Content is the key, so no timestamp is trusted; the code digest
+by the sha256 of their bytes. An entry holds a document's data only: its positions are
+recomputed from the file's text when a finding needs one (few runs do), so a hit costs no per-value
+work and the file stays small. Content is the key, so no timestamp is trusted; the code digest
 is part of the key, so another parser's results are never reused. Files read from git objects
 (a revision being promoted, HEAD's policies) never go through it: nothing that decides a
 promotion comes from a cache. Entries not used by a run are dropped when it saves.
@@ -16,7 +18,7 @@ from typing import Any
 
 from agentcfg.warm.rule import code_digest
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3  # 3: data only (2 also held positions and raw texts; never read as 3)
 
 
 class FileParseCache:

@@ -12,16 +12,17 @@ the only way to get all of these at once:
   "read as the number 1.1; quote it" rather than silently coerced;
 * size, NUL bytes, encoding and nesting depth are checked before or while parsing.
 
-Plain documents are read from libyaml's events when ruamel's C extension is installed
-(:mod:`agentcfg.yamlio.events`, several times faster); everything unusual, and every
-machine without the extension, goes through ruamel's pure-Python composer (pure.py), so errors are
-always worded by the same code. :class:`ParseCache` lets callers skip re-parsing bytes they
-have seen before.
+Loading builds the data only; positions and raw texts are computed from the kept text when
+first read (see :class:`Document`). A JSON object text is read by ``json.loads`` where both
+readings provably agree (:mod:`agentcfg.yamlio.jsontext`); other plain documents are read from
+libyaml's events when ruamel's C extension is installed (:mod:`agentcfg.yamlio.events`, several
+times faster); everything unusual, and every machine without the extension, goes through ruamel's
+pure-Python composer (pure.py), so errors are always worded by the same code. :class:`ParseCache`
+lets callers skip re-parsing bytes they have seen before.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from agentcfg.errors import AgentcfgError, Location
@@ -40,41 +41,86 @@ class YamlError(AgentcfgError):
         self.code = code
 
 
-@dataclass
 class Document:
-    """Plain data from one file plus where every value came from."""
+    """Plain data from one file plus where every value came from.
 
-    origin: str
-    data: Any
-    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    raw: dict[Path_, str] = field(default_factory=dict)  # source text of non-string scalars
+    ``positions`` (a ``(line, col)`` per value) and ``raw`` (the source text of non-string
+    scalars) are only read when a finding needs a location or a "quote it" hint, yet building
+    them costs more than the data and most of a large project's memory. So a document loaded
+    from text keeps that text and computes both on first access, with the positioned parser:
+    locations are exactly what an eager parse would give.
+    """
+
+    __slots__ = ("origin", "data", "_positions", "_raw", "_source")
+
+    def __init__(self, origin: str, data: Any, positions: dict[Path_, tuple[int, int]] | None = None,
+                 raw: dict[Path_, str] | None = None, *, source: bytes | str | None = None) -> None:
+        self.origin = origin
+        self.data = data
+        self._positions = positions
+        self._raw = raw
+        self._source = source
+
+    def __repr__(self) -> str:
+        return f"Document(origin={self.origin!r}, data={self.data!r})"
+
+    @property
+    def positions(self) -> dict[Path_, tuple[int, int]]:
+        if self._positions is None:
+            self._locate()
+        assert self._positions is not None
+        return self._positions
+
+    @positions.setter
+    def positions(self, value: dict[Path_, tuple[int, int]]) -> None:
+        self._positions = value
+
+    @property
+    def raw(self) -> dict[Path_, str]:
+        """Source text of non-string scalars, by path."""
+        if self._raw is None:
+            self._locate()
+        assert self._raw is not None
+        return self._raw
+
+    @raw.setter
+    def raw(self, value: dict[Path_, str]) -> None:
+        self._raw = value
+
+    def _locate(self) -> None:
+        source, self._source = self._source, None
+        if source is None:
+            self._positions = {} if self._positions is None else self._positions
+            self._raw = {} if self._raw is None else self._raw
+            return
+        text = source if isinstance(source, str) else decode(source, self.origin)
+        # The text was accepted once already (same bytes, same code), so this parse accepts it too.
+        located = _compose(text, self.origin)
+        if self._positions is None:
+            self._positions = located.positions
+        if self._raw is None:
+            self._raw = located.raw
 
     def location(self, path: Path_) -> Location:
         """Closest known position for ``path`` (walks up to the nearest ancestor)."""
+        positions = self.positions
         p = tuple(path)
         while p:
-            pos = self.positions.get(p)
+            pos = positions.get(p)
             if pos:
                 return Location(self.origin, *pos)
             p = p[:-1]
-        pos = self.positions.get((), (1, 1))
+        pos = positions.get((), (1, 1))
         return Location(self.origin, *pos)
 
     def to_cache(self) -> dict[str, Any]:
-        return {
-            "data": self.data,
-            "pos": [[list(k), v[0], v[1]] for k, v in self.positions.items()],
-            "raw": [[list(k), v] for k, v in self.raw.items()],
-        }
+        """The cacheable part: the data only (positions are recomputed from the text on demand)."""
+        return {"data": self.data}
 
     @classmethod
-    def from_cache(cls, origin: str, blob: dict[str, Any]) -> "Document":
-        return cls(
-            origin=origin,
-            data=blob["data"],
-            positions={tuple(k): (line, col) for k, line, col in blob["pos"]},
-            raw={tuple(k): v for k, v in blob["raw"]},
-        )
+    def from_cache(cls, origin: str, blob: dict[str, Any], source: bytes | str | None = None) -> "Document":
+        """A document from ``to_cache`` data; ``source`` (its bytes or text) gives positions on demand."""
+        return cls(origin, blob["data"], source=source)
 
 
 class ParseCache(Protocol):
@@ -121,15 +167,31 @@ def load(data: bytes, origin: str, *, cache: ParseCache | None = None) -> Docume
         key = hashlib.sha256(data).hexdigest()
         hit = cache.get(key)
         if hit is not None:
-            return Document.from_cache(origin, hit)
+            return Document.from_cache(origin, hit, source=data)
     text = decode(data, origin)
-    doc = _compose(text, origin)
+    doc = _compose_data(text, origin, data)
     if cache is not None and key is not None:
         cache.put(key, doc.to_cache())
     return doc
 
 
+def _compose_data(text: str, origin: str, source: bytes) -> Document:
+    """The data of ``text``, its positions left for later (see :class:`Document`)."""
+    from agentcfg.yamlio import events, jsontext, pure
+
+    obj = jsontext.load_object(text)  # None unless a JSON object both readings agree on
+    if obj is not None:
+        return Document(origin, obj, source=source)
+    if events.available():
+        try:
+            return Document(origin, events.compose_data(text, origin), source=source)
+        except events.Unusual:
+            pass
+    return pure.compose(text, origin)  # the careful path builds positions anyway: keep them
+
+
 def _compose(text: str, origin: str) -> Document:
+    """The positioned parse: data, positions and raw texts."""
     from agentcfg.yamlio import events, pure
 
     if events.available():

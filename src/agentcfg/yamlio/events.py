@@ -141,7 +141,10 @@ class EventComposer:
             raise Unusual  # anchors and aliases (and AliasEvent.anchor) take the careful path
         kind = type(event)
         if kind is ScalarEvent:
-            return self._scalar(event, path)
+            value = self._scalar(event)
+            if type(value) is not str:  # null, booleans and numbers: their text backs "quote it" hints
+                self.raw[path] = event.value
+            return value
         if event.tag is not None:
             raise Unusual
         if kind is SequenceStartEvent:
@@ -167,7 +170,7 @@ class EventComposer:
             return result
         raise Unusual  # an alias
 
-    def _scalar(self, event: Any, path: tuple[Any, ...]) -> Any:
+    def _scalar(self, event: Any) -> Any:
         tag, value = event.tag, event.value
         if event.style in ("|", ">"):
             self._check_block_header(event)
@@ -183,7 +186,6 @@ class EventComposer:
             return value
         if tag not in (_NULL, _BOOL, _INT, _FLOAT):
             raise Unusual
-        self.raw[path] = value
         if tag == _NULL:
             return None
         if tag == _BOOL:
@@ -207,6 +209,77 @@ class EventComposer:
             raise Unusual
 
 
+class DataComposer(EventComposer):
+    """The same reading as :class:`EventComposer`, building only the data.
+
+    No path tuples, positions or raw texts (they are computed again, from the text, when a
+    finding needs them) and no recursion: the events are folded into containers on an explicit
+    stack. Every decision (``Unusual``, too deep, the node budget) is taken on the same event, in
+    the same order, as the positioned composer takes it, so the two accept the same documents.
+    """
+
+    def _node(self, root: Any, path: tuple[Any, ...], depth: int) -> Any:
+        nxt, max_depth, scalar = self._next, self.max_depth, self._scalar
+        budget = self.budget - 1
+        if budget < 0 or root.anchor is not None or root.tag is not None:
+            raise Unusual
+        is_map = type(root) is MappingStartEvent
+        current: Any = {} if is_map else []
+        result = current
+        stack: list[tuple[Any, bool]] = []
+        depth = 0
+        key = ""
+        while True:
+            event = nxt()
+            kind = type(event)
+            if is_map:
+                if kind is MappingEndEvent:
+                    if not stack:
+                        return result
+                    current, is_map = stack.pop()
+                    depth -= 1
+                    continue
+                if kind is not ScalarEvent or event.anchor is not None:
+                    raise Unusual
+                key = event.value
+                tag = event.tag
+                if tag is None:
+                    tag = _resolve_plain(key) if event.implicit[0] else _STR
+                if tag != _STR or key in current or _surrogate(key) or (not key and event.implicit[0]):
+                    raise Unusual
+                event = nxt()
+                kind = type(event)
+            elif kind is SequenceEndEvent:
+                if not stack:
+                    return result
+                current, is_map = stack.pop()
+                depth -= 1
+                continue
+            elif kind is ScalarEvent and not event.value and event.implicit[0]:
+                raise Unusual  # an empty plain item: placed differently (see _pos)
+            if depth >= max_depth:
+                raise _TooDeep((event.start_mark.line + 1, event.start_mark.column + 1))
+            budget -= 1
+            if budget < 0 or event.anchor is not None:
+                raise Unusual
+            if kind is ScalarEvent:
+                value = scalar(event)
+            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                if event.tag is not None:
+                    raise Unusual
+                value = {} if kind is MappingStartEvent else []
+            else:
+                raise Unusual  # an alias
+            if is_map:
+                current[key] = value
+            else:
+                current.append(value)
+            if kind is not ScalarEvent:
+                stack.append((current, is_map))
+                current, is_map = value, kind is MappingStartEvent
+                depth += 1
+
+
 _BLOCK_HEADER = re.compile(r"[|>]([1-9][+-]?|[+-][1-9]?)?( +#.*| *)\r?$")
 
 
@@ -221,15 +294,28 @@ def _pos(event: Any) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1)
 
 
+def _too_deep(origin: str, position: tuple[int, int]) -> YamlError:
+    return YamlError("yaml-too-deep", f"YAML is nested more than {MAX_DEPTH} levels deep",
+                     Location(origin, *position),
+                     hint="flatten the structure; no agentcfg artefact needs this depth")
+
+
+def compose_data(text: str, origin: str) -> Any:
+    """The document's data only (see :class:`DataComposer`), or :class:`Unusual`."""
+    try:
+        data, _ = DataComposer(text, max_depth=MAX_DEPTH, max_nodes=MAX_NODES).compose()
+    except _TooDeep as exc:
+        raise _too_deep(origin, exc.position) from None
+    return data
+
+
 def compose(text: str, origin: str) -> Document:
-    """The document, or :class:`Unusual` when the pure-Python path must decide."""
+    """The document with positions and raw texts, or :class:`Unusual` when the pure-Python path must decide."""
     composer = EventComposer(text, max_depth=MAX_DEPTH, max_nodes=MAX_NODES)
     try:
         data, root = composer.compose()
     except _TooDeep as exc:
-        raise YamlError("yaml-too-deep", f"YAML is nested more than {MAX_DEPTH} levels deep",
-                        Location(origin, *exc.position),
-                        hint="flatten the structure; no agentcfg artefact needs this depth") from None
+        raise _too_deep(origin, exc.position) from None
     doc = Document(origin=origin, data=data, positions=composer.positions, raw=composer.raw)
     doc.positions.setdefault((), root or (1, 1))
     return doc
