@@ -139,6 +139,11 @@ def test_lock_sharing_the_base_load_is_lock_loading_each_environment_alone(
     from agentcfg.errors import AgentcfgError
     from agentcfg.manifest import loader
 
+    # Both projects' commits must be the same commit: code in the manifest's own repository is
+    # locked at it.
+    monkeypatch.setenv("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
+
     def outcome(root: Path) -> object:
         init_repo(root)
         commit_all(root)

@@ -104,26 +104,33 @@ class EntryView:
 
 def prepare(manifest: Manifest, *, environment: str | None = None) -> tuple[Prepared, dict[str, Any]]:
     """(the prepared config, the static config itself as data) of a type-checked manifest."""
-    from agentcfg.canonical import canonical_json
+    from agentcfg.canonical import canonical_bytes, canonical_json, canonical_object, digest_bytes
 
     config: dict[str, Any] = {"format_version": CONFIG_FORMAT, "name": manifest.name}
     digests: dict[str, str] = {}
     pending: dict[str, dict[str, dict[str, Any]]] = {s: {} for s in RESOLVED_SECTIONS}
+    # Each artefact is encoded once: its bytes make its digest and, joined, its section's text.
+    sections: dict[str, str] = {}
     for section in SECTIONS:
         entries: dict[str, Any] = getattr(manifest, section)
         out: dict[str, Any] = {}
+        encoded: dict[str, bytes] = {}
         for name in sorted(entries):
             item = normalise(section, entries[name])
             if section in RESOLVED_SECTIONS:
                 pending[section][name] = item
             else:
-                digests[artefact_id(section, name)] = digest_value(item)
+                encoded[name] = data = canonical_bytes(item)
+                digests[artefact_id(section, name)] = digest_bytes(data)
                 out[name] = item
         if out or section not in OPTIONAL_SECTIONS:
             config[section] = out
+            if section not in RESOLVED_SECTIONS:
+                sections[section] = canonical_object(encoded).decode("utf-8")
     config["policies"] = {env: p.model_dump(mode="json", exclude_none=True)
                           for env, p in sorted(manifest.policies.items())}
-    static = {k: canonical_json(v) for k, v in config.items() if k not in RESOLVED_SECTIONS}
+    static = {k: sections[k] if k in sections else canonical_json(v)
+              for k, v in config.items() if k not in RESOLVED_SECTIONS}
     policies = {env: digest_value(p) for env, p in config["policies"].items()}
     prepared = Prepared(environment, static, pending, digests, dict(config["models"]), policies,
                         list(manifest.environments))

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from agentcfg.canonical import MAX_SAFE_INTEGER
+from agentcfg.checks.scope import unsettled
 from agentcfg.manifest.loader import Loaded
 from agentcfg.names import SECTIONS
 
@@ -22,9 +23,10 @@ _LONG_INT = b"0" * 16  # 2^53 has 16 digits: a shorter integer is always exact
 
 
 def check(loaded: Loaded) -> None:
-    if not _may_hold_one(loaded.raw):
+    raw = unsettled(loaded)
+    if not _may_hold_one(raw):
         return
-    for path, message in find_inexact_numbers(loaded.raw):
+    for path, message in find_inexact_numbers(raw):
         aid = f"{path[0]}/{path[1]}" if len(path) >= 2 and (path[0] in SECTIONS or path[0] == "policies") else None
         loaded.finding("inexact-number", message, path, artefact=aid,
                        hint="JSON numbers are IEEE doubles in every language that loads a release: write a "
@@ -32,12 +34,16 @@ def check(loaded: Loaded) -> None:
 
 
 def _may_hold_one(raw: Any) -> bool:
-    """One C-speed pass rules out nearly every manifest: no NaN/infinity and no 16-digit run."""
+    """One C-speed pass rules out nearly every manifest: no NaN/infinity and no 16-digit run.
+
+    ASCII output (escapes never add an ASCII digit to a run) encodes to bytes at copying speed;
+    without the circular-reference bookkeeping a structure that holds itself recurses instead.
+    """
     try:
-        text = json.dumps(raw, allow_nan=False, default=str, ensure_ascii=False)
-    except ValueError:
+        text = json.dumps(raw, allow_nan=False, default=str, check_circular=False)
+    except (ValueError, RecursionError):
         return True  # NaN or an infinity, or something json cannot write: walk to find it
-    return _LONG_INT in text.encode("utf-8").translate(_DIGITS_TO_ZERO)
+    return _LONG_INT in text.encode("ascii").translate(_DIGITS_TO_ZERO)
 
 
 def find_inexact_numbers(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from agentcfg.checks.scope import unsettled
 from agentcfg.errors import Finding
 from agentcfg.manifest.loader import Loaded
 from agentcfg.names import SECTIONS
@@ -13,7 +14,7 @@ HINT = "move it to the runtime's environment and write ${env:NAME} instead"
 
 
 def check(loaded: Loaded) -> None:
-    for path, kind in find_secrets(_unsettled(loaded)):
+    for path, kind in find_secrets(unsettled(loaded)):
         aid = f"{path[0]}/{path[1]}" if len(path) >= 2 and (path[0] in SECTIONS or path[0] == "policies") else None
         message = f"looks like a secret ({kind}); the value is not shown"
         inside = _position_in_prompt_file(loaded, path)
@@ -39,15 +40,3 @@ def _position_in_prompt_file(loaded: Loaded, path: tuple[Any, ...]) -> tuple[str
     line = text.count("\n", 0, offset) + 1
     col = offset - (text.rfind("\n", 0, offset) + 1) + 1
     return rel, line, col
-
-
-def _unsettled(loaded: Loaded) -> dict[str, Any]:
-    """The raw config without the artefacts already scanned in this identical form this run."""
-    if not loaded.settled:
-        return loaded.raw
-    out: dict[str, Any] = {}
-    for key, value in loaded.raw.items():
-        if isinstance(value, dict) and (key in SECTIONS or key == "policies"):
-            value = {name: v for name, v in value.items() if f"{key}/{name}" not in loaded.settled}
-        out[key] = value
-    return out

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 from agentcfg.manifest.loader import Loaded
 
@@ -29,42 +30,108 @@ def iter_refs(schema: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[A
             yield from iter_refs(v, path + (i,))
 
 
-_CHECKED: dict[str, list[tuple[tuple[Any, ...], str, str]]] = {}
+_CHECKED: dict[str, tuple[Any, list[tuple[tuple[Any, ...], str, str]]]] = {}
 
 
 def schema_problems(schema: Any) -> list[tuple[tuple[Any, ...], str, str]]:
     """(path, code, message) for an unsafe or invalid JSON Schema. Never fetches anything.
 
-    Memoised per process by the schema's canonical JSON: checking against the metaschema costs
-    ~1 ms, and `lock` checks the same schemas once per environment.
+    Memoised per process by the schema's JSON text: checking it costs ~0.1-1 ms, and `validate`
+    and `lock` check the same schemas once per environment. The plain C encoder makes the key
+    (the canonical encoding would cost half as much again for nothing: an equal schema written
+    with its keys in another order is merely checked once more). It writes a key 1 like a key
+    "1" and a tuple like a list, so a remembered answer is only taken for an equal schema.
     """
-    from agentcfg.canonical import canonical_json
-
     try:
-        key = canonical_json(schema)
-    except (TypeError, ValueError):
+        key = json.dumps(schema, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):
         return _schema_problems(schema)
-    if key not in _CHECKED:
-        _CHECKED[key] = _schema_problems(schema)
-    return list(_CHECKED[key])
+    hit = _CHECKED.get(key)
+    if hit is not None and hit[0] == schema:
+        return list(hit[1])
+    found = _schema_problems(schema)
+    if hit is None:
+        _CHECKED[key] = (schema, found)
+    return list(found)
+
+
+class _Survey(NamedTuple):
+    """What the checks of one schema need from it, gathered in one walk."""
+
+    refs: list[tuple[tuple[Any, ...], str]]  # what iter_refs yields, in its order
+    deepest: int  # levels of nested objects/lists
+    patterns: list[Any]  # every value that may be a regular expression to the meta-schema
+
+
+_REF_KEYS = ("$ref", "$dynamicRef", "$recursiveRef")
+_WALK_LIMIT = 10_000  # levels: only a structure that contains itself goes deeper
+
+
+def _survey(schema: Any) -> _Survey:
+    refs: list[tuple[tuple[Any, ...], str]] = []
+    patterns: list[Any] = []
+    deepest = 0
+    # Depth first, children in order, so refs come out in iter_refs' order. A path is kept as a
+    # chain (parent chain, key) and spelled out only for a $ref; level 0 marks a $ref's string.
+    stack: list[tuple[Any, int, Any]] = [(schema, 1, None)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node, level, chain = pop()
+        if level == 0:
+            refs.append((_spell(chain), node))
+            continue
+        if isinstance(node, dict):
+            children = []
+            for k, v in node.items():
+                if isinstance(v, str):
+                    if k in _REF_KEYS:
+                        children.append((v, 0, (chain, k)))
+                elif isinstance(v, (dict, list)):
+                    children.append((v, level + 1, (chain, k)))
+            pattern = node.get("pattern")
+            if isinstance(pattern, str):
+                patterns.append(pattern)
+            named = node.get("patternProperties")
+            if isinstance(named, dict):
+                patterns.extend(named)
+        elif isinstance(node, list):
+            children = [(v, level + 1, (chain, i)) for i, v in enumerate(node) if isinstance(v, (dict, list))]
+        else:
+            continue
+        if level > deepest:
+            deepest = level
+            if level > _WALK_LIMIT:
+                raise RecursionError("the schema contains itself")
+        for child in reversed(children):
+            push(child)
+    return _Survey(refs, deepest, patterns)
+
+
+def _spell(chain: Any) -> tuple[Any, ...]:
+    keys = []
+    while chain is not None:
+        chain, key = chain
+        keys.append(key)
+    return tuple(reversed(keys))
 
 
 def _schema_problems(schema: Any) -> list[tuple[tuple[Any, ...], str, str]]:
+    survey = _survey(schema)
     problems: list[tuple[tuple[Any, ...], str, str]] = []
-    for path, ref in iter_refs(schema):
+    for path, ref in survey.refs:
         if not ref.startswith("#"):
             problems.append((path, "schema-remote-ref",
                              f"$ref '{ref}' points outside this schema (remote and file references are refused)"))
     if problems:
         return problems
-    if _depth(schema) > MAX_SCHEMA_DEPTH:
+    if survey.deepest > MAX_SCHEMA_DEPTH:
         # jsonschema checks a schema recursively: a deep one would exhaust Python's stack.
         return [((), "schema-too-deep", f"the schema is nested more than {MAX_SCHEMA_DEPTH} levels deep")]
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import SchemaError
 
     try:
-        if not _surely_valid(schema):
+        if not _surely_valid(schema, survey.patterns):
             Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
         where = tuple(exc.path) if exc.path else tuple(exc.relative_path)
@@ -72,7 +139,7 @@ def _schema_problems(schema: Any) -> list[tuple[tuple[Any, ...], str, str]]:
         return problems
     except RecursionError:
         return [((), "schema-too-deep", "the schema is nested too deeply to be checked")]
-    problems += _local_ref_problems(schema)
+    problems += _local_ref_problems(schema, survey.refs)
     if problems:
         return problems
     if isinstance(schema, dict) and schema.get("type", "object") != "object":
@@ -84,7 +151,7 @@ def _schema_problems(schema: Any) -> list[tuple[tuple[Any, ...], str, str]]:
 MAX_SCHEMA_DEPTH = 100  # nested objects/lists; real tool schemas stay under 20
 
 
-def _surely_valid(schema: Any) -> bool:
+def _surely_valid(schema: Any, patterns: list[Any] | None = None) -> bool:
     """Whether the schema is valid against the 2020-12 meta-schema, by a fast path that only
     ever answers "yes" when `jsonschema`'s own check would.
 
@@ -105,7 +172,7 @@ def _surely_valid(schema: Any) -> bool:
             return False
     except Exception:  # noqa: BLE001 - a value it cannot read (not JSON): let jsonschema decide
         return False
-    return all(_compiles(p) for p in _patterns(schema))
+    return all(_compiles(p) for p in (_patterns(schema) if patterns is None else patterns))
 
 
 def _patterns(schema: Any) -> Iterator[Any]:
@@ -134,16 +201,6 @@ def _compiles(pattern: Any) -> bool:
 # these through `$ref` makes every validator recurse forever.
 _IN_PLACE_ONE = ("not", "if", "then", "else")
 _IN_PLACE_MANY = ("allOf", "anyOf", "oneOf")
-
-
-def _depth(value: Any) -> int:
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        node, level = stack.pop()
-        if isinstance(node, (dict, list)):
-            deepest = max(deepest, level)
-            stack.extend((child, level + 1) for child in (node.values() if isinstance(node, dict) else node))
-    return deepest
 
 
 def _resolve_local(schema: Any, ref: str) -> tuple[bool, Any]:
@@ -180,10 +237,12 @@ def _pointer(path: tuple[Any, ...]) -> str:
     return "#" + "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
 
 
-def _local_ref_problems(schema: Any) -> list[tuple[tuple[Any, ...], str, str]]:
-    """A local `$ref` must point at something, and must not loop back without consuming input."""
+def _local_ref_problems(schema: Any, refs: list[tuple[tuple[Any, ...], str]]) -> list[tuple[tuple[Any, ...], str, str]]:
+    """A local `$ref` must point at something, and must not loop back without consuming input.
+
+    ``refs`` are the schema's, as :func:`iter_refs` yields them."""
     problems: list[tuple[tuple[Any, ...], str, str]] = []
-    for path, ref in iter_refs(schema):
+    for path, ref in refs:
         if not _resolve_local(schema, ref)[0]:
             problems.append((path, "schema-invalid", f"$ref '{ref}' points at nothing in this schema"))
     if problems:
@@ -198,7 +257,7 @@ def _local_ref_problems(schema: Any) -> list[tuple[tuple[Any, ...], str, str]]:
                 if isinstance(node.get(k), str)]
         return out
 
-    for path, ref in iter_refs(schema):
+    for path, ref in refs:
         origin = _resolve_local(schema, _pointer(path[:-1]))[1]  # the subschema holding this $ref
         seen: set[int] = set()
         stack = [_resolve_local(schema, ref)[1]]
