@@ -175,3 +175,39 @@ yaml_bits = st.sampled_from(["a", "b", ":", " ", "  ", "\n", "- ", "[", "]", "{"
 @given(st.lists(yaml_bits, max_size=30).map("".join))
 def test_random_yaml_like_text_agrees(text: str) -> None:
     assert_agree(text)
+
+
+# --- plain scalar resolution: ruamel's own YAML 1.2 resolver is the reference --------------------
+
+_TRICKY_PLAIN = ["", "true", "True", "TRUE", "tRue", "false", "FALSE", "null", "Null", "NULL", "nul", "~", "1", "-1",
+                 "+1", "1.5", "1.", ".5", "1e5", "1E+5", "-1.5e-3", ".inf", "-.Inf", "+.INF", ".nan", ".NaN", "0x1F",
+                 "0o17", "0b101", "017", "1_000", "1:30", "2024-06-01", "2024-06-01T10:00:00Z", "2024-6-1 1:00:00",
+                 "<<", "<", "=", "!", "&", "*", "yes", "on", "y", "n", "No", "type", "name", "tool_0", "é", "Émile",
+                 "_x", "-", "+", ".", "0", "00", "-0", "1__", "0x", "0o", "1e", "t", "f", "N"]
+_FIRST_CHARS = [chr(c) for c in range(0x20, 0x7f)] + ["é", "\u00a0", "😀"]
+
+
+def _ruamel_tag(value: str) -> str:
+    from ruamel.yaml.nodes import ScalarNode
+    from ruamel.yaml.resolver import VersionedResolver
+
+    return str(VersionedResolver(version=(1, 2)).resolve(ScalarNode, value, (True, False)))
+
+
+def _assert_resolves_like_ruamel(value: str) -> None:
+    expected = _ruamel_tag(value)
+    assert events._resolve_plain(value) == expected, value
+    by_first = events._BY_FIRST if events._BY_FIRST is not None else events._build_resolvers()
+    if not by_first.get(value[:1], events._ANY_FIRST):  # the composer's shortcut: no resolver, a string
+        assert expected == events._STR, value
+
+
+@pytest.mark.parametrize("value", _TRICKY_PLAIN + [c + tail for c in _FIRST_CHARS for tail in ("", "rue", "1", ".5")])
+def test_plain_scalars_resolve_like_ruamel(value: str) -> None:
+    _assert_resolves_like_ruamel(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=12) | st.from_regex(r"[-+.~0-9a-zA-Z_:<=!&*]{0,10}", fullmatch=True))
+def test_generated_plain_scalars_resolve_like_ruamel(value: str) -> None:
+    _assert_resolves_like_ruamel(value)

@@ -53,26 +53,8 @@ def _answers(proc: subprocess.Popen[bytes], oids: list[str], limit: int) -> Iter
     assert out is not None
     try:
         for oid in oids:
-            header = out.readline()
-            parts = header.split()
-            if len(parts) != 3:  # "<oid> missing" (or git died): no such object
-                if not header:
-                    raise GitError(f"git cat-file stopped before answering for {oid[:12]}")
-                yield oid, None, 0
-                continue
-            kind, size = parts[1], int(parts[2])
-            keep = min(size, limit)
-            data = out.read(keep)
-            rest = size - keep
-            while rest > 0:  # drain what is not kept, in bounded chunks
-                chunk = out.read(min(rest, 1 << 20))
-                if not chunk:
-                    break
-                rest -= len(chunk)
-            out.read(1)  # the newline after each object
-            if len(data) != keep:
-                raise GitError(f"git cat-file stopped in the middle of {oid[:12]}")
-            yield oid, (data if kind == b"blob" else None), size
+            data, size = _answer(out, oid, limit)
+            yield oid, data, size
     finally:
         out.close()
         if proc.poll() is None:
@@ -80,12 +62,74 @@ def _answers(proc: subprocess.Popen[bytes], oids: list[str], limit: int) -> Iter
         proc.wait()
 
 
+def _answer(out: IO[bytes], oid: str, limit: int) -> tuple[bytes | None, int]:
+    """One object's answer on ``out``: (its first ``limit`` bytes, or None when it is no blob; its size)."""
+    header = out.readline()
+    parts = header.split()
+    if len(parts) != 3:  # "<oid> missing" (or git died): no such object
+        if not header:
+            raise GitError(f"git cat-file stopped before answering for {oid[:12]}")
+        return None, 0
+    kind, size = parts[1], int(parts[2])
+    keep = min(size, limit)
+    data = out.read(keep)
+    rest = size - keep
+    while rest > 0:  # drain what is not kept, in bounded chunks
+        chunk = out.read(min(rest, 1 << 20))
+        if not chunk:
+            break
+        rest -= len(chunk)
+    out.read(1)  # the newline after each object
+    if len(data) != keep:
+        raise GitError(f"git cat-file stopped in the middle of {oid[:12]}")
+    return (data if kind == b"blob" else None), size
+
+
 class BlobReader:
-    """The blobs of one repository, each read at most once per run."""
+    """The blobs of one repository, each read at most once per run.
+
+    Blobs nobody prefetched are asked one at a time of one long-lived `git cat-file --batch`
+    (callers that read a few files, or read them one by one, never start a process per file).
+    """
 
     def __init__(self, top: Path) -> None:
         self.top = top
         self._kept: dict[str, bytes | None] = {}
+        self._one: subprocess.Popen[bytes] | None = None
+
+    def _ask(self, oid: str, limit: int) -> tuple[bytes | None, int]:
+        if self._one is None or self._one.poll() is not None:
+            try:
+                self._one = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.top, stdin=subprocess.PIPE,
+                                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_env())
+            except OSError as exc:
+                raise GitError(f"git cat-file could not run: {exc.strerror}") from None
+        assert self._one.stdin is not None and self._one.stdout is not None
+        try:
+            self._one.stdin.write(f"{oid}\n".encode("ascii"))
+            self._one.stdin.flush()
+            return _answer(self._one.stdout, oid, limit)
+        except (OSError, GitError):
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """End the long-lived git process (it also ends with this one)."""
+        proc, self._one = self._one, None
+        if proc is not None:
+            for pipe in (proc.stdin, proc.stdout):
+                if pipe is not None:
+                    try:
+                        pipe.close()
+                    except OSError:
+                        pass
+            proc.wait()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - interpreter shutdown: git ends with us anyway
+            pass
 
     def prefetch(self, oids: Iterable[str]) -> None:
         """Read every id not read yet, in one conversation with git (large blobs are not kept)."""
@@ -99,15 +143,15 @@ class BlobReader:
     def read(self, oid: str, limit: int) -> bytes | None:
         """At most ``limit`` bytes of blob ``oid`` (a :class:`~agentcfg.sizes.Head` when it is
         longer); None when it is no blob."""
-        if oid not in self._kept:
-            self.prefetch([oid])
         if oid in self._kept:
             data = self._kept[oid]
             if data is None or len(data) < limit:
                 return data
             size = len(data)
-        else:  # too large to keep: read just what is asked, never the whole of it
-            _, data, size = next(_answers(_batch(self.top, [oid]), [oid], limit))
+        else:  # of a large blob, just what is asked, never the whole of it
+            data, size = self._ask(oid, limit)
+            if data is None or (size <= limit and size < KEEP_LIMIT):  # read whole, and small: kept
+                self._kept[oid] = data
             if data is None or size < limit:
                 return data
         from agentcfg.sizes import Head

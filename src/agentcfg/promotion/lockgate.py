@@ -15,7 +15,7 @@ those the lock is the only record, which is why it is committed.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agentcfg.artefacts.code import CodeRef
 from agentcfg.artefacts.data import DataSet
@@ -25,6 +25,10 @@ from agentcfg.lockcheck import ADDED, CONTENT, LOCK_FILE, REMOVED, StaleEntry
 from agentcfg.project import Project
 from agentcfg.rendering import Rendered
 from agentcfg.resolve import LockResolver
+
+if TYPE_CHECKING:
+    from agentcfg.manifest.loader import Loaded
+    from agentcfg.snapshot import Shared
 
 
 class CommitResolver:
@@ -55,20 +59,29 @@ class CommitResolver:
         return {**pinned, **found}
 
 
-def render_commit(project: Project, env: str, commit: str) -> tuple[Rendered, list[StaleEntry]]:
-    """``env`` rendered from ``commit``'s git objects, and how the commit's lock is stale (if it is)."""
+def render_commit(project: Project, env: str, commit: str, *, shared: Shared | None = None,
+                  loaded: Loaded | None = None) -> tuple[Rendered, list[StaleEntry]]:
+    """``env`` rendered from ``commit``'s git objects, and how the commit's lock is stale (if it is).
+
+    ``shared``: what the reads of one promotion share; ``loaded``: ``env`` already loaded from
+    this very commit in this run (HEAD's manifest, when HEAD is promoted), not loaded again.
+    """
     from agentcfg.lockfile import FIX_COMMAND, parse_lock
     from agentcfg.manifest.loader import load_manifest
     from agentcfg.rendering import render_loaded
+    from agentcfg.snapshot import Shared, open_tree
 
-    tree = project.tree_at(commit)
+    shared = shared or Shared()
+    tree = open_tree(project, commit, env, shared)
     data = tree.read(LOCK_FILE)
     if data is None:
         raise AgentcfgError(f"there is no {LOCK_FILE} at {commit[:12]}",
                             hint=f"a commit's config is pinned by its lock: run `{FIX_COMMAND}` and commit it")
     origin = f"{commit[:12]}:{LOCK_FILE}"
     lock = parse_lock(data, origin)
-    loaded = load_manifest(tree, env=env)  # from git objects, never from the parse cache
+    if loaded is None or loaded.tree.commit_sha != tree.commit_sha or loaded.env != env:  # type: ignore[attr-defined]
+        # From git objects, never from the parse cache on disk (this run's parses are no cache).
+        loaded = load_manifest(tree, env=env, cache=shared.parses if shared.enabled else None)
     rendered = render_loaded(loaded, CommitResolver(tree, lock, env, origin))
     return rendered, stale_entries(lock, env, rendered)
 

@@ -95,7 +95,12 @@ def _promote(target: EnvTarget, src: str, expected: str | None, *, dry_run: bool
              approve: str | None, skip_path: bool, reason: str | None) -> PromoteResult:
     project, dst = target.project, target.env
     safety.require_history(target)
-    manifest = src_mod.head_manifest(project, dst)
+    from agentcfg.snapshot import Shared
+
+    shared = Shared()  # HEAD's manifest and SRC's render read the same blobs: each once
+    head = src_mod.head_loaded(project, dst, shared=shared)
+    assert head.manifest is not None
+    manifest = head.manifest
     envs = list(manifest.environments)
     if dst not in envs:
         raise AgentcfgError(f"'{dst}' is not in `environments:` {envs}{did_you_mean(dst, envs)}",
@@ -109,7 +114,9 @@ def _promote(target: EnvTarget, src: str, expected: str | None, *, dry_run: bool
     if refusals and not dry_run:
         safety.raise_refusals(refusals)
 
-    rendered, stale = render_commit(project, dst, source.commit)
+    # Promoting HEAD: the config released is rendered from the load that gave the policy.
+    rendered, stale = render_commit(project, dst, source.commit, shared=shared,
+                                    loaded=head if shared.enabled else None)
     if stale:
         refusals.append(_stale_lock(source, stale))
         if not dry_run:

@@ -19,7 +19,9 @@ from agentcfg.promotion.target import EnvTarget, check_env_name, is_env_name
 from agentcfg.release import ReleaseFile, parse_release, release_path
 
 if TYPE_CHECKING:
+    from agentcfg.manifest.loader import Loaded
     from agentcfg.manifest.model import Manifest
+    from agentcfg.snapshot import Shared
     from agentcfg.rendering import Rendered
 
 
@@ -55,13 +57,25 @@ def head_manifest(project: Project, env: str) -> Manifest:
     with structural errors is refused rather than half-read, so a broken `policies:` entry can
     never silently drop a rule.
     """
-    from agentcfg.manifest.loader import load_manifest
+    loaded = head_loaded(project, env)
+    assert loaded.manifest is not None
+    return loaded.manifest
 
-    loaded = load_manifest(project.tree_at("HEAD"), env=env)  # from git objects: no parse cache
+
+def head_loaded(project: Project, env: str, *, shared: Shared | None = None) -> Loaded:
+    """:func:`head_manifest`, loaded: promote renders HEAD from the same load when HEAD is SRC.
+    ``shared``: what the reads of one promotion share (blobs, parsed documents)."""
+    from agentcfg.manifest.loader import load_manifest
+    from agentcfg.snapshot import Shared, open_tree
+
+    shared = shared or Shared()
+    tree = open_tree(project, "HEAD", env, shared)
+    # From git objects: never the parse cache on disk (this run's own parses are no cache).
+    loaded = load_manifest(tree, env=env, cache=shared.parses if shared.enabled else None)
     errors = [f for f in loaded.findings if f.severity == "error" and f.code != "unknown-environment"]
     if errors or loaded.manifest is None:
         raise InvalidConfig(errors or loaded.findings)
-    return loaded.manifest
+    return loaded
 
 
 def committed_release(target: EnvTarget) -> ReleaseFile | None:
@@ -72,7 +86,7 @@ def committed_release(target: EnvTarget) -> ReleaseFile | None:
 
 def resolve_source(project: Project, src: str, environments: list[str]) -> Source:
     """SRC as an environment (when it is declared or has a release) or else as a git revision."""
-    repo = project.require_repo()
+    repo = project.paths.top  # git itself: opening the repository with GitPython costs ~0.1 s
     if src in environments or (is_env_name(src) and (project.root / release_path(src)).exists()):
         target = EnvTarget(project, src)
         release = committed_release(target)

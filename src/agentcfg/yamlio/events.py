@@ -66,29 +66,39 @@ def available() -> bool:
     return True
 
 
-_RESOLVERS: dict[str | None, list[tuple[str, Any]]] | None = None
+_BY_FIRST: dict[str, tuple[tuple[str, Any], ...]] | None = None
+_ANY_FIRST: tuple[tuple[str, Any], ...] = ()
 
 
-def _resolvers() -> dict[str | None, list[tuple[str, Any]]]:
-    """ruamel's own YAML 1.2 implicit resolvers, indexed by first character like its resolver."""
-    global _RESOLVERS
-    if _RESOLVERS is None:
-        from ruamel.yaml.resolver import implicit_resolvers
+def _build_resolvers() -> dict[str, tuple[tuple[str, Any], ...]]:
+    """ruamel's own YAML 1.2 implicit resolvers, by first character as its resolver looks them up.
 
-        table: dict[str | None, list[tuple[str, Any]]] = {}
-        for versions, tag, regexp, first in implicit_resolvers:
-            if (1, 2) in versions:
-                for ch in (first or [None]):  # type: ignore[list-item]  # None: any first character
-                    table.setdefault(ch, []).append((tag, regexp))
-        _RESOLVERS = table
-    return _RESOLVERS
+    Each first character's list already ends with the resolvers that claim any first character,
+    so resolving a scalar builds no list; a character no resolver claims (most letters: keys and
+    words) maps to nothing, so its scalar is a string without running a regex.
+    """
+    global _BY_FIRST, _ANY_FIRST
+    from ruamel.yaml.resolver import implicit_resolvers
+
+    table: dict[str | None, list[tuple[str, Any]]] = {}
+    for versions, tag, regexp, first in implicit_resolvers:
+        if (1, 2) in versions:
+            for ch in (first or [None]):  # type: ignore[list-item]  # None: any first character
+                # The bound match of the compiled pattern: ruamel wraps its patterns in a lazy
+                # proxy whose every attribute access is a Python call.
+                table.setdefault(ch, []).append((str(tag), regexp.match))
+    anywhere = table.pop(None, [])
+    _ANY_FIRST = tuple(anywhere)
+    _BY_FIRST = {ch: tuple(found + anywhere) for ch, found in table.items() if ch is not None}
+    return _BY_FIRST
 
 
 def _resolve_plain(value: str) -> str:
-    table = _resolvers()
-    for tag, regexp in table.get(value[:1] if value else "", []) + table.get(None, []):
-        if regexp.match(value):
-            return str(tag)
+    """The tag ruamel's YAML 1.2 resolver gives a plain scalar (its first matching resolver)."""
+    table = _BY_FIRST if _BY_FIRST is not None else _build_resolvers()
+    for tag, match in table.get(value[:1], _ANY_FIRST):
+        if match(value):
+            return tag
     return _STR
 
 
@@ -220,6 +230,8 @@ class DataComposer(EventComposer):
 
     def _node(self, root: Any, path: tuple[Any, ...], depth: int) -> Any:
         nxt, max_depth, scalar = self._next, self.max_depth, self._scalar
+        by_first = _BY_FIRST if _BY_FIRST is not None else _build_resolvers()
+        key_tags: dict[str, str] = {}
         budget = self.budget - 1
         if budget < 0 or root.anchor is not None or root.tag is not None:
             raise Unusual
@@ -243,9 +255,15 @@ class DataComposer(EventComposer):
                     raise Unusual
                 key = event.value
                 tag = event.tag
-                if tag is None:
-                    tag = _resolve_plain(key) if event.implicit[0] else _STR
-                if tag != _STR or key in current or _surrogate(key) or (not key and event.implicit[0]):
+                plain = event.implicit[0]
+                if tag is None:  # a plain key whose first character no resolver claims is a string
+                    if plain and by_first.get(key[:1], _ANY_FIRST):
+                        tag = key_tags.get(key)  # keys repeat ("type", "name"): resolved once per text
+                        if tag is None:
+                            tag = key_tags[key] = _resolve_plain(key)
+                    else:
+                        tag = _STR
+                if tag != _STR or key in current or _surrogate(key) or (not key and plain):
                     raise Unusual
                 event = nxt()
                 kind = type(event)
@@ -263,7 +281,15 @@ class DataComposer(EventComposer):
             if budget < 0 or event.anchor is not None:
                 raise Unusual
             if kind is ScalarEvent:
-                value = scalar(event)
+                value = event.value
+                if (event.tag is None and event.style not in _BLOCK_STYLES
+                        and not (event.implicit[0] and by_first.get(value[:1], _ANY_FIRST))):
+                    # Quoted, or plain with no resolver for its first character: the common
+                    # string, decided here without the general scalar rules.
+                    if not value.isascii() and _surrogate(value):
+                        raise Unusual
+                else:
+                    value = scalar(event)
             elif kind is MappingStartEvent or kind is SequenceStartEvent:
                 if event.tag is not None:
                     raise Unusual
@@ -280,11 +306,12 @@ class DataComposer(EventComposer):
                 depth += 1
 
 
+_BLOCK_STYLES = ("|", ">")
 _BLOCK_HEADER = re.compile(r"[|>]([1-9][+-]?|[+-][1-9]?)?( +#.*| *)\r?$")
 
 
 def _surrogate(text: str) -> bool:
-    return pure.SURROGATE.search(text) is not None
+    return not text.isascii() and pure.SURROGATE.search(text) is not None
 
 
 def _pos(event: Any) -> tuple[int, int]:
