@@ -3,7 +3,7 @@
 A hypothesis state machine edits a shallow clone of the sample project the ways that once fooled
 warm state — same-size edits with the old mtime put back, renames, hard links, symlink swaps,
 file ↔ folder swaps, branch checkouts, commits, `git fetch --unshallow` — and after each step
-runs `validate`, `lock --check`, `verify`, `render --rev HEAD` and `history` twice: with the
+runs `validate`, `lock --check`, `verify`, `render --rev HEAD`, `diff HEAD` and `history` twice: with the
 caches as the previous steps left them, and with `.agentcfg/cache` removed. Exit code, stdout and
 stderr must be identical. Files a step writes are aged past the racy window (mtime an hour
 back), so the warm paths are really taken rather than skipped as racy.
@@ -32,6 +32,7 @@ COMMANDS: list[tuple[str, ...]] = [
     ("lock", "--check"),
     ("verify",),
     ("render", "staging", "--rev", "HEAD"),
+    ("diff", "HEAD", "--env", "staging"),  # HEAD's blobs may be parsed by the parse cache's entries
     ("history", "staging"),
 ]
 

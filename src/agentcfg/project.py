@@ -102,7 +102,7 @@ class Project:
     @cached_property
     def parse_cache(self) -> "FileParseCache":
         """Parsed YAML of the working tree keyed by content digest (agentcfg.warm.parsed); call
-        :meth:`save_caches`. Never for files read from git objects (see agentcfg.warm)."""
+        :meth:`save_caches`. `diff` consults it read-only for git blobs; promotion never (see agentcfg.warm)."""
         from agentcfg.warm.parsed import FileParseCache
 
         return FileParseCache(self.state_dir / "cache" / "parse.json")

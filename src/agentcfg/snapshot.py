@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from agentcfg.gitio import CommitFolder, GitTree
     from agentcfg.gitio.batch import BlobReader
     from agentcfg.manifest.loader import Loaded
+    from agentcfg.yamlio import ParseCache
 
 
 SHARING = True
@@ -35,13 +36,25 @@ class Parses:
     no cache in the trust rule's sense (what is read from git is still read from git). The
     parsed data is shared between the documents built from it: the loader and the checks only
     read it (tests/test_snapshot_sharing.py holds them to that).
+
+    ``consult``: the working tree's parse cache (agentcfg.warm.parsed), read but never written,
+    for commands whose answer decides nothing (`diff`, `render --rev`). Its entries are keyed by
+    the sha256 of the bytes and the code digest, so an entry is the parse of exactly these bytes:
+    in a CI job, `diff` reads the parses `validate` just made of the same files. What decides a
+    promotion never consults it.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, consult: ParseCache | None = None) -> None:
         self._docs: dict[str, dict[str, Any]] = {}
+        self._consult = consult
 
     def get(self, key: str) -> dict[str, Any] | None:
-        return self._docs.get(key)
+        hit = self._docs.get(key)
+        if hit is None and self._consult is not None:
+            hit = self._consult.get(key)
+            if hit is not None:
+                self._docs[key] = hit
+        return hit
 
     def put(self, key: str, value: dict[str, Any]) -> None:
         self._docs[key] = value
@@ -154,7 +167,7 @@ def render_at(project: Project, *, env: str | None = None, rev: str | None = Non
         from agentcfg.resolve_git import GitObjectResolver
 
         live = LiveResolver(project)
-        # Git objects never go through the parse cache (on disk); this run's own parses are fine.
+        # This run's parses (and, for diff, the parse cache read-only: see Parses).
         loaded = load_manifest(tree, env=env, cache=shared.parses if shared.enabled else None)
         shared.settle(loaded)
         rendered = render_loaded(loaded, GitObjectResolver(tree, live))
@@ -182,7 +195,7 @@ def _render_locked(project: Project, tree: GitTree, data: bytes, env: str | None
     from agentcfg.rendering import render_loaded
     from agentcfg.resolve import LockResolver
 
-    # Git objects never go through the parse cache (on disk); this run's own parses are fine.
+    # This run's parses (and, for diff, the parse cache read-only: see Parses).
     loaded = load_manifest(tree, env=env, cache=shared.parses if shared.enabled else None)
     shared.settle(loaded)
     rendered = render_loaded(loaded, LockResolver(lock, env, origin))

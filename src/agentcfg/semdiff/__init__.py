@@ -32,9 +32,11 @@ def diff(a: str | None = None, b: str | None = None, *, root: Path | str = ".", 
 
     base = Path(root)
     project = Project.find(base)
-    from agentcfg.snapshot import Shared
+    from agentcfg.snapshot import Parses, Shared
 
-    shared = Shared()  # the two sides mostly hold the same blobs: each is read and parsed once
+    # The two sides mostly hold the same blobs: each is read and parsed once, and bytes the
+    # working tree's parse cache has seen are not parsed at all (a diff decides nothing).
+    shared = Shared(parses=Parses(consult=project.parse_cache))
     old = load_side(project, a if a is not None else DEFAULT_OLD, env=env, base=base, shared=shared)
     new = load_side(project, b if b is not None else DEFAULT_NEW, env=env, base=base, shared=shared)
     if old.digests is not None or new.digests is not None:

@@ -36,8 +36,9 @@ SKIPS: dict[str, tuple[str, str, str]] = {
     ),
     "parse.json": (
         "agentcfg.warm.parsed",
-        "parsing a working-tree YAML file whose bytes were parsed before",
-        "the sha256 of the file's bytes (content is the key); never used for git objects",
+        ("parsing a working-tree YAML file whose bytes were parsed before; `diff` also reads it (never "
+         "writes it) for the blobs of the commits it compares; never used by `promote` or `rollback`"),
+        "the sha256 of the file's bytes (content is the key)",
     ),
     "stat.json": (
         "agentcfg.warm.digests",

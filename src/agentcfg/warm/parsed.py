@@ -5,9 +5,10 @@ project's `validate` after a one-file edit reads one JSON file of already-parsed
 by the sha256 of their bytes. An entry holds a document's data only: its positions are
 recomputed from the file's text when a finding needs one (few runs do), so a hit costs no per-value
 work and the file stays small. Content is the key, so no timestamp is trusted; the code digest
-is part of the key, so another parser's results are never reused. Files read from git objects
-(a revision being promoted, HEAD's policies) never go through it: nothing that decides a
-promotion comes from a cache. Entries not used by a run are dropped when it saves.
+is part of the key, so another parser's results are never reused. `diff` reads it (and never
+writes it) for the blobs of the commits it compares: in a CI job, the files `validate` just
+parsed are the blobs of HEAD. What decides a promotion (the revision being promoted, HEAD's
+policies) never goes through it. Entries not used by a run are dropped when it saves.
 """
 
 from __future__ import annotations
