@@ -149,9 +149,7 @@ SCHEMAS = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3) | st.d
 def _check_both(schema: Any) -> None:
     expected = reference_schema_problems(schema)
     assert tools._schema_problems(schema) == expected
-    tools._CHECKED.clear()
     assert tools.schema_problems(schema) == expected
-    assert tools.schema_problems(schema) == expected  # remembered
 
 
 @settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -190,8 +188,7 @@ def test_deep_schema_is_too_deep_and_a_remote_ref_below_still_wins() -> None:
     _check_both(deep)
 
 
-def test_keys_json_writes_alike_are_not_confused() -> None:
-    tools._CHECKED.clear()
+def test_keys_json_writes_alike_are_each_checked_as_they_are() -> None:
     one = {"properties": {1: {"type": "strin"}}}
     text = {"properties": {"1": {"type": "strin"}}}
     assert tools.schema_problems(one) == reference_schema_problems(one)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any, Iterator, NamedTuple
 
@@ -30,29 +29,15 @@ def iter_refs(schema: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[A
             yield from iter_refs(v, path + (i,))
 
 
-_CHECKED: dict[str, tuple[Any, list[tuple[tuple[Any, ...], str, str]]]] = {}
-
-
 def schema_problems(schema: Any) -> list[tuple[tuple[Any, ...], str, str]]:
     """(path, code, message) for an unsafe or invalid JSON Schema. Never fetches anything.
 
-    Memoised per process by the schema's JSON text: checking it costs ~0.1-1 ms, and `validate`
-    and `lock` check the same schemas once per environment. The plain C encoder makes the key
-    (the canonical encoding would cost half as much again for nothing: an equal schema written
-    with its keys in another order is merely checked once more). It writes a key 1 like a key
-    "1" and a tuple like a list, so a remembered answer is only taken for an equal schema.
+    Not remembered: an artefact is checked once per run (an environment's pass skips what its
+    overlay leaves alone, the two sides of a diff share what they hold alike), so a memo would
+    only be consulted for schemas seen once, and its key (the schema's JSON text) cost as much as
+    the check on real schemas.
     """
-    try:
-        key = json.dumps(schema, ensure_ascii=False)
-    except (TypeError, ValueError, RecursionError):
-        return _schema_problems(schema)
-    hit = _CHECKED.get(key)
-    if hit is not None and hit[0] == schema:
-        return list(hit[1])
-    found = _schema_problems(schema)
-    if hit is None:
-        _CHECKED[key] = (schema, found)
-    return list(found)
+    return _schema_problems(schema)
 
 
 class _Survey(NamedTuple):
