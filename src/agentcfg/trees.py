@@ -48,19 +48,24 @@ class WorkTree:
         self.label = "working tree"
         self._root = str(self.root)
         self._boundary = str(self.boundary)
-        self._resolved: dict[str, tuple[Path | None, str | None]] = {}
+        self._resolved: dict[str, tuple[str | None, str | None]] = {}
         self._read: dict[str, bytes | None] = {}
         self._folders: dict[str, str] = {}  # lexical folder -> its real path
         self._stamps: dict[str, Stamp | None] = {}  # relpath -> stamp taken just before reading it
 
     def resolve(self, relpath: str) -> tuple[Path | None, str | None]:
         """(real path, None) when readable and inside the boundary, else (None, reason)."""
+        real, why = self.where(relpath)
+        return (None if real is None else Path(real)), why
+
+    def where(self, relpath: str) -> tuple[str | None, str | None]:
+        """:meth:`resolve` with the real path as a string (what reading needs, and cheaper)."""
         hit = self._resolved.get(relpath)
         if hit is None:
             hit = self._resolved[relpath] = self._resolve(relpath)
         return hit
 
-    def _resolve(self, relpath: str) -> tuple[Path | None, str | None]:
+    def _resolve(self, relpath: str) -> tuple[str | None, str | None]:
         why = check_relpath(relpath)
         if why:
             return None, why
@@ -75,7 +80,7 @@ class WorkTree:
             return None, "cannot resolve the path (symlink loop?)"
         if not _inside(real, self._boundary):
             return None, "the path resolves (through a symlink) outside the repository"
-        return Path(real), None
+        return real, None
 
     def _realpath(self, lexical: str) -> str:
         """``os.path.realpath(lexical, strict=True)``, with each folder's real path worked out once.
@@ -95,7 +100,7 @@ class WorkTree:
 
     def read(self, relpath: str) -> bytes | None:
         if relpath not in self._read:
-            real, _ = self.resolve(relpath)
+            real, _ = self.where(relpath)
             # Stamped before reading: an edit racing with the read leaves a stamp that no longer
             # matches, so warm state can never pair these bytes with a later stamp.
             self._stamps[relpath] = None if real is None else stamp(real)
@@ -107,12 +112,12 @@ class WorkTree:
         return self._stamps.get(relpath)
 
     def kind(self, relpath: str) -> str | None:
-        real, _ = self.resolve(relpath)
+        real, _ = self.where(relpath)
         if real is None:
             return None
-        if real.is_dir():
+        if os.path.isdir(real):
             return "tree"
-        if real.is_file():
+        if os.path.isfile(real):
             return "blob"
         return "special"
 
@@ -160,7 +165,7 @@ def unreadable_reason(tree: Tree, relpath: str) -> str | None:
     return None
 
 
-def read_regular_file(path: Path, limit: int = MAX_READ) -> bytes | None:
+def read_regular_file(path: str | Path, limit: int = MAX_READ) -> bytes | None:
     """Read a regular file (at most ``limit`` bytes); FIFOs, devices and sockets are never opened
     (a FIFO would block)."""
     try:
@@ -171,7 +176,11 @@ def read_regular_file(path: Path, limit: int = MAX_READ) -> bytes | None:
         return None
     try:
         with open(path, "rb") as fh:
-            data = fh.read(limit)
+            # Ask for the size stat() saw plus one byte: read(limit) would allocate the whole
+            # limit (10 MiB) for every small file. A file that grew since is read on, to the limit.
+            data = fh.read(min(limit, st.st_size + 1))
+            if len(data) > st.st_size and len(data) < limit:
+                data += fh.read(limit - len(data))
     except OSError:
         return None
     if len(data) >= limit:

@@ -121,8 +121,18 @@ class AnsweringTree:
         self.answers.where[relpath] = str(real) if real is not None else REFUSED + str(why)
         return answer
 
+    def where(self, relpath: str) -> tuple[str | None, str | None]:
+        """:meth:`resolve` with the real path as a string, recorded the same way."""
+        where = getattr(self.inner, "where", None)
+        if where is None:
+            real, why = self.resolve(relpath)
+            return (None if real is None else str(real)), why
+        real, why = answer = where(relpath)
+        self.answers.where[relpath] = real if real is not None else REFUSED + str(why)
+        return answer
+
     def read(self, relpath: str) -> bytes | None:
-        self.resolve(relpath)
+        self.where(relpath)
         data: bytes | None = self.inner.read(relpath)
         self.answers.reads[relpath] = None if data is None else hashlib.sha256(data).hexdigest()
         taken = self.stamp_before_read(relpath)
@@ -131,7 +141,7 @@ class AnsweringTree:
         return data
 
     def kind(self, relpath: str) -> str | None:
-        self.resolve(relpath)
+        self.where(relpath)
         kind: str | None = self.inner.kind(relpath)
         self.answers.kinds[relpath] = kind
         return kind
