@@ -79,7 +79,7 @@ def test_json_dumps_documents_agree(value: dict[str, Any], indent: Any, ascii_on
 _number_tokens = st.sampled_from(["0", "-0", "-0.0", "0.0", "1E5", "1e+05", "1e-5", "2.5E-3", "-1.5e10", "1e400",
                                   "-1e400", "1e-400", "12345678901234567890123456789", "1.7976931348623157e308",
                                   "0.1000000000000000055511151231257827", "10", "-7", "3.0e0", "NaN", "Infinity"])
-_string_tokens = st.sampled_from([r'"\/"', r'"\u00e9"', r'"\ud83d\ude00"', r'"\ud800"', r'"\u0000"', r'"\b\f\n\r\t"',
+_string_tokens = st.sampled_from([r'"\u003a"', r'"a\u003Ab"', '":"', '"a::b"', r'"\/"', r'"\u00e9"', r'"\ud83d\ude00"', r'"\ud800"', r'"\u0000"', r'"\b\f\n\r\t"',
                                   r'"\u2028"', r'"\u0085"', r'"a\"b"', r'"\\"', '"é😀"', '""', '"x: y"', '"#"']) | \
     _texts.map(lambda t: json.dumps(t, ensure_ascii=False))
 _ws = st.sampled_from(["", "", "", " ", " ", "\n", "\r\n", "  ", "\n  ", "\t", "\n\n "])
@@ -116,6 +116,9 @@ def test_hand_written_json_agrees(text: str, lead: str) -> None:
 
 @pytest.mark.parametrize("text", [
     '{"a": 1, "a": 2}',               # duplicate key: refused by the YAML path
+    '{"a": {"b": ":", "b": 2}}',      # a duplicate beside a colon in a string
+    '{"x\\u003ay": 1, "a": 1, "a": 2}',  # an escaped colon must not stand in for a dropped member
+    '{"a": "\\u003a", "b": 1}',      # (any escaped colon is left to the YAML path)
     '{"a": NaN}', '{"a": -Infinity}',  # strings to YAML
     '{"a": 1e400}',                   # overflows to infinity
     '{"a": "\\ud800"}',               # lone surrogate escape
@@ -171,3 +174,28 @@ def test_a_json_document_is_located_lazily_and_exactly() -> None:
     assert (doc.positions, doc.raw) == (eager.positions, eager.raw)
     assert str(doc.location(("tools", "t", "approval"))) == "t.yaml:2:19"
     assert doc.raw[("tools", "t", "approval")] == "1.10"
+
+
+class _Cache:
+    def __init__(self, durable: bool) -> None:
+        self.durable = durable
+        self.entries: dict[str, Any] = {}
+
+    def get(self, key: str) -> Any:
+        return self.entries.get(key)
+
+    def put(self, key: str, value: Any) -> None:
+        self.entries[key] = value
+
+
+def test_a_durable_cache_keeps_only_what_the_json_path_did_not_read() -> None:
+    from agentcfg.yamlio import load
+
+    json_text, yaml_text = b'{"a": [1, 2.5, "x"]}', b"a: [1, 2.5, x]\n"
+    for durable in (True, False):
+        cache = _Cache(durable)
+        for data in (json_text, yaml_text):
+            first, again = load(data, "f.yaml", cache=cache), load(data, "f.yaml", cache=cache)
+            assert first.data == again.data == {"a": [1, 2.5, "x"]}
+            assert again.location(("a", 1)).line == 1
+        assert len(cache.entries) == (1 if durable else 2)

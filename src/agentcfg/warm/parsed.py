@@ -4,7 +4,8 @@ ruamel.yaml parses pure Python at well under 1 MB/s, while JSON loads at ~190 MB
 project's `validate` after a one-file edit reads one JSON file of already-parsed documents keyed
 by the sha256 of their bytes. An entry holds a document's data only: its positions are
 recomputed from the file's text when a finding needs one (few runs do), so a hit costs no per-value
-work and the file stays small. Content is the key, so no timestamp is trusted; the code digest
+work and the file stays small. Documents the JSON fast path reads are not kept: reading them
+back would cost what parsing them does. Content is the key, so no timestamp is trusted; the code digest
 is part of the key, so another parser's results are never reused. `diff` reads it (and never
 writes it) for the blobs of the commits it compares: in a CI job, the files `validate` just
 parsed are the blobs of HEAD. What decides a promotion (the revision being promoted, HEAD's
@@ -23,6 +24,8 @@ CACHE_FORMAT = 3  # 3: data only (2 also held positions and raw texts; never rea
 
 
 class FileParseCache:
+    durable = True  # on disk: documents the JSON fast path reads are not worth keeping (yamlio.load)
+
     def __init__(self, path: Path) -> None:
         self.path = path
         self._entries: dict[str, Any] | None = None

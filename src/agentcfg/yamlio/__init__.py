@@ -124,7 +124,11 @@ class Document:
 
 
 class ParseCache(Protocol):
-    """Maps a content digest to a previously parsed :class:`Document` (as ``to_cache`` data)."""
+    """Maps a content digest to a previously parsed :class:`Document` (as ``to_cache`` data).
+
+    A cache with a true ``durable`` attribute (one kept on disk) is not given documents read by
+    the JSON fast path: writing them out and reading them back costs what parsing them does.
+    """
 
     def get(self, key: str) -> dict[str, Any] | None: ...
 
@@ -169,25 +173,26 @@ def load(data: bytes, origin: str, *, cache: ParseCache | None = None) -> Docume
         if hit is not None:
             return Document.from_cache(origin, hit, source=data)
     text = decode(data, origin)
-    doc = _compose_data(text, origin, data)
-    if cache is not None and key is not None:
+    doc, as_json = _compose_data(text, origin, data)
+    if cache is not None and key is not None and not (as_json and getattr(cache, "durable", False)):
         cache.put(key, doc.to_cache())
     return doc
 
 
-def _compose_data(text: str, origin: str, source: bytes) -> Document:
-    """The data of ``text``, its positions left for later (see :class:`Document`)."""
+def _compose_data(text: str, origin: str, source: bytes) -> tuple[Document, bool]:
+    """(the data of ``text``, its positions left for later (see :class:`Document`); whether the
+    JSON fast path read it)."""
     from agentcfg.yamlio import events, jsontext, pure
 
     obj = jsontext.load_object(text)  # None unless a JSON object both readings agree on
     if obj is not None:
-        return Document(origin, obj, source=source)
+        return Document(origin, obj, source=source), True
     if events.available():
         try:
-            return Document(origin, events.compose_data(text, origin), source=source)
+            return Document(origin, events.compose_data(text, origin), source=source), False
         except events.Unusual:
             pass
-    return pure.compose(text, origin)  # the careful path builds positions anyway: keep them
+    return pure.compose(text, origin), False  # the careful path builds positions anyway: keep them
 
 
 def _compose(text: str, origin: str) -> Document:

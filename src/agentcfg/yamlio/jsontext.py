@@ -9,10 +9,13 @@ path decides) wherever the two readings could part:
   U+FFFE/U+FFFF) and surrogate escapes (lone ones are refused by the YAML path; pairs are left
   to it too);
 * ``NaN``/``Infinity`` (YAML reads those as strings) and numbers that overflow to infinity;
-* duplicate keys (refused by the YAML path, last-one-wins in JSON);
+* duplicate keys (refused by the YAML path, last-one-wins in JSON): every ``:`` outside a
+  string separates one member, and ``json.dumps`` writes one ``:`` per member it kept and never
+  escapes one inside a string, so the two counts differ exactly when a key was dropped (a text
+  spelling a colon as ``\u003a`` is declined, so its strings hold the colons it shows);
 * a key that YAML's scanner would not take as a simple key: whitespace before its ``:``, or a
-  key longer than 80 characters (YAML limits a simple key to 1,024 source characters, and an
-  escaped character takes up to 12);
+  key written with more than 80 characters (YAML limits a simple key to 1,024 source
+  characters);
 * more values than ``MAX_NODES`` or nesting deeper than ``MAX_DEPTH``, so the YAML path refuses
   them with its message and position; ``json.loads`` itself recursing too deep is a decline too.
 
@@ -37,7 +40,10 @@ _SPACED_COLON = re.compile(r'"[ \r\n]+:')
 _OBJECT = re.compile(r"[ \r\n]*\{")
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-_MAX_KEY = 80
+_ESCAPED_COLON = re.compile(r"\\u003[aA]")
+# A key of more than 80 characters or escapes; from a closing quote the pattern may take the text
+# between two strings for one (it cannot hold a quote), which at worst declines a document.
+_LONG_KEY = re.compile(r'"(?:[^"\\]|\\.){81,}":')
 
 
 class _Decline(Exception):
@@ -52,25 +58,21 @@ def is_object_text(text: str) -> bool:
 def load_object(text: str) -> dict[str, Any] | None:
     """The data of a JSON object text exactly as the YAML path reads it, or ``None`` (decline)."""
     if (not is_object_text(text) or _ODD_CHAR.search(text) or _SURROGATE_ESCAPE.search(text)
-            or _SPACED_COLON.search(text)):
+            or _SPACED_COLON.search(text) or _ESCAPED_COLON.search(text) or _LONG_KEY.search(text)):
         return None
     containers = text.count("{") + text.count("[")
     if 1 + text.count(",") + containers > MAX_NODES:  # values <= root + commas + one per container
         return None
     try:
-        data = json.loads(text, object_pairs_hook=_object, parse_float=_float, parse_constant=_constant)
+        # Objects are built in C (no hook per object): duplicates are found by counting colons.
+        data = json.loads(text, parse_float=_float, parse_constant=_constant)
+        if text.count(":") != json.dumps(data, ensure_ascii=False).count(":"):
+            return None
     except (_Decline, ValueError, RecursionError):
         return None
     if containers > MAX_DEPTH and _nesting(text) > MAX_DEPTH:
         return None
     return data if type(data) is dict else None
-
-
-def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result = dict(pairs)
-    if len(result) != len(pairs) or (pairs and max(map(len, result)) > _MAX_KEY):
-        raise _Decline
-    return result
 
 
 def _float(text: str) -> float:
