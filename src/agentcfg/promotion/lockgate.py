@@ -17,8 +17,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from agentcfg.artefacts.code import CodeRef
-from agentcfg.artefacts.data import DataSet
 from agentcfg.errors import AgentcfgError
 from agentcfg.gitio import GitTree
 from agentcfg.lockcheck import ADDED, CONTENT, LOCK_FILE, REMOVED, StaleEntry
@@ -27,6 +25,8 @@ from agentcfg.rendering import Rendered
 from agentcfg.resolve import LockResolver
 
 if TYPE_CHECKING:
+    from agentcfg.artefacts.code import CodeRef
+    from agentcfg.artefacts.data import DataSet
     from agentcfg.manifest.loader import Loaded
     from agentcfg.snapshot import Shared
 
