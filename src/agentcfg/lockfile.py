@@ -206,7 +206,7 @@ def build_lock(project: "Project", resolver: "Resolver", *, tree: Any = None) ->
     The manifest work of each (prepared config, agentcfg.warm.prepared) is reused while the
     working tree answers the same; data and code are resolved every time.
     """
-    from agentcfg.manifest.loader import read_if_present
+    from agentcfg.trees import read_if_present
     from agentcfg.names import NAME_RE, OVERLAY_DIR
     from agentcfg.rendering import complete
 

@@ -13,6 +13,7 @@ import stat
 from pathlib import Path
 from typing import Protocol
 
+from agentcfg.errors import AgentcfgError
 from agentcfg.gitio import GitTree
 from agentcfg.warm.rule import Stamp, stamp
 
@@ -165,6 +166,19 @@ def unreadable_reason(tree: Tree, relpath: str) -> str | None:
     return None
 
 
+def read_if_present(tree: Tree, relpath: str) -> bytes | None:
+    """The bytes of ``relpath``; None when it does not exist; an error (exit 2) naming it when it
+    exists but is a folder, a FIFO, a device, a symlink out of the repository or unreadable."""
+    data = tree.read(relpath)
+    if data is None:
+        why = unreadable_reason(tree, relpath)
+        if why:
+            raise AgentcfgError(f"{relpath} {why}" if why.startswith(("is ", "cannot ")) else f"{relpath}: {why}",
+                                hint=f"make {relpath} a regular, readable file inside the repository, "
+                                     "or remove it")
+    return data
+
+
 def read_regular_file(path: str | Path, limit: int = MAX_READ) -> bytes | None:
     """Read a regular file (at most ``limit`` bytes); FIFOs, devices and sockets are never opened
     (a FIFO would block)."""
@@ -195,4 +209,5 @@ def _inside(path: str, boundary: str) -> bool:
     return path == boundary or path.startswith(boundary.rstrip(os.sep) + os.sep)
 
 
-__all__ = ["GitTree", "Tree", "WorkTree", "check_relpath", "read_regular_file", "unreadable_reason"]
+__all__ = ["GitTree", "Tree", "WorkTree", "check_relpath", "read_if_present", "read_regular_file",
+           "unreadable_reason"]

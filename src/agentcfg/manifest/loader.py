@@ -18,7 +18,7 @@ from agentcfg.errors import AgentcfgError, Finding, did_you_mean
 from agentcfg.manifest.model import FILE_SECTIONS, OVERLAY_KEYS, SECTION_MODELS, Manifest
 from agentcfg.manifest.sources import SourceMap, deep_merge
 from agentcfg.names import MANIFEST_FILE, NAME_RE, OVERLAY_DIR, SECTIONS, artefact_id
-from agentcfg.trees import Tree, check_relpath, unreadable_reason
+from agentcfg.trees import Tree, check_relpath, read_if_present
 from agentcfg.yamlio import Document, ParseCache, YamlError, load
 
 ENV_NAME_HINT = "environment names use letters, digits, '-', '_' and '.'"
@@ -58,19 +58,6 @@ class Loaded:
         f = Finding(code, message, loc.file, loc.line, loc.col, artefact, hint, severity)
         self.findings.append(f)
         return f
-
-
-def read_if_present(tree: Tree, relpath: str) -> bytes | None:
-    """The bytes of ``relpath``; None when it does not exist; an error (exit 2) naming it when it
-    exists but is a folder, a FIFO, a device, a symlink out of the repository or unreadable."""
-    data = tree.read(relpath)
-    if data is None:
-        why = unreadable_reason(tree, relpath)
-        if why:
-            raise AgentcfgError(f"{relpath} {why}" if why.startswith(("is ", "cannot ")) else f"{relpath}: {why}",
-                                hint=f"make {relpath} a regular, readable file inside the repository, "
-                                     "or remove it")
-    return data
 
 
 def read_manifest_document(tree: Tree, cache: ParseCache | None = None) -> Document:
