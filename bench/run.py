@@ -365,8 +365,7 @@ def fresh_clone_rows(b: Bench) -> Generator[Ask, Any, list[Row]]:
         if data.is_dir():
             # A CI job restores its data (`dvc pull`, a cache) before the gate; hard links give
             # the clone the same bytes at once, as new files agentcfg has never stat-ed or hashed.
-            (clone / "data").mkdir(exist_ok=True)
-            subprocess.run(["cp", "-al", str(data), str(clone / "data" / "big")], check=True)
+            shutil.copytree(data, clone / "data" / "big", copy_function=os.link)
 
     agentcfg = b.agentcfg()[0]
     gate_script = (f"{agentcfg} validate >/dev/null && {agentcfg} lock --check >/dev/null && "
