@@ -191,3 +191,29 @@ def test_a_side_settles_only_what_an_earlier_side_rendered_without_error(example
     with pytest.raises(AgentcfgError) as refused:
         load_side(project, "HEAD", shared=shared)
     assert "looks like a secret" in str(getattr(refused.value, "findings", "")) or "secret" in str(refused.value)
+
+
+def test_a_later_side_takes_the_models_and_encodings_of_identical_entries_only(example_repo: Path) -> None:
+    """The second side of a diff reuses the first side's type-checked model (and so its canonical
+    bytes) for an entry that is the very same, and type-checks an edited one itself."""
+    from agentcfg.lockfile import lock
+    from agentcfg.project import Project
+    from agentcfg.semdiff.sides import load_side
+    from agentcfg.snapshot import Shared
+
+    lock(example_repo)
+    commit_all(example_repo, "locked")
+    path = example_repo / "tools" / "send_email.yaml"
+    path.write_text(path.read_text().replace("description: >-\n", "description: >-\n  Now faster.\n", 1))
+    lock(example_repo)
+    commit_all(example_repo, "edited")
+    project = Project.find(example_repo)
+    shared = Shared()
+    before = load_side(project, "HEAD~1", shared=shared)
+    first = dict(shared.models)
+    after = load_side(project, "HEAD", shared=shared)
+    assert shared.models["tools/create_ticket"][1] is first["tools/create_ticket"][1]
+    assert "tools/create_ticket" in shared._alike and "tools/send_email" not in shared._alike
+    edited = before.config["tools"]["send_email"], after.config["tools"]["send_email"]
+    assert edited[0] != edited[1] and "Now faster." in edited[1]["description"]
+    assert after.config["tools"]["create_ticket"] is before.config["tools"]["create_ticket"]

@@ -176,6 +176,14 @@ def test_non_finite_numbers_are_refused(word: str) -> None:
     assert err.code == "yaml-number" and _where(err) == (1, 14)
 
 
+@pytest.mark.parametrize("word", ["0x_", "0b_", "0o_", "._", "-._"])
+def test_numbers_without_digits_are_refused_with_a_location(word: str) -> None:
+    """YAML 1.2's number patterns take these for numbers; there is nothing to convert."""
+    err = _error(f"temperature: {word}\n")
+    assert err.code == "yaml-number" and _where(err) == (1, 14)
+    assert "no digits" in str(err) and err.hint and f'"{word}"' in err.hint
+
+
 # --- bytes: size, BOM, NUL, encoding ----------------------------------------------------------------
 
 def test_utf8_bom_is_dropped_and_positions_stay_right() -> None:

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from agentcfg.manifest.loader import Loaded
     from agentcfg.warm.lockinputs import InputRecorder
     from agentcfg.project import Project
-    from agentcfg.rendering import Completed, Prepared, Resolver
+    from agentcfg.rendering import Completed, Encodings, Prepared, Resolver
     from agentcfg.resolve import LiveResolver
 
 
@@ -208,10 +208,11 @@ def build_lock(project: "Project", resolver: "Resolver", *, tree: Any = None) ->
     """
     from agentcfg.trees import read_if_present
     from agentcfg.names import NAME_RE, OVERLAY_DIR
-    from agentcfg.rendering import complete
+    from agentcfg.rendering import Encodings, complete
 
     tree = tree or project.worktree()
-    base, base_files, base_loaded = _prepared(project, tree, None, resolver)
+    encodings = Encodings()  # an environment encodes only what its overlay changed
+    base, base_files, base_loaded = _prepared(project, tree, None, resolver, encodings=encodings)
     rendered = complete(base, resolver)
     artefacts = entries_of(base_files, base, rendered)
     environments: dict[str, Any] = {}
@@ -220,7 +221,7 @@ def build_lock(project: "Project", resolver: "Resolver", *, tree: Any = None) ->
             # No overlay: the environment renders exactly as the base (render is pure).
             environments[env] = {"digest": rendered.digest, "artefacts": {}}
             continue
-        prepared, files, _ = _prepared(project, tree, env, resolver, base_loaded)
+        prepared, files, _ = _prepared(project, tree, env, resolver, base_loaded, encodings=encodings)
         env_rendered = complete(prepared, resolver)
         entries = entries_of(files, prepared, env_rendered)
         overrides: dict[str, Any] = {aid: e for aid, e in entries.items() if artefacts.get(aid) != e}
@@ -231,7 +232,8 @@ def build_lock(project: "Project", resolver: "Resolver", *, tree: Any = None) ->
 
 
 def _prepared(project: "Project", tree: Any, env: str | None, resolver: "Resolver",
-              base: "Loaded | None" = None) -> tuple["Prepared", dict[str, str], "Loaded | None"]:
+              base: "Loaded | None" = None, *,
+              encodings: "Encodings | None" = None) -> tuple["Prepared", dict[str, str], "Loaded | None"]:
     """(prepared config, referenced files, the load when there was one) of ``env``: remembered,
     or loaded, checked and prepared.
 
@@ -267,7 +269,7 @@ def _prepared(project: "Project", tree: Any, env: str | None, resolver: "Resolve
     errors = [f for f in loaded.findings if f.severity == "error"]
     if errors or loaded.manifest is None:
         raise InvalidConfig(errors)
-    prepared, _ = prepare(loaded.manifest, environment=env)
+    prepared, _ = prepare(loaded.manifest, environment=env, encodings=encodings)
     if memo_ok:
         memo.store(project.state_dir, env, answering, prepared, loaded.files)
     return prepared, dict(loaded.files), loaded

@@ -102,8 +102,35 @@ class EntryView:
         return self._item.get(name)
 
 
-def prepare(manifest: Manifest, *, environment: str | None = None) -> tuple[Prepared, dict[str, Any]]:
-    """(the prepared config, the static config itself as data) of a type-checked manifest."""
+class Encodings:
+    """Artefacts normalised and encoded during one command, by the identity of their model.
+
+    The renders of one command often hold the very same type-checked model: an environment
+    shares the base manifest's untouched artefacts, the second side of a diff the first side's
+    identical ones (see ``load_manifest``). A model's canonical form is a function of the model
+    alone, so it is computed once. Memory only, for one command: nothing outlives it.
+    """
+
+    def __init__(self) -> None:
+        self._by_model: dict[int, tuple[Any, dict[str, Any], bytes | None, str | None]] = {}
+
+    def get(self, model: Any) -> tuple[dict[str, Any], bytes | None, str | None] | None:
+        hit = self._by_model.get(id(model))
+        if hit is None or hit[0] is not model:  # the model it was made from is kept alive: ids stay unique
+            return None
+        return hit[1], hit[2], hit[3]
+
+    def put(self, model: Any, item: dict[str, Any], data: bytes | None, digest: str | None) -> None:
+        self._by_model[id(model)] = (model, item, data, digest)
+
+
+def prepare(manifest: Manifest, *, environment: str | None = None,
+            encodings: Encodings | None = None) -> tuple[Prepared, dict[str, Any]]:
+    """(the prepared config, the static config itself as data) of a type-checked manifest.
+
+    ``encodings``: what this command's other renders encoded already (readers never change an
+    item: a shared one is the same object in both configs).
+    """
     from agentcfg.canonical import canonical_bytes, canonical_json, canonical_object, digest_bytes
 
     config: dict[str, Any] = {"format_version": CONFIG_FORMAT, "name": manifest.name}
@@ -115,13 +142,24 @@ def prepare(manifest: Manifest, *, environment: str | None = None) -> tuple[Prep
         entries: dict[str, Any] = getattr(manifest, section)
         out: dict[str, Any] = {}
         encoded: dict[str, bytes] = {}
+        resolved = section in RESOLVED_SECTIONS
         for name in sorted(entries):
-            item = normalise(section, entries[name])
-            if section in RESOLVED_SECTIONS:
+            model = entries[name]
+            hit = encodings.get(model) if encodings is not None else None
+            if hit is not None:
+                item, data, digest = hit
+            else:
+                item = normalise(section, model)
+                data = None if resolved else canonical_bytes(item)
+                digest = None if data is None else digest_bytes(data)
+                if encodings is not None:
+                    encodings.put(model, item, data, digest)
+            if resolved:
                 pending[section][name] = item
             else:
-                encoded[name] = data = canonical_bytes(item)
-                digests[artefact_id(section, name)] = digest_bytes(data)
+                assert data is not None and digest is not None
+                encoded[name] = data
+                digests[artefact_id(section, name)] = digest
                 out[name] = item
         if out or section not in OPTIONAL_SECTIONS:
             config[section] = out
@@ -162,15 +200,16 @@ def complete(prepared: Prepared, resolver: Resolver) -> Completed:
     return Completed(digest_bytes(text.encode("utf-8")), artefacts, resolved)
 
 
-def render_manifest(manifest: Manifest, resolver: Resolver, *, environment: str | None = None) -> Rendered:
+def render_manifest(manifest: Manifest, resolver: Resolver, *, environment: str | None = None,
+                    encodings: Encodings | None = None) -> Rendered:
     """Render a type-checked manifest. Data and code are resolved through ``resolver``."""
-    prepared, config = prepare(manifest, environment=environment)
+    prepared, config = prepare(manifest, environment=environment, encodings=encodings)
     done = complete(prepared, resolver)
     config.update(done.resolved)
     return Rendered(environment, config, done.digest, done.artefacts)
 
 
-def render_loaded(loaded: Loaded, resolver: Resolver) -> Rendered:
+def render_loaded(loaded: Loaded, resolver: Resolver, encodings: Encodings | None = None) -> Rendered:
     """Render a loaded manifest, refusing (exit 1) when it has errors."""
     from agentcfg import checks
 
@@ -178,4 +217,4 @@ def render_loaded(loaded: Loaded, resolver: Resolver) -> Rendered:
     errors = [f for f in loaded.findings if f.severity == "error"]
     if errors or loaded.manifest is None:
         raise InvalidConfig(errors)
-    return render_manifest(loaded.manifest, resolver, environment=loaded.env)
+    return render_manifest(loaded.manifest, resolver, environment=loaded.env, encodings=encodings)

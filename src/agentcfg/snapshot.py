@@ -14,7 +14,7 @@ from agentcfg.errors import AgentcfgError
 from agentcfg.lockfile import LOCK_FILE, parse_lock
 from agentcfg.names import MANIFEST_FILE, OVERLAY_DIR
 from agentcfg.project import Project
-from agentcfg.rendering import Rendered
+from agentcfg.rendering import Encodings, Rendered
 
 if TYPE_CHECKING:
     from agentcfg.gitio import CommitFolder, GitTree
@@ -72,6 +72,39 @@ class Shared:
     # artefact id -> its loaded entry, for the artefacts of a render that passed every check:
     # a later render holding the very same entry need not run the checks of one artefact again.
     checked: dict[str, Any] = field(default_factory=dict)
+    # artefact id -> (its loaded entry, its type-checked model), from this run's loads: a later
+    # load holding the very same entry takes that model (see load_manifest's `same_model`), and
+    # a model is normalised and encoded once (``encodings``).
+    models: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    encodings: Encodings = field(default_factory=Encodings)
+    _alike: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # aid -> (entry, earlier entry) found alike
+
+    def load(self, tree: Any, env: str | None) -> Loaded:
+        """``load_manifest`` of ``tree`` with what this run parsed and type-checked already."""
+        from agentcfg.manifest.loader import load_manifest
+
+        if not self.enabled:
+            return load_manifest(tree, env=env)
+        # This run's parses (and, for diff, the parse cache read-only: see Parses).
+        loaded = load_manifest(tree, env=env, cache=self.parses, same_model=self._same_model)
+        if loaded.manifest is not None:
+            for aid, entry in _entries(loaded):
+                section, name = aid.split("/", 1)
+                model = (getattr(loaded.manifest, section, None) or {}).get(name)
+                if model is not None:
+                    self.models.setdefault(aid, (entry, model))
+        self.settle(loaded)
+        return loaded
+
+    def _same_model(self, aid: str, entry: Any) -> Any:
+        hit = self.models.get(aid)
+        if hit is None or not _same(hit[0], entry):
+            return None
+        self._alike[aid] = (entry, hit[0])  # settle() asks the same question of the same pair
+        return hit[1]
+
+    def encoded(self) -> Encodings | None:
+        return self.encodings if self.enabled else None
 
     def settle(self, loaded: Loaded) -> None:
         """Mark as settled what ``loaded`` holds exactly as an earlier render of this run did.
@@ -84,7 +117,14 @@ class Shared:
         if not self.enabled or not self.checked:
             return
         loaded.settled = frozenset(aid for aid, entry in _entries(loaded) if aid in self.checked
-                                   and _same(self.checked[aid], entry))
+                                   and self._alike_entries(aid, entry))
+
+    def _alike_entries(self, aid: str, entry: Any) -> bool:
+        earlier = self.checked[aid]
+        known = self._alike.get(aid)
+        if known is not None and known[0] is entry and known[1] is earlier:
+            return True  # compared a moment ago, while type-checking (both objects are held)
+        return _same(earlier, entry)
 
     def passed(self, loaded: Loaded) -> None:
         """``loaded`` rendered: none of its artefacts had an error."""
@@ -161,16 +201,13 @@ def render_at(project: Project, *, env: str | None = None, rev: str | None = Non
     if data is not None:
         return _render_locked(project, tree, data, env, rev, shared)
     if not pinned:
-        from agentcfg.manifest.loader import load_manifest
         from agentcfg.rendering import render_loaded
         from agentcfg.resolve import LiveResolver
         from agentcfg.resolve_git import GitObjectResolver
 
         live = LiveResolver(project)
-        # This run's parses (and, for diff, the parse cache read-only: see Parses).
-        loaded = load_manifest(tree, env=env, cache=shared.parses if shared.enabled else None)
-        shared.settle(loaded)
-        rendered = render_loaded(loaded, GitObjectResolver(tree, live))
+        loaded = shared.load(tree, env)
+        rendered = render_loaded(loaded, GitObjectResolver(tree, live), shared.encoded())
         shared.passed(loaded)
         return rendered
     raise AgentcfgError(
@@ -191,14 +228,11 @@ def _render_locked(project: Project, tree: GitTree, data: bytes, env: str | None
     if hit is not None:
         return hit
 
-    from agentcfg.manifest.loader import load_manifest
     from agentcfg.rendering import render_loaded
     from agentcfg.resolve import LockResolver
 
-    # This run's parses (and, for diff, the parse cache read-only: see Parses).
-    loaded = load_manifest(tree, env=env, cache=shared.parses if shared.enabled else None)
-    shared.settle(loaded)
-    rendered = render_loaded(loaded, LockResolver(lock, env, origin))
+    loaded = shared.load(tree, env)
+    rendered = render_loaded(loaded, LockResolver(lock, env, origin), shared.encoded())
     shared.passed(loaded)
     renders.put(project.state_dir, tree.tree_sha, tree.subdir, rendered, lock)
     return rendered

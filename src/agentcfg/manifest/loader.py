@@ -12,7 +12,7 @@ from typing import Any
 
 from agentcfg.errors import AgentcfgError, Finding, did_you_mean
 from agentcfg.manifest.model import FILE_SECTIONS, OVERLAY_KEYS, Manifest
-from agentcfg.manifest.typecheck import typecheck
+from agentcfg.manifest.typecheck import SameModel, typecheck
 from agentcfg.manifest.sources import SourceMap, deep_merge
 from agentcfg.names import MANIFEST_FILE, NAME_RE, OVERLAY_DIR, SECTIONS, artefact_id
 from agentcfg.trees import Tree, check_relpath, read_if_present
@@ -68,13 +68,14 @@ def read_manifest_document(tree: Tree, cache: ParseCache | None = None) -> Docum
 
 
 def load_manifest(tree: Tree, *, env: str | None = None, cache: ParseCache | None = None,
-                  base: Loaded | None = None) -> Loaded:
+                  base: Loaded | None = None, same_model: SameModel | None = None) -> Loaded:
     """Load ``agentcfg.yaml`` (and ``environments/<env>.yaml`` when ``env`` is given).
 
     ``base``: the base manifest loaded a moment ago from the same tree in this run. An
     environment then takes every artefact its overlay leaves alone from it (inlined file, type
     check, findings) instead of reading, parsing and checking it again: the result is the one a
-    load without ``base`` gives.
+    load without ``base`` gives. ``same_model``: the models of an earlier load of this run (of
+    another tree: the other side of a diff), taken for identical entries instead of type-checking.
     """
     if base is not None and (env is None or base.env is not None or base.tree is not tree):
         base = None  # only an environment of the very same tree can share the base's work
@@ -96,7 +97,7 @@ def load_manifest(tree: Tree, *, env: str | None = None, cache: ParseCache | Non
     shared = FromBase.of(base, loaded)
     raw = _inline_files(loaded, raw, cache, shared)
     loaded.raw = raw
-    loaded.manifest = typecheck(loaded, raw, shared)
+    loaded.manifest = typecheck(loaded, raw, shared, same_model)
     return loaded
 
 

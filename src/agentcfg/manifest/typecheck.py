@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Union
 
 from pydantic import BaseModel, ValidationError
@@ -21,7 +22,13 @@ if TYPE_CHECKING:
     from agentcfg.manifest.loader import FromBase, Loaded
 
 
-def typecheck(loaded: Loaded, raw: dict[str, Any], shared: FromBase | None = None) -> Manifest:
+SameModel = Callable[[str, Any], Any]
+"""(artefact id, loaded entry) -> the model an earlier load of this run made of the very same
+entry, or None. Type-checking is a function of the entry alone, so that model is this one's."""
+
+
+def typecheck(loaded: Loaded, raw: dict[str, Any], shared: FromBase | None = None,
+              same_model: SameModel | None = None) -> Manifest:
     """Validate artefact by artefact so one bad entry never hides the others' findings."""
     top: dict[str, Any] = {}
     for key, value in raw.items():
@@ -35,7 +42,7 @@ def typecheck(loaded: Loaded, raw: dict[str, Any], shared: FromBase | None = Non
             if not isinstance(value, dict):
                 loaded.finding("type", f"'{key}' must be a mapping of name: definition", (key,))
                 continue
-            top[key] = _typecheck_section(loaded, key, value, shared)
+            top[key] = _typecheck_section(loaded, key, value, shared, same_model)
         else:
             top[key] = value
     scalars = {k: v for k, v in top.items() if k not in SECTIONS and k != "policies"}
@@ -55,7 +62,7 @@ def typecheck(loaded: Loaded, raw: dict[str, Any], shared: FromBase | None = Non
 
 
 def _typecheck_section(loaded: Loaded, section: str, entries: dict[str, Any],
-                       shared: FromBase | None = None) -> dict[str, Any]:
+                       shared: FromBase | None = None, same_model: SameModel | None = None) -> dict[str, Any]:
     from agentcfg.artefacts.policies import Policy
 
     model = SECTION_MODELS.get(section, Policy)
@@ -77,6 +84,10 @@ def _typecheck_section(loaded: Loaded, section: str, entries: dict[str, Any],
         if not isinstance(entry, dict):
             loaded.finding("type", f"the definition must be a mapping, not {_kind(entry)}", (section, name),
                            artefact=aid)
+            continue
+        earlier = same_model(aid, entry) if same_model is not None else None
+        if earlier is not None:
+            valid[name] = earlier
             continue
         try:
             valid[name] = model.model_validate(entry)

@@ -67,7 +67,6 @@ def render_commit(project: Project, env: str, commit: str, *, shared: Shared | N
     this very commit in this run (HEAD's manifest, when HEAD is promoted), not loaded again.
     """
     from agentcfg.lockfile import FIX_COMMAND, parse_lock
-    from agentcfg.manifest.loader import load_manifest
     from agentcfg.rendering import render_loaded
     from agentcfg.snapshot import Shared, open_tree
 
@@ -81,8 +80,8 @@ def render_commit(project: Project, env: str, commit: str, *, shared: Shared | N
     lock = parse_lock(data, origin)
     if loaded is None or loaded.tree.commit_sha != tree.commit_sha or loaded.env != env:  # type: ignore[attr-defined]
         # From git objects, never from the parse cache on disk (this run's parses are no cache).
-        loaded = load_manifest(tree, env=env, cache=shared.parses if shared.enabled else None)
-    rendered = render_loaded(loaded, CommitResolver(tree, lock, env, origin))
+        loaded = shared.load(tree, env)
+    rendered = render_loaded(loaded, CommitResolver(tree, lock, env, origin), shared.encoded())
     return rendered, stale_entries(lock, env, rendered)
 
 

@@ -65,13 +65,12 @@ def head_manifest(project: Project, env: str) -> Manifest:
 def head_loaded(project: Project, env: str, *, shared: Shared | None = None) -> Loaded:
     """:func:`head_manifest`, loaded: promote renders HEAD from the same load when HEAD is SRC.
     ``shared``: what the reads of one promotion share (blobs, parsed documents)."""
-    from agentcfg.manifest.loader import load_manifest
     from agentcfg.snapshot import Shared, open_tree
 
     shared = shared or Shared()
     tree = open_tree(project, "HEAD", env, shared)
     # From git objects: never the parse cache on disk (this run's own parses are no cache).
-    loaded = load_manifest(tree, env=env, cache=shared.parses if shared.enabled else None)
+    loaded = shared.load(tree, env)
     errors = [f for f in loaded.findings if f.severity == "error" and f.code != "unknown-environment"]
     if errors or loaded.manifest is None:
         raise InvalidConfig(errors or loaded.findings)

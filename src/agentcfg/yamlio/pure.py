@@ -184,17 +184,23 @@ class _Builder:
             return None
         if tag == f"{_STD}bool":
             return value.lower() in ("true", "yes", "on", "y")
-        if tag == f"{_STD}int":
-            return parse_int(value)
-        number = parse_float(value)
-        if math.isnan(number) or math.isinf(number):
+        try:
+            parsed = number(tag, value)
+        except ValueError:  # YAML 1.2's patterns take `0x_` and `._` for numbers with no digits
+            raise YamlError(
+                "yaml-number",
+                f"{value} is read as a number but has no digits",
+                self._loc(node),
+                hint=f'quote it if you meant a string: "{value}"',
+            ) from None
+        if isinstance(parsed, float) and (math.isnan(parsed) or math.isinf(parsed)):
             raise YamlError(
                 "yaml-number",
                 f"{value} is not a finite number",
                 self._loc(node),
                 hint="quote it if you meant a string",
             )
-        return number
+        return parsed
 
 
 SURROGATE = re.compile("[\ud800-\udfff]")
@@ -229,5 +235,6 @@ def parse_float(text: str) -> float:
 
 
 def number(tag: str, text: str) -> int | float:
-    """An int or float scalar's value (``tag`` is its resolved YAML tag)."""
+    """An int or float scalar's value (``tag`` is its resolved YAML tag); ValueError when the
+    text has no digits."""
     return parse_int(text) if tag == f"{_STD}int" else parse_float(text)

@@ -1,0 +1,208 @@
+"""The native path: plain data from yaml-rs (a Rust YAML 1.2 parser), where it reads as ruamel does.
+
+Building Python values from libyaml's events (events.py) costs about 150 µs for a small tool
+file, most of it in creating ~100 Python event objects; yaml-rs builds the same values in Rust in a
+fifth of that. It is not ruamel, though: it resolves plain scalars by its own rules (``017`` is
+17 to it and 15 to ruamel, ``1_000`` is a number to both but ``0o1_7`` is not), silently drops
+unknown tags, expands aliases, and accepts control characters ruamel refuses. So a text takes this
+path only when nothing in it can be read differently:
+
+* a linear scan declines every construct where the two may part: tags, anchors, aliases,
+  explicit keys, directives, several documents, tabs and the line breaks libyaml counts
+  differently, characters outside YAML's printable set, and surrogate escapes;
+* every token that either reader could take as something other than a string (a number, a
+  keyword, ``~``, ``<<``, ``=``) is read by both and must come out the same value of the same
+  type; a token is judged once per process;
+* the values yaml-rs builds are walked for what the data-only composer refuses: a key that is
+  not a string, nesting deeper than the limit, more values than the budget.
+
+Everything else (and every text yaml-rs rejects) falls through to the libyaml path, which
+accepts or refuses it as before, so errors are worded by the same code on every machine.
+Without yaml-rs installed (a platform with no wheel), this path is simply never taken.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from agentcfg.yamlio import MAX_DEPTH, MAX_NODES
+
+# What this path leaves to the others. Each pattern starts with a character class or is a fixed
+# string, so every scan is linear in the text and skips ahead at C speed.
+_ODD = re.compile(  # tabs; NEL/LS/PS (libyaml breaks lines there); a BOM; outside YAML's printable set
+    "[^\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_MARKERS = ("\n---", "\n...", "\n%")  # several documents, document ends, directives
+_NODE_PROPERTY = re.compile(
+    r"[!&*?]" r"(?<![^\s\[\]{},:].)"  # a tag, anchor, alias or explicit key (`?a` to libyaml) where a node starts
+    r"|:(?<![^\s\[\]{},].)(?=\S)"  # a plain scalar starting with a colon
+    r"|:[\[\]{},]")  # a colon against a flow indicator: ruamel reads `[::]` as ["::"], yaml-rs as [{":": None}]
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u[dD][89a-fA-F]|U0000[dD][89a-fA-F])")
+# Block scalars: yaml-rs reads an empty block as "\n" (ruamel: ""), and `|` or `>` inside a flow
+# collection as the start of plain text, where ruamel refuses them. So each indicator must be a
+# plain header ending its line and be followed by a more indented line; and where a flow
+# collection may hold one, no string read may start with `|` or `>` (see load_data).
+_BLOCK_INDICATOR = re.compile(r"[|>](?<![^\s\[\]{},:].)")
+_BLOCK_HEADER = re.compile(r"[|>][+-]?(?: +#[^\n]*| *)\r?(?:\n|\Z)")
+
+# A token either reader may resolve to something other than a string: it starts where a plain
+# scalar can start and runs to the next space or flow indicator (a key's ``:`` is dropped).
+_TOKEN = re.compile(
+    r"(?=[-+._0-9~<=nNtTfF])(?<![^\s\[\]{},:])"
+    r"(?:[-+]?[._0-9]|[~<=]"  # numbers, even without digits (ruamel takes `-_` for one), `.inf`, `.NaN`
+    r"|(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)(?![^\s\[\]{},:]))"
+    r"[^\s\[\]{},]*"
+)
+
+_agreed: dict[str, bool] = {}  # token -> both readers give the same value (a fact about the code)
+
+
+class _Declined(Exception):
+    pass
+
+
+def available() -> bool:
+    try:
+        import yaml_rs  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def load_data(text: str) -> Any:
+    """The data of ``text`` (a mapping or a sequence), or None when this path declines it."""
+    if _declined(text):
+        return None
+    for token in _TOKEN.findall(text):
+        agreed = _agreed.get(token)
+        if agreed is None:
+            agreed = _agreed[token] = _same_reading(token)
+        if not agreed:
+            return None
+    import yaml_rs
+
+    try:
+        data = yaml_rs.loads(text, parse_datetime=False, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error)
+    except Exception:  # noqa: BLE001 - its syntax errors, duplicates, alias limits: the other paths word them
+        return None
+    if type(data) is not dict and type(data) is not list:
+        return None  # a bare scalar or an empty document: read differently (see events.compose)
+    # A header inside a flow collection was read as text starting with its indicator.
+    headers = ("[" in text or "{" in text) and _BLOCK_INDICATOR.search(text) is not None
+    try:
+        _check(data, headers)
+    except _Declined:
+        return None
+    return data
+
+
+def _declined(text: str) -> bool:
+    if (not text.endswith("\n") or _ODD.search(text) or text.startswith(("...", "%"))
+            or any(m in text for m in _MARKERS)):
+        return True  # (a last line without its line break ends a block scalar differently)
+    if _NODE_PROPERTY.search(text) or ("\\" in text and _SURROGATE_ESCAPE.search(text)):
+        return True
+    return _odd_block(text)
+
+
+def _odd_block(text: str) -> bool:
+    """Whether a block scalar's header or its emptiness may be read differently."""
+    for found in _BLOCK_INDICATOR.finditer(text):
+        at = found.start()
+        header = _BLOCK_HEADER.match(text, at)
+        if header is None:
+            return True  # an indentation indicator, text after the indicator, a flow context
+        line_start = text.rfind("\n", 0, at) + 1
+        prefix = text[line_start:at]
+        column = len(prefix) - len(prefix.lstrip(" -"))  # where its key (or item) starts, at least
+        if _next_indent(text, header.end()) <= column:
+            return True  # no content: an empty block
+    return False
+
+
+def _next_indent(text: str, at: int) -> int:
+    """The indentation of the first line from ``at`` that holds more than spaces (-1: none)."""
+    while at < len(text):
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        line = text[at:end].rstrip("\r")
+        if line.strip(" "):
+            return len(line) - len(line.lstrip(" "))
+        at = end + 1
+    return -1
+
+
+def _check(root: Any, headers: bool) -> None:
+    """Refuse (``_Declined``) non-string keys, nesting beyond MAX_DEPTH, more than MAX_NODES values,
+    and with ``headers``, any string that starts with ``|`` or ``>``."""
+    budget = MAX_NODES - 1
+    level, depth = [root], 0
+    while level:
+        inner: list[Any] = []
+        add = inner.append
+        for node in level:
+            budget -= len(node)
+            if type(node) is dict:
+                for key, value in node.items():
+                    if type(key) is not str or (headers and key[:1] in _INDICATORS):
+                        raise _Declined
+                    if type(value) is dict or type(value) is list:
+                        add(value)
+                    elif headers and type(value) is str and value[:1] in _INDICATORS:
+                        raise _Declined
+            else:
+                for value in node:
+                    if type(value) is dict or type(value) is list:
+                        add(value)
+                    elif headers and type(value) is str and value[:1] in _INDICATORS:
+                        raise _Declined
+        depth += 1
+        if budget < 0 or (inner and depth >= MAX_DEPTH):
+            raise _Declined  # the libyaml path refuses it, with a position
+        level = inner
+
+
+_INDICATORS = ("|", ">")
+
+
+def _same_reading(token: str) -> bool:
+    """Whether yaml-rs and ruamel's YAML 1.2 resolver read the plain scalar ``token`` alike."""
+    import yaml_rs
+
+    if token.endswith(":"):
+        token = token[:-1]  # "1:" is the key 1
+    ours = _ruamel_value(token)
+    if ours is _Declined:
+        return False
+    try:
+        theirs = yaml_rs.loads(f"k: {token}\n", parse_datetime=False)
+    except Exception:  # noqa: BLE001
+        return False
+    if type(theirs) is not dict or list(theirs) != ["k"]:
+        return False
+    value = theirs["k"]
+    return type(value) is type(ours) and value == ours
+
+
+def _ruamel_value(token: str) -> Any:
+    """The value the libyaml path builds for the plain scalar ``token`` (``_Declined`` where it
+    steps aside)."""
+    from agentcfg.yamlio import events, pure
+
+    tag = events._resolve_plain(token)
+    if tag == events._STR or tag in events._VERBATIM:
+        return token
+    if tag == events._NULL:
+        return None
+    if tag == events._BOOL:
+        return token.lower() in ("true", "yes", "on", "y")
+    if tag not in (events._INT, events._FLOAT):
+        return _Declined  # merge keys, "=", "!", "&", "*"
+    try:
+        number = pure.number(tag, token)
+    except ValueError:
+        return _Declined
+    if isinstance(number, float) and not math.isfinite(number):
+        return _Declined
+    return number
