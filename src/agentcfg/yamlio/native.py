@@ -30,21 +30,34 @@ from typing import Any
 from agentcfg.yamlio import MAX_DEPTH, MAX_NODES
 
 # What this path leaves to the others. Each pattern starts with a character class or is a fixed
-# string, so every scan is linear in the text and skips ahead at C speed.
+# string, so every scan is linear in the text and skips ahead at C speed. "Space" is YAML's: a
+# space or a line break (Python's \s also takes U+00A0 and U+3000, which YAML reads as text).
 _ODD = re.compile(  # tabs; NEL/LS/PS (libyaml breaks lines there); a BOM; outside YAML's printable set
-    "[^\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+    "[^\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+    "|\r(?!\n)")  # a line break that is a lone CR
 _MARKERS = ("\n---", "\n...", "\n%")  # several documents, document ends, directives
 _NODE_PROPERTY = re.compile(
-    r"[!&*?]" r"(?<![^\s\[\]{},:].)"  # a tag, anchor, alias or explicit key (`?a` to libyaml) where a node starts
-    r"|:(?<![^\s\[\]{},].)(?=\S)"  # a plain scalar starting with a colon
+    r"[!&*?]" r"(?<![^ \r\n\[\]{},:].)"  # a tag, anchor, alias or explicit key (`?a` to libyaml) where a node starts
+    r"|:(?<![^ \r\n\[\]{},:].)(?=[^ \r\n])"  # a plain scalar starting with a colon
     r"|:[\[\]{},]")  # a colon against a flow indicator: ruamel reads `[::]` as ["::"], yaml-rs as [{":": None}]
 _SURROGATE_ESCAPE = re.compile(r"\\(?:u[dD][89a-fA-F]|U0000[dD][89a-fA-F])")
-# Block scalars: yaml-rs reads an empty block as "\n" (ruamel: ""), and `|` or `>` inside a flow
-# collection as the start of plain text, where ruamel refuses them. So each indicator must be a
-# plain header ending its line and be followed by a more indented line; and where a flow
-# collection may hold one, no string read may start with `|` or `>` (see load_data).
-_BLOCK_INDICATOR = re.compile(r"[|>](?<![^\s\[\]{},:].)")
+# Flow collections: yaml-rs takes keys ruamel refuses when a collection spans lines (`{a\n b: 1}`,
+# a quoted key broken over lines) or a quoted key is followed right away by its colon inside a
+# sequence (`["a":1]`). So a line must close every collection it opens, once its whole quoted
+# scalars (which start and end where a node does) are set aside as text; any other quote after
+# the collection's first bracket declines the text.
+_QUOTED = re.compile(
+    r"""(?<=[ \[{,])(?:"(?:[^"\\\n]|\\.)*+"|'(?:[^'\n]|'')*+')(?=[ ,\]}\r]|:[ \r]|:?$)""")
+_FLOW_START = re.compile(r"[\[{](?<![^ \r\[{,:].)")
+_COMMENT = re.compile(r" #[^\n]*")
+_BRACKET = re.compile(r"[\[\]{}]")
+# Block scalars: yaml-rs reads an empty block as "\n" (ruamel: ""), accepts leading blank lines
+# more indented than the text (ruamel refuses them), and reads `|` or `>` inside a flow
+# collection as text. So each indicator must be a plain header ending its line (flow collections
+# end on their line, above), followed by empty lines only, then a more indented line.
+_BLOCK_INDICATOR = re.compile(r"[|>](?<![^ \r\n\[\]{},:].)")
 _BLOCK_HEADER = re.compile(r"[|>][+-]?(?: +#[^\n]*| *)\r?(?:\n|\Z)")
+_BLOCK_START = re.compile(r"(?:\r?\n)*+( *+)([^ \r\n])?")  # possessive: no backtracking over blank lines
 
 # A token either reader may resolve to something other than a string: it starts where a plain
 # scalar can start and runs to the next space or flow indicator (a key's ``:`` is dropped).
@@ -54,8 +67,16 @@ _TOKEN = re.compile(
     r"|(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)(?![^\s\[\]{},:]))"
     r"[^\s\[\]{},]*"
 )
+# Plain decimals both readers take for the same int or float (the bulk of a config's numbers):
+# settled without asking either.
+_PLAIN_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]{0,17})(?:\.[0-9]{1,17})?:?")
+_AS_VALUE = "value"  # a date: a string to both readers as a value, refused by ruamel as a key
 
-_agreed: dict[str, bool] = {}  # token -> both readers give the same value (a fact about the code)
+# token -> True (read alike), False, or _AS_VALUE: a fact about the two readers' code, so kept for
+# the process, within a bound (a crafted file must not grow it without end).
+_agreed: dict[str, bool | str] = {}
+_AGREED_MAX = 50_000
+_UNSEEN_MAX = 2_000  # tokens judged per text: past this, the other paths are as quick
 
 
 class _Declined(Exception):
@@ -74,11 +95,22 @@ def load_data(text: str) -> Any:
     """The data of ``text`` (a mapping or a sequence), or None when this path declines it."""
     if _declined(text):
         return None
+    dated = False
+    unseen = 0
     for token in _TOKEN.findall(text):
         agreed = _agreed.get(token)
         if agreed is None:
+            if _PLAIN_NUMBER.fullmatch(token):
+                continue
+            unseen += 1
+            if unseen > _UNSEEN_MAX:
+                return None
+            if len(_agreed) >= _AGREED_MAX:
+                _agreed.clear()
             agreed = _agreed[token] = _same_reading(token)
-        if not agreed:
+        if agreed is _AS_VALUE:
+            dated = True
+        elif not agreed:
             return None
     import yaml_rs
 
@@ -88,10 +120,8 @@ def load_data(text: str) -> Any:
         return None
     if type(data) is not dict and type(data) is not list:
         return None  # a bare scalar or an empty document: read differently (see events.compose)
-    # A header inside a flow collection was read as text starting with its indicator.
-    headers = ("[" in text or "{" in text) and _BLOCK_INDICATOR.search(text) is not None
     try:
-        _check(data, headers)
+        _check(data, dated)
     except _Declined:
         return None
     return data
@@ -103,39 +133,58 @@ def _declined(text: str) -> bool:
         return True  # (a last line without its line break ends a block scalar differently)
     if _NODE_PROPERTY.search(text) or ("\\" in text and _SURROGATE_ESCAPE.search(text)):
         return True
+    if ("[" in text or "{" in text) and _odd_flow(text):
+        return True
     return _odd_block(text)
 
 
+def _odd_flow(text: str) -> bool:
+    """Whether a flow collection spans lines or holds a quote it cannot place (see _QUOTED)."""
+    for line in text.split("\n"):
+        if "[" not in line and "{" not in line:
+            continue
+        quoted = '"' in line or "'" in line
+        if quoted:
+            line = _QUOTED.sub("", line)
+        start = _FLOW_START.search(line)
+        if start is None:
+            continue
+        rest = line[start.start():]
+        if quoted and ('"' in rest or "'" in rest):
+            rest = _COMMENT.sub("", rest, count=1)
+            if '"' in rest or "'" in rest:
+                return True
+        depth = 0
+        for bracket in _BRACKET.findall(rest):
+            depth += 1 if bracket in "[{" else -1
+            if depth < 0:
+                return True
+        if depth:
+            return True
+    return False
+
+
 def _odd_block(text: str) -> bool:
-    """Whether a block scalar's header or its emptiness may be read differently."""
+    """Whether a block scalar's header, leading lines or emptiness may be read differently."""
     for found in _BLOCK_INDICATOR.finditer(text):
         at = found.start()
         header = _BLOCK_HEADER.match(text, at)
         if header is None:
-            return True  # an indentation indicator, text after the indicator, a flow context
+            return True  # an indentation indicator, text after the indicator
+        start = _BLOCK_START.match(text, header.end())
+        if start is None or start.group(2) is None:
+            return True  # a blank line holding spaces, or the end of the text: no content yet
         line_start = text.rfind("\n", 0, at) + 1
         prefix = text[line_start:at]
         column = len(prefix) - len(prefix.lstrip(" -"))  # where its key (or item) starts, at least
-        if _next_indent(text, header.end()) <= column:
+        if len(start.group(1)) <= column:
             return True  # no content: an empty block
     return False
 
 
-def _next_indent(text: str, at: int) -> int:
-    """The indentation of the first line from ``at`` that holds more than spaces (-1: none)."""
-    while at < len(text):
-        end = text.find("\n", at)
-        end = len(text) if end < 0 else end
-        line = text[at:end].rstrip("\r")
-        if line.strip(" "):
-            return len(line) - len(line.lstrip(" "))
-        at = end + 1
-    return -1
-
-
-def _check(root: Any, headers: bool) -> None:
-    """Refuse (``_Declined``) non-string keys, nesting beyond MAX_DEPTH, more than MAX_NODES values,
-    and with ``headers``, any string that starts with ``|`` or ``>``."""
+def _check(root: Any, dated: bool) -> None:
+    """Refuse (``_Declined``) non-string keys (with ``dated``, date keys too: ruamel refuses
+    them), nesting beyond MAX_DEPTH, more than MAX_NODES values."""
     budget = MAX_NODES - 1
     level, depth = [root], 0
     while level:
@@ -145,28 +194,27 @@ def _check(root: Any, headers: bool) -> None:
             budget -= len(node)
             if type(node) is dict:
                 for key, value in node.items():
-                    if type(key) is not str or (headers and key[:1] in _INDICATORS):
+                    if type(key) is not str or (dated and _is_date(key)):
                         raise _Declined
                     if type(value) is dict or type(value) is list:
                         add(value)
-                    elif headers and type(value) is str and value[:1] in _INDICATORS:
-                        raise _Declined
             else:
                 for value in node:
                     if type(value) is dict or type(value) is list:
                         add(value)
-                    elif headers and type(value) is str and value[:1] in _INDICATORS:
-                        raise _Declined
         depth += 1
         if budget < 0 or (inner and depth >= MAX_DEPTH):
             raise _Declined  # the libyaml path refuses it, with a position
         level = inner
 
 
-_INDICATORS = ("|", ">")
+def _is_date(text: str) -> bool:
+    from agentcfg.yamlio import events
+
+    return events._resolve_plain(text) in events._VERBATIM
 
 
-def _same_reading(token: str) -> bool:
+def _same_reading(token: str) -> bool | str:
     """Whether yaml-rs and ruamel's YAML 1.2 resolver read the plain scalar ``token`` alike."""
     import yaml_rs
 
@@ -182,7 +230,9 @@ def _same_reading(token: str) -> bool:
     if type(theirs) is not dict or list(theirs) != ["k"]:
         return False
     value = theirs["k"]
-    return type(value) is type(ours) and value == ours
+    if type(value) is not type(ours) or value != ours:
+        return False
+    return _AS_VALUE if _is_date(token) else True
 
 
 def _ruamel_value(token: str) -> Any:
