@@ -161,3 +161,52 @@ def test_lock_sharing_the_base_load_is_lock_loading_each_environment_alone(
     assert shared == alone
     if case == "untouched":
         assert isinstance(shared, dict) and shared["environments"]  # a real lock, not two refusals
+
+
+@pytest.mark.parametrize("case", sorted(LOCK_CASES))
+def test_lock_after_validate_takes_its_prepared_configs_and_equals_lock_alone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str) -> None:
+    """`validate` leaves `lock` the prepared configs of what it loaded and checked without error
+    (warm/prepared.py); a `lock --check` then loads nothing and answers as a lock alone does,
+    and an edit after `validate` is seen."""
+    from agentcfg import lockfile
+    from agentcfg.errors import AgentcfgError
+    from agentcfg.manifest import loader
+    from agentcfg.validation import validate
+
+    monkeypatch.setenv("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
+
+    def outcome(root: Path) -> object:
+        try:
+            result = lockfile.lock(root, check=True)
+            return result.lock, [(s.artefact, s.change) for s in result.stale]
+        except AgentcfgError as exc:
+            return ("refused", str(exc), getattr(exc, "hint", None))
+
+    def project(where: Path) -> Path:
+        root = _project(where, LOCK_CASES[case], False).root
+        init_repo(root)
+        commit_all(root)
+        return root
+
+    alone = outcome(project(tmp_path / "alone"))
+    warm = project(tmp_path / "warm")
+    valid = validate(warm).ok  # with an error anywhere, nothing is left for lock
+    assert (warm / ".agentcfg" / "cache" / "manifest" / "@base.json").is_file() == valid
+    loads: list[object] = []
+    real_load = loader.load_manifest
+    monkeypatch.setattr(loader, "load_manifest", lambda *a, **k: loads.append(k.get("env")) or real_load(*a, **k))
+    assert outcome(warm) == alone
+    if valid:
+        assert loads == []  # every prepared config came from validate's memo
+
+    # An edit after validate: the memo no longer holds, and lock sees the edit.
+    tool = warm / "tools" / "issue_refund.yaml"
+    tool.write_text(tool.read_text().replace("title: ", "title: Edited ", 1))
+    edited_alone = tmp_path / "edited"
+    shutil.copytree(warm, edited_alone, symlinks=True, ignore=shutil.ignore_patterns(".agentcfg"))
+    monkeypatch.setattr(loader, "load_manifest", real_load)
+    assert outcome(warm) == outcome(edited_alone)
+    if case == "untouched":
+        assert valid

@@ -275,6 +275,36 @@ def _prepared(project: "Project", tree: Any, env: str | None, resolver: "Resolve
     return prepared, dict(loaded.files), loaded
 
 
+def remember_prepared(project: "Project", tree: Any, loads: dict[str | None, "Loaded"]) -> None:
+    """Remember the prepared configs of loads that had no error, as :func:`_prepared` would have
+    made them: the base manifest, and each environment with an overlay (best effort).
+
+    ``tree``: the recording tree every load of ``loads`` read through (the answers that must hold
+    for the memo to be used). ``validate`` calls this; a following ``lock`` then only resolves
+    data and code.
+    """
+    from agentcfg.canonical import NotCanonical
+    from agentcfg.names import NAME_RE, OVERLAY_DIR
+    from agentcfg.rendering import Encodings, prepare
+    from agentcfg.trees import read_if_present
+    from agentcfg.warm import prepared as memo
+
+    base = loads.get(None)
+    if base is None or base.manifest is None:
+        return
+    encodings = Encodings()  # as in build_lock: an environment encodes only what its overlay changed
+    for env, loaded in loads.items():
+        if env is not None and (not NAME_RE.match(env) or read_if_present(tree, f"{OVERLAY_DIR}/{env}.yaml") is None):
+            continue  # lock renders it as the base: it keeps no memo of its own
+        if loaded.manifest is None or any(f.severity == "error" for f in loaded.findings):
+            return
+        try:
+            prepared, _ = prepare(loaded.manifest, environment=env, encodings=encodings)
+        except NotCanonical:
+            return  # the numbers check said so already; lock refuses it with the same findings
+        memo.store(project.state_dir, env, tree, prepared, dict(loaded.files))
+
+
 def _replay(tree: Any, answers: Any) -> None:
     """Hand the remembered answers (just confirmed) to an outer recording tree, so the lock's
     own warm path records them as if the manifest had been loaded."""

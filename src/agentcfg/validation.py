@@ -92,8 +92,10 @@ def validate_tree(project: Project, *, env: str | None = None, tree: Any = None,
         targets += list(dict.fromkeys(base.manifest.environments))
     report = ValidationReport(environments=targets)
     seen: set[tuple[Any, ...]] = set()
+    loads: dict[str | None, Any] = {}
     for target in targets:
         loaded = base if target is None else load_manifest(tree, env=target, cache=cache, base=base)
+        loads[target] = loaded
         if target is not None and None in targets and base.manifest is not None:
             # What the overlay leaves alone is the base manifest's, checked a moment ago: the
             # checks of one artefact at a time would only find the same findings again.
@@ -114,6 +116,13 @@ def validate_tree(project: Project, *, env: str | None = None, tree: Any = None,
             if key not in seen:
                 seen.add(key)
                 report.findings.append(_redacted(f))
+    if env is None and not report.errors and hasattr(tree, "answers"):
+        # `lock` would load, check and prepare this very manifest next (a CI job runs `lock
+        # --check` right after): leave it the prepared configs, for as long as the tree answers
+        # the same (agentcfg.warm.prepared).
+        from agentcfg.lockfile import remember_prepared
+
+        remember_prepared(project, tree, loads)
     project.save_caches()
     report.findings.sort(key=lambda f: (f.severity != "error", f.file, f.line, f.col, f.code))
     return report

@@ -267,7 +267,8 @@ def _inline_one(loaded: Loaded, section: str, name: str, entry: dict[str, Any],
     rel = entry["file"]
     where = (section, name, "file")
     why = check_relpath(rel)
-    resolve = getattr(loaded.tree, "resolve", None)
+    # `where` answers as `resolve` does, with the real path as a string (no Path object per file)
+    resolve = getattr(loaded.tree, "where", None) or getattr(loaded.tree, "resolve", None)
     if why is None and resolve is not None:
         _, why = resolve(rel)
     data = loaded.tree.read(rel) if why is None else None
