@@ -188,6 +188,12 @@ def test_lock_after_validate_takes_its_prepared_configs_and_equals_lock_alone(
         root = _project(where, LOCK_CASES[case], False).root
         init_repo(root)
         commit_all(root)
+        try:  # validate prepares for lock only where there is a lock to check
+            lockfile.lock(root)
+        except AgentcfgError:
+            (root / "agentcfg.lock").write_text("{}\n")  # a lock to check all the same
+        shutil.rmtree(root / ".agentcfg")
+        commit_all(root, "lock")
         return root
 
     alone = outcome(project(tmp_path / "alone"))
@@ -210,3 +216,12 @@ def test_lock_after_validate_takes_its_prepared_configs_and_equals_lock_alone(
     assert outcome(warm) == outcome(edited_alone)
     if case == "untouched":
         assert valid
+
+
+def test_validate_prepares_nothing_for_lock_where_there_is_no_lock(tmp_path: Path) -> None:
+    from agentcfg.validation import validate
+
+    root = _project(tmp_path, {}, False).root
+    assert not (root / "agentcfg.lock").exists()
+    assert validate(root).ok
+    assert not (root / ".agentcfg" / "cache" / "manifest").exists()

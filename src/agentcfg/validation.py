@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from agentcfg.errors import Finding
+from agentcfg.lockcheck import LOCK_FILE
 from agentcfg.names import MANIFEST_FILE
 from agentcfg.project import Project
 
@@ -116,10 +117,10 @@ def validate_tree(project: Project, *, env: str | None = None, tree: Any = None,
             if key not in seen:
                 seen.add(key)
                 report.findings.append(_redacted(f))
-    if env is None and not report.errors and hasattr(tree, "answers"):
-        # `lock` would load, check and prepare this very manifest next (a CI job runs `lock
-        # --check` right after): leave it the prepared configs, for as long as the tree answers
-        # the same (agentcfg.warm.prepared).
+    if env is None and not report.errors and hasattr(tree, "answers") and (project.root / LOCK_FILE).is_file():
+        # Where there is a lock to check, `lock --check` loads, checks and prepares this very
+        # manifest next (CI runs it right after): leave it the prepared configs, for as long as
+        # the tree answers the same (agentcfg.warm.prepared).
         from agentcfg.lockfile import remember_prepared
 
         remember_prepared(project, tree, loads)

@@ -31,7 +31,7 @@ SKIPS: dict[str, tuple[str, str, str]] = {
     "manifest/<env>.json": (
         "agentcfg.warm.prepared",
         ("parsing, checking and normalising the manifest inside `lock` and `verify`; data and code "
-         "are still resolved"),
+         "are still resolved; written by `lock` and by a `validate` that found no error"),
         "every answer the working tree gave while loading the manifest for that environment",
     ),
     "parse.json": (
