@@ -36,9 +36,10 @@ _ODD = re.compile(  # tabs; NEL/LS/PS (libyaml breaks lines there); a BOM; outsi
     "[^\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
     "|\r(?!\n)")  # a line break that is a lone CR
 _MARKERS = ("\n---", "\n...", "\n%")  # several documents, document ends, directives
-_NODE_PROPERTY = re.compile(
-    r"[!&*?]" r"(?<![^ \r\n\[\]{},:].)"  # a tag, anchor, alias or explicit key (`?a` to libyaml) where a node starts
-    r"|:(?<![^ \r\n\[\]{},:].)(?=[^ \r\n])"  # a plain scalar starting with a colon
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\n\r"
+_NODE_PROPERTY = re.compile(r"[!&*?](?<![^ \r\n\[\]{},:].)")  # a tag, anchor, alias or explicit key (`?a` to libyaml) where a node starts
+_ODD_COLON = re.compile(
+    r":(?<![^ \r\n\[\]{},:].)(?=[^ \r\n])"  # a plain scalar starting with a colon
     r"|:[\[\]{},]")  # a colon against a flow indicator: ruamel reads `[::]` as ["::"], yaml-rs as [{":": None}]
 _SURROGATE_ESCAPE = re.compile(r"\\(?:u[dD][89a-fA-F]|U0000[dD][89a-fA-F])")
 # Flow collections: yaml-rs takes keys ruamel refuses when a collection spans lines (`{a\n b: 1}`,
@@ -59,12 +60,13 @@ _BLOCK_INDICATOR = re.compile(r"[|>](?<![^ \r\n\[\]{},:].)")
 _BLOCK_HEADER = re.compile(r"[|>][+-]?(?: +#[^\n]*| *)\r?(?:\n|\Z)")
 _BLOCK_START = re.compile(r"(?:\r?\n)*+( *+)([^ \r\n])?")  # possessive: no backtracking over blank lines
 
-# A token either reader may resolve to something other than a string: it starts where a plain
-# scalar can start and runs to the next space or flow indicator (a key's ``:`` is dropped).
+# A token the two readers may resolve differently: it starts where a plain scalar can start and
+# runs to the next space or flow indicator (a key's ``:`` is dropped). The keywords (`null`,
+# `true`, `False`, `~`, ...) are not scanned: both read every one of them alike, and every other
+# word beginning with a letter is a string to both (tests/test_yamlio_native_path.py).
 _TOKEN = re.compile(
-    r"(?=[-+._0-9~<=nNtTfF])(?<![^\s\[\]{},:])"
-    r"(?:[-+]?[._0-9]|[~<=]"  # numbers, even without digits (ruamel takes `-_` for one), `.inf`, `.NaN`
-    r"|(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)(?![^\s\[\]{},:]))"
+    r"(?=[-+._0-9<=])(?<![^\s\[\]{},:])"
+    r"(?:[-+]?[._0-9]|[<=])"  # numbers, even without digits (ruamel takes `-_` for one), `.inf`, `.NaN`
     r"[^\s\[\]{},]*"
 )
 # Plain decimals both readers take for the same int or float (the bulk of a config's numbers):
@@ -128,10 +130,16 @@ def load_data(text: str) -> Any:
 
 
 def _declined(text: str) -> bool:
-    if (not text.endswith("\n") or _ODD.search(text) or text.startswith(("...", "%"))
-            or any(m in text for m in _MARKERS)):
+    if not text.endswith("\n") or text.startswith(("...", "%")) or any(m in text for m in _MARKERS):
         return True  # (a last line without its line break ends a block scalar differently)
-    if _NODE_PROPERTY.search(text) or ("\\" in text and _SURROGATE_ESCAPE.search(text)):
+    if text.isascii():  # the common case, checked at C speed: deleting the printable leaves nothing
+        if text.encode("ascii").translate(None, _PRINTABLE_ASCII) or ("\r" in text and _ODD.search(text)):
+            return True
+    elif _ODD.search(text):
+        return True
+    if any(c in text for c in "!&*?") and _NODE_PROPERTY.search(text):
+        return True
+    if _ODD_COLON.search(text) or ("\\" in text and _SURROGATE_ESCAPE.search(text)):
         return True
     if ("[" in text or "{" in text) and _odd_flow(text):
         return True
