@@ -183,7 +183,7 @@ def load(data: bytes, origin: str, *, cache: ParseCache | None = None) -> Docume
 def _compose_data(text: str, origin: str, source: bytes) -> tuple[Document, bool]:
     """(the data of ``text``, its positions left for later (see :class:`Document`); whether the
     JSON fast path read it)."""
-    from agentcfg.yamlio import events, jsontext, native, pure
+    from agentcfg.yamlio import jsontext, native
 
     obj = jsontext.load_object(text)  # None unless a JSON object both readings agree on
     if obj is not None:
@@ -193,6 +193,8 @@ def _compose_data(text: str, origin: str, source: bytes) -> tuple[Document, bool
         data = native.load_data(text)  # None unless yaml-rs provably reads it as ruamel does
         if data is not None:
             return Document(origin, data, source=source), False
+    from agentcfg.yamlio import events, pure  # ruamel itself (~15 ms to import): only when needed
+
     if events.available():
         try:
             return Document(origin, events.compose_data(text, origin), source=source), False
