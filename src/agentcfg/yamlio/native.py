@@ -2,23 +2,27 @@
 
 Building Python values from libyaml's events (events.py) costs about 150 µs for a small tool
 file, most of it in creating ~100 Python event objects; yaml-rs builds the same values in Rust in a
-fifth of that. It is not ruamel, though: it resolves plain scalars by its own rules (``017`` is
-17 to it and 15 to ruamel, ``1_000`` is a number to both but ``0o1_7`` is not), silently drops
-unknown tags, expands aliases, and accepts control characters ruamel refuses. So a text takes this
+fraction of that. It is not ruamel, though: it resolves plain scalars by its own rules (``_0`` and
+``0X1F`` are numbers to it and text to ruamel, ``.iNf`` is infinity), silently drops unknown
+tags, expands aliases, and accepts texts ruamel refuses (a date as a key, ``["a":1]``, a key
+broken over lines in ``{...}``, an empty block scalar read as a line break). So a text takes this
 path only when nothing in it can be read differently:
 
-* a linear scan declines every construct where the two may part: tags, anchors, aliases,
+* linear scans decline every construct where the two may part: tags, anchors, aliases,
   explicit keys, directives, several documents, tabs and the line breaks libyaml counts
-  differently, characters outside YAML's printable set, and surrogate escapes;
-* every token that either reader could take as something other than a string (a number, a
-  keyword, ``~``, ``<<``, ``=``) is read by both and must come out the same value of the same
-  type; a token is judged once per process;
+  differently, characters outside YAML's printable set, surrogate escapes, flow collections
+  that span lines or hold a quote that does not start a node, and block scalars that are empty,
+  more indented at their start than their text, or carry an indentation indicator;
+* every token the two may resolve differently (anything starting like a number, ``<<``, ``=``)
+  is read by both and must come out the same value of the same type; a token is judged once
+  per process. The keywords (``null``, ``true``, ``~``, ...) read alike and are not judged;
 * the values yaml-rs builds are walked for what the data-only composer refuses: a key that is
-  not a string, nesting deeper than the limit, more values than the budget.
+  not a string (or a date), nesting deeper than the limit, more values than the budget.
 
 Everything else (and every text yaml-rs rejects) falls through to the libyaml path, which
 accepts or refuses it as before, so errors are worded by the same code on every machine.
 Without yaml-rs installed (a platform with no wheel), this path is simply never taken.
+tests/test_yamlio_native_path.py holds it to the pure-Python reading.
 """
 
 from __future__ import annotations
