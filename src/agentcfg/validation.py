@@ -121,7 +121,7 @@ def validate_tree(project: Project, *, env: str | None = None, tree: Any = None,
         # Where there is a lock to check, `lock --check` loads, checks and prepares this very
         # manifest next (CI runs it right after): leave it the prepared configs, for as long as
         # the tree answers the same (agentcfg.warm.prepared).
-        from agentcfg.lockfile import remember_prepared
+        from agentcfg.lockbuild import remember_prepared
 
         remember_prepared(project, tree, loads)
     project.save_caches()

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 from agentcfg.canonical import digest_value
 from agentcfg.errors import AgentcfgError, Location
 from agentcfg.lockcheck import LOCK_FILE, REFORMATTED, TAMPERED, WRONG_ENV, StaleEntry, compare
-from agentcfg.lockfile import FIX_COMMAND, OUTPUT_FORMAT, build_lock, dumps, read_lock
+from agentcfg.lockbuild import build_lock
+from agentcfg.lockfile import FIX_COMMAND, OUTPUT_FORMAT, dumps, read_lock
 
 if TYPE_CHECKING:
     from agentcfg.project import Project

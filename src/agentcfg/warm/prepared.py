@@ -7,7 +7,7 @@ The next `lock` asks the tree the same questions and, when every answer is the s
 parsing, type-checking, checking and normalising thousands of artefacts again. Only data and
 code are then resolved, which is what changed when a corpus was updated. Only successful
 renders are remembered: a manifest with errors is checked every time. A `validate` that found no
-error leaves the same memo (lockfile.remember_prepared): it has just loaded and checked this very
+error leaves the same memo (lockbuild.remember_prepared): it has just loaded and checked this very
 manifest, and CI runs `lock --check` right after it.
 """
 

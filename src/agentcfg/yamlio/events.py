@@ -102,6 +102,26 @@ def _resolve_plain(value: str) -> str:
     return _STR
 
 
+def value_of(tag: str, value: str) -> Any:
+    """The value this path builds for a scalar ``value`` resolved to ``tag`` (not a string tag),
+    or :class:`Unusual` where the pure path must decide (merge keys, NaN, a number with no digits)."""
+    if tag in _VERBATIM:
+        return value
+    if tag not in (_NULL, _BOOL, _INT, _FLOAT):
+        raise Unusual
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        return value.lower() in ("true", "yes", "on", "y")
+    try:
+        number = pure.number(tag, value)
+    except ValueError:
+        raise Unusual from None
+    if isinstance(number, float) and (math.isnan(number) or math.isinf(number)):
+        raise Unusual
+    return number
+
+
 class EventComposer:
     """Builds plain data and positions from one text's events (see the module docstring)."""
 
@@ -192,21 +212,7 @@ class EventComposer:
             if _surrogate(value):
                 raise Unusual
             return value
-        if tag in _VERBATIM:
-            return value
-        if tag not in (_NULL, _BOOL, _INT, _FLOAT):
-            raise Unusual
-        if tag == _NULL:
-            return None
-        if tag == _BOOL:
-            return value.lower() in ("true", "yes", "on", "y")
-        try:
-            number = pure.number(tag, value)
-        except ValueError:
-            raise Unusual from None
-        if isinstance(number, float) and (math.isnan(number) or math.isinf(number)):
-            raise Unusual
-        return number
+        return value_of(tag, value)
 
 
     def _check_block_header(self, event: Any) -> None:

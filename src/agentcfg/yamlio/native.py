@@ -27,7 +27,6 @@ tests/test_yamlio_native_path.py holds it to the pure-Python reading.
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
@@ -250,21 +249,12 @@ def _same_reading(token: str) -> bool | str:
 def _ruamel_value(token: str) -> Any:
     """The value the libyaml path builds for the plain scalar ``token`` (``_Declined`` where it
     steps aside)."""
-    from agentcfg.yamlio import events, pure
+    from agentcfg.yamlio import events
 
     tag = events._resolve_plain(token)
-    if tag == events._STR or tag in events._VERBATIM:
+    if tag == events._STR:
         return token
-    if tag == events._NULL:
-        return None
-    if tag == events._BOOL:
-        return token.lower() in ("true", "yes", "on", "y")
-    if tag not in (events._INT, events._FLOAT):
-        return _Declined  # merge keys, "=", "!", "&", "*"
     try:
-        number = pure.number(tag, token)
-    except ValueError:
-        return _Declined
-    if isinstance(number, float) and not math.isfinite(number):
-        return _Declined
-    return number
+        return events.value_of(tag, token)
+    except events.Unusual:
+        return _Declined  # merge keys, "=", "!", "&", "*", NaN, infinities, numbers with no digits
