@@ -103,3 +103,92 @@ def test_an_invalid_manifest_is_never_remembered(project: Path, cli: Callable[..
     manifest.write_text(manifest.read_text() + "\nbogus_top_level_key: 1\n")
     assert cli("lock").exit_code == 1
     assert not (project / MEMO / "@base.json").exists()
+
+
+def _head(path: Path) -> tuple[dict[str, Any], list[str]]:
+    import json
+
+    head, *texts = path.read_text().split("\n")
+    return json.loads(head), texts
+
+
+def test_an_environment_memo_holds_only_what_its_overlay_changed(project: Path) -> None:
+    """The sections an overlay leaves alone, and the base's answers, are stored once: in the
+    base's memo, which the environment's memo names by its id."""
+    base, base_texts = _head(project / MEMO / "@base.json")
+    env, env_texts = _head(project / MEMO / "production.json")
+    assert env["base"] == base["id"] and base["base"] is None
+    assert env["prepared"]["static_from_base"], "the overlay changed every section?"
+    assert len(env_texts) < len(base_texts)
+    assert not env["answers"]["reads"] or len(env["answers"]["reads"]) < len(base["answers"]["reads"])
+    assert (project / MEMO / "production.json").stat().st_size < (project / MEMO / "@base.json").stat().st_size / 2
+
+
+def _spy_loads(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
+    loaded: list[str | None] = []
+    real = loader.load_manifest
+
+    def spy(*a: Any, **k: Any) -> Any:
+        loaded.append(k.get("env"))
+        return real(*a, **k)
+
+    monkeypatch.setattr(loader, "load_manifest", spy)
+    return loaded
+
+
+def test_an_environment_memo_made_with_another_base_memo_is_not_used(project: Path, cli: Callable[..., Any],
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    cold = (project / "agentcfg.lock").read_bytes()
+    path = project / MEMO / "@base.json"
+    head, texts = _head(path)
+    head["id"] = "0" * 24  # as if the base memo had been replaced since the environment's was made
+    path.write_text("\n".join([json.dumps(head), *texts]))
+    _cold_lock_memo(project)
+    with monkeypatch.context() as m:
+        loaded = _spy_loads(m)
+        assert cli("lock", "--check").exit_code == 0
+    assert sorted(loaded) == ["production", "staging"]  # the base memo still holds; the environments render again
+    assert (project / "agentcfg.lock").read_bytes() == cold
+
+
+@pytest.mark.parametrize("damage", ["drop a section", "swap sections", "bad head"])
+def test_a_damaged_memo_is_rendered_again(project: Path, cli: Callable[..., Any], damage: str) -> None:
+    cold = (project / "agentcfg.lock").read_bytes()
+    path = project / MEMO / "@base.json"
+    head_line, *texts = path.read_text().split("\n")
+    if damage == "drop a section":
+        texts = texts[:-1]
+    elif damage == "swap sections":
+        texts = [texts[1], texts[0], *texts[2:]]
+    else:
+        head_line = head_line[:-10]
+    path.write_text("\n".join([head_line, *texts]))
+    _cold_lock_memo(project)
+    r = cli("lock", "--check")
+    assert r.exit_code == 0, r.output  # the memo is not used: lock renders again, and agrees
+    shutil.rmtree(project / MEMO)
+    _cold_lock_memo(project)
+    assert cli("lock").exit_code == 0
+    assert (project / "agentcfg.lock").read_bytes() == cold
+
+
+def test_a_file_both_memos_read_is_read_once(project: Path, cli: Callable[..., Any],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files too fresh to be vouched for by their stamps are read again to be compared: once per
+    `lock`, not once for the base's memo and again for each environment's."""
+    from agentcfg import trees
+
+    for p in [*(project / "prompts").rglob("*"), *(project / "tools").rglob("*")]:
+        os.utime(p)  # now: inside the racy window again
+    assert cli("validate").exit_code == 0  # records the answers anew, with fresh stamps
+    _cold_lock_memo(project)
+    read: list[str] = []
+    real = trees.read_regular_file
+    monkeypatch.setattr(trees, "read_regular_file", lambda path, *a, **k: (read.append(str(path)), real(path, *a, **k))[1])
+    with monkeypatch.context() as m:
+        _forbid_loading(m)
+        assert cli("lock", "--check").exit_code == 0
+    fresh = [p for p in read if "/prompts/" in p or "/tools/" in p]
+    assert fresh and len(fresh) == len(set(fresh)), sorted(fresh)

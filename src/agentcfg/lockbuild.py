@@ -18,7 +18,8 @@ from agentcfg.lockfile import LOCK_FORMAT
 if TYPE_CHECKING:
     from agentcfg.manifest.loader import Loaded
     from agentcfg.project import Project
-    from agentcfg.rendering import Completed, Encodings, Prepared, Resolver
+    from agentcfg.rendering import Completed, Prepared, Resolver
+    from agentcfg.warm.prepared import Remembered
 
 __all__ = ["build_lock", "entries_of", "remember_prepared"]
 
@@ -54,11 +55,11 @@ def build_lock(project: "Project", resolver: "Resolver", *, tree: Any = None) ->
     The manifest work of each (prepared config, agentcfg.warm.prepared) is reused while the
     working tree answers the same; data and code are resolved every time.
     """
-    from agentcfg.rendering import Encodings, complete
+    from agentcfg.rendering import complete
 
     tree = tree or project.worktree()
-    encodings = Encodings()  # an environment encodes only what its overlay changed
-    base, base_files, base_loaded = _prepared(project, tree, None, resolver, encodings=encodings)
+    run = _Run()
+    base, base_files, base_loaded = _prepared(project, tree, None, resolver, run=run)
     rendered = complete(base, resolver)
     artefacts = entries_of(base_files, base, rendered)
     environments: dict[str, Any] = {}
@@ -67,7 +68,7 @@ def build_lock(project: "Project", resolver: "Resolver", *, tree: Any = None) ->
             # No overlay: the environment renders exactly as the base (render is pure).
             environments[env] = {"digest": rendered.digest, "artefacts": {}}
             continue
-        prepared, files, _ = _prepared(project, tree, env, resolver, base_loaded, encodings=encodings)
+        prepared, files, _ = _prepared(project, tree, env, resolver, base_loaded, run=run)
         env_rendered = complete(prepared, resolver)
         entries = entries_of(files, prepared, env_rendered)
         overrides: dict[str, Any] = {aid: e for aid, e in entries.items() if artefacts.get(aid) != e}
@@ -85,9 +86,20 @@ def _as_base(tree: Any, env: str) -> bool:
     return bool(NAME_RE.match(env)) and read_if_present(tree, f"{OVERLAY_DIR}/{env}.yaml") is None
 
 
+class _Run:
+    """What the base manifest's and the environments' renders of one lock share."""
+
+    def __init__(self) -> None:
+        from agentcfg.rendering import Encodings
+        from agentcfg.warm.answers import Confirmed
+
+        self.encodings = Encodings()  # an environment encodes only what its overlay changed
+        self.confirmed = Confirmed()  # an environment's memo asks again what the base's asked: once
+        self.base_memo: Remembered | None = None  # the base's memo, recalled or stored: what environments' refer to
+
+
 def _prepared(project: "Project", tree: Any, env: str | None, resolver: "Resolver",
-              base: "Loaded | None" = None, *,
-              encodings: "Encodings | None" = None) -> tuple["Prepared", dict[str, str], "Loaded | None"]:
+              base: "Loaded | None" = None, *, run: _Run) -> tuple["Prepared", dict[str, str], "Loaded | None"]:
     """(prepared config, referenced files, the load when there was one) of ``env``: remembered,
     or loaded, checked and prepared.
 
@@ -100,12 +112,14 @@ def _prepared(project: "Project", tree: Any, env: str | None, resolver: "Resolve
     from agentcfg.warm import prepared as memo
 
     memo_ok = env is None or bool(NAME_RE.match(env))
-    remembered = memo.recall(project.state_dir, env) if memo_ok else None
+    remembered = memo.recall(project.state_dir, env, run.base_memo) if memo_ok else None
     if remembered is not None:
         if env is None:  # start hashing now: the data rarely changes along with the manifest
             _prefetch(resolver, {n: EntryView(i) for n, i in remembered.prepared.pending["data"].items()})
-        if remembered.holds(tree):
+        if remembered.holds(tree, run.confirmed):
             _replay(tree, remembered.answers)
+            if env is None:
+                run.base_memo = remembered
             return remembered.prepared, remembered.files, None
 
     from agentcfg import checks
@@ -123,9 +137,12 @@ def _prepared(project: "Project", tree: Any, env: str | None, resolver: "Resolve
     errors = [f for f in loaded.findings if f.severity == "error"]
     if errors or loaded.manifest is None:
         raise InvalidConfig(errors)
-    prepared, _ = prepare(loaded.manifest, environment=env, encodings=encodings)
+    prepared, _ = prepare(loaded.manifest, environment=env, encodings=run.encodings)
     if memo_ok:
-        memo.store(project.state_dir, env, answering, prepared, loaded.files)
+        stored = memo.store(project.state_dir, env, answering, prepared, loaded.files,
+                            run.base_memo if env is not None else None)
+        if env is None:
+            run.base_memo = stored
     return prepared, dict(loaded.files), loaded
 
 
@@ -139,23 +156,25 @@ def remember_prepared(project: "Project", tree: Any, loads: dict[str | None, "Lo
     """
     from agentcfg.canonical import NotCanonical
     from agentcfg.names import NAME_RE
-    from agentcfg.rendering import Encodings, prepare
+    from agentcfg.rendering import prepare
     from agentcfg.warm import prepared as memo
 
     base = loads.get(None)
     if base is None or base.manifest is None:
         return
-    encodings = Encodings()  # as in build_lock: an environment encodes only what its overlay changed
-    for env, loaded in loads.items():
+    run = _Run()  # as in build_lock
+    for env, loaded in sorted(loads.items(), key=lambda item: item[0] is not None):  # the base first
         if env is not None and (not NAME_RE.match(env) or _as_base(tree, env)):
             continue  # lock keeps no memo of it: rendered as the base, or refused by name
         if loaded.manifest is None or any(f.severity == "error" for f in loaded.findings):
             return
         try:
-            prepared, _ = prepare(loaded.manifest, environment=env, encodings=encodings)
+            prepared, _ = prepare(loaded.manifest, environment=env, encodings=run.encodings)
         except NotCanonical:
             return  # the numbers check said so already; lock refuses it with the same findings
-        memo.store(project.state_dir, env, tree, prepared, dict(loaded.files))
+        stored = memo.store(project.state_dir, env, tree, prepared, dict(loaded.files), run.base_memo)
+        if env is None:
+            run.base_memo = stored
 
 
 def _replay(tree: Any, answers: Any) -> None:

@@ -29,6 +29,13 @@ def run() -> None:
     # collection waits for exit. Only the console script does this: library callers and
     # in-process tests keep Python's defaults.
     import gc
+    import os
 
     gc.set_threshold(10_000, 10, 1_000_000)
+    # pydantic looks for plugins in the entry points of every installed distribution when it
+    # builds its first model: ~25 ms per command in a CI virtualenv, paid by every command that
+    # loads a manifest. agentcfg's models are internal and no plugin has anything to observe in
+    # them. A user's own setting wins; the MCP SDK starts servers with a minimal environment,
+    # so this reaches only git.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     sys.exit(main())

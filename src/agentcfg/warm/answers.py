@@ -75,18 +75,36 @@ class Answers:
             return None
         return answers
 
-    def holds(self, boundary: str) -> bool:
-        """Whether the working tree under ``root`` would give every recorded answer again."""
+    def holds(self, boundary: str, confirmed: Confirmed | None = None) -> bool:
+        """Whether the working tree under ``root`` would give every recorded answer again.
+
+        ``confirmed``: answers this command found to hold already (another memo's, recorded on
+        the same tree); they are not asked again, and those found to hold now are added.
+        """
+        seen = confirmed.facts if confirmed is not None else set()
         resolver = _Resolver(self.root, boundary)
+        at = (self.root, boundary)
         for relpath, recorded in self.where.items():
-            if resolver.where(relpath) != recorded:
-                return False
+            fact = (at, "where", relpath, recorded)
+            if fact not in seen:
+                if resolver.where(relpath) != recorded:
+                    return False
+                seen.add(fact)
         for relpath, kind in self.kinds.items():
-            if _kind(resolver.where(relpath)) != kind:
-                return False
+            fact = (at, "kind", relpath, kind)
+            if fact not in seen:
+                if _kind(resolver.where(relpath)) != kind:
+                    return False
+                seen.add(fact)
         for relpath, digest in self.reads.items():
-            if not self._same_bytes(resolver.where(relpath), relpath, digest):
-                return False
+            # Only a content comparison is a fact about the file alone; a stamp is judged
+            # against the moment its own memo was recorded.
+            fact = (at, "bytes", relpath, digest) if digest else None
+            if fact is None or fact not in seen:
+                if not self._same_bytes(resolver.where(relpath), relpath, digest):
+                    return False
+                if fact is not None:
+                    seen.add(fact)
         return True
 
     def _same_bytes(self, real: str, relpath: str, digest: str | None) -> bool:
@@ -102,6 +120,19 @@ class Answers:
 
         data = read_regular_file(Path(real))  # the same reader the tree uses: the same limits
         return data is not None and hashlib.sha256(data).hexdigest() == digest
+
+
+class Confirmed:
+    """Answers found to hold during one command, so each is asked of the tree once.
+
+    `lock` checks the base manifest's memo and then each environment's; an environment's answers
+    repeat the base's (its load read the same files through the same recording tree). A cold
+    `lock` reads each file once; the warm one should not read it twice. Memory only, for one
+    command: nothing of it outlives the process.
+    """
+
+    def __init__(self) -> None:
+        self.facts: set[tuple[Any, ...]] = set()
 
 
 class AnsweringTree:
