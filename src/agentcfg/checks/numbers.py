@@ -1,20 +1,21 @@
 """Numbers that JSON cannot carry exactly between languages: NaN, infinities, integers beyond 2^53.
 
 Digests are computed over RFC 8785 (JCS) bytes, where every number is an IEEE double, as in
-JavaScript. YAML happily reads `.nan`, `.inf` and `12345678901234567890`; hashing them would mean
-refusing the config at `lock` with no location, or (in a runtime that parses the release with
-doubles) silently rounding the integer. So `validate` names each one where it was written.
+JavaScript. YAML happily reads `12345678901234567890`; hashing it would mean refusing the config
+at `lock` with no location, or (in a runtime that parses the release with doubles) silently
+rounding the integer. So `validate` names each one where it was written (yamlio already refuses
+`.nan` and `.inf` where it reads them; the walk still names any that reach it).
 """
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterator
 from typing import Any
 
 from agentcfg.canonical import MAX_SAFE_INTEGER
 from agentcfg.checks.scope import unsettled
+from agentcfg.diskio import compact_json
 from agentcfg.manifest.loader import Loaded
 from agentcfg.names import SECTIONS
 
@@ -34,16 +35,17 @@ def check(loaded: Loaded) -> None:
 
 
 def _may_hold_one(raw: Any) -> bool:
-    """One C-speed pass rules out nearly every manifest: no NaN/infinity and no 16-digit run.
+    """One C-speed pass rules out nearly every manifest: no 16-digit run in its JSON.
 
-    ASCII output (escapes never add an ASCII digit to a run) encodes to bytes at copying speed;
-    without the circular-reference bookkeeping a structure that holds itself recurses instead.
+    The manifest holds what yamlio parsed, and yamlio refuses NaN and infinities, so only
+    integers can be out of range, and one beyond 2^53 has 16 digits. Escapes never add a digit
+    to a run, and UTF-8 never encodes a character other than a digit with the bytes of one.
     """
     try:
-        text = json.dumps(raw, allow_nan=False, default=str, check_circular=False)
-    except (ValueError, RecursionError):
-        return True  # NaN or an infinity, or something json cannot write: walk to find it
-    return _LONG_INT in text.encode("ascii").translate(_DIGITS_TO_ZERO)
+        text = compact_json(raw, default=str)
+    except (ValueError, TypeError, RecursionError):
+        return True  # something JSON cannot write: walk to find it
+    return _LONG_INT in text.translate(_DIGITS_TO_ZERO)
 
 
 def find_inexact_numbers(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:

@@ -93,11 +93,10 @@ class StatCache:
             return
         for key in stale:
             del entries[key]
-        from agentcfg.canonical import atomic_write
+        from agentcfg.diskio import atomic_write, compact_json
 
         try:
-            blob = json.dumps({"format_version": CACHE_FORMAT, "code": code_digest(), "entries": entries},
-                              separators=(",", ":"))
+            blob = compact_json({"format_version": CACHE_FORMAT, "code": code_digest(), "entries": entries})
             atomic_write(self.path, blob, cache=True)
         except OSError:
             pass

@@ -136,10 +136,10 @@ class InputRecorder:
             "data": {rel: fp for rel, (fp, _) in sorted(self.data.items())},
             "refs": sorted(self.refs),
         }
-        from agentcfg.canonical import atomic_write
+        from agentcfg.diskio import atomic_write, compact_json
 
         try:
-            atomic_write(state_dir / "cache" / MEMO_NAME, json.dumps(memo, separators=(",", ":")), cache=True)
+            atomic_write(state_dir / "cache" / MEMO_NAME, compact_json(memo), cache=True)
         except OSError:
             pass
 

@@ -60,14 +60,13 @@ class FileParseCache:
         entries = self._load()
         if not self._dirty and len(self._used) == len(entries):
             return
-        from agentcfg.canonical import atomic_write
+        from agentcfg.diskio import atomic_write, compact_json
         from agentcfg.project import ensure_state_dir
 
         keep = {k: entries[k] for k in self._used if k in entries}
         try:
             ensure_state_dir(self.path.parent.parent)
-            atomic_write(self.path, json.dumps({"format_version": CACHE_FORMAT, "code": code_digest(),
-                                                "entries": keep},
-                                               separators=(",", ":")), cache=True)
+            atomic_write(self.path, compact_json({"format_version": CACHE_FORMAT, "code": code_digest(),
+                                                  "entries": keep}), cache=True)
         except OSError:
             pass  # a read-only checkout still works, just slower

@@ -98,7 +98,7 @@ def store(state_dir: Path, env: str | None, tree: AnsweringTree, prepared: Prepa
     ``base`` (for an environment): the base manifest's memo of this run. What the environment
     shares with it is stored as a reference to it.
     """
-    from agentcfg.canonical import atomic_write
+    from agentcfg.diskio import atomic_write, compact_json
     from agentcfg.project import ensure_state_dir
 
     answers = tree.answers.to_json()
@@ -114,10 +114,11 @@ def store(state_dir: Path, env: str | None, tree: AnsweringTree, prepared: Prepa
                          "static_sha256": [_sha256(prepared.static[k]) for k in own], "static_from_base": from_base,
                          "pending": prepared.pending, "digests": prepared.digests, "models": prepared.models,
                          "policies": prepared.policies, "environments": prepared.environments}}
-    head = json.dumps(memo, separators=(",", ":"), ensure_ascii=False)
+    head = compact_json(memo)
     try:
         ensure_state_dir(state_dir)
-        atomic_write(_path(state_dir, env), "\n".join([head, *(prepared.static[k] for k in own)]), cache=True)
+        atomic_write(_path(state_dir, env), b"\n".join([head, *(prepared.static[k].encode("utf-8") for k in own)]),
+                     cache=True)
     except OSError:
         return None
     kept = Answers.from_json(answers)  # a copy: the tree goes on recording the environments' loads

@@ -77,11 +77,11 @@ def _load(file: Path, key: list[str]) -> tuple[str, list[gitio.PathCommit]] | No
 
 
 def _save(state_dir: Path, file: Path, blob: dict[str, object]) -> None:
-    from agentcfg.canonical import atomic_write
+    from agentcfg.diskio import atomic_write, compact_json
     from agentcfg.project import ensure_state_dir
 
     try:
         ensure_state_dir(state_dir)
-        atomic_write(file, json.dumps(blob, separators=(",", ":"), ensure_ascii=False), cache=True)
+        atomic_write(file, compact_json(blob), cache=True)
     except OSError:
         pass

@@ -81,17 +81,17 @@ def get(state_dir: Path, tree_sha: str, subdir: str, env: str | None, lock: dict
 def put(state_dir: Path, tree_sha: str, subdir: str, rendered: Rendered, lock: dict[str, Any]) -> None:
     """Store ``rendered`` when it is exactly what ``lock`` records (best effort: a read-only
     checkout only loses speed). The body keeps the config's key order: a hit prints the same."""
-    from agentcfg.canonical import atomic_write
+    from agentcfg.diskio import atomic_write, compact_json
     from agentcfg.project import ensure_state_dir
 
     if attested(lock, rendered.environment) != (rendered.digest, rendered.artefacts):
         return  # a stale lock: rendered cold every time, never cached
     path = _path(state_dir, tree_sha, subdir, rendered.environment)
     head = {"format_version": CACHE_FORMAT, "tree": tree_sha, "subdir": subdir, "environment": rendered.environment}
-    body = json.dumps(rendered.config, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    body = compact_json(rendered.config)  # canonical (its digest is the lock's): no NaN, no infinity
     try:
         ensure_state_dir(state_dir)
-        atomic_write(path, json.dumps(head, separators=(",", ":")) + "\n" + body, cache=True)
+        atomic_write(path, compact_json(head) + b"\n" + body, cache=True)
         _prune(path.parent)
     except OSError:
         pass

@@ -65,7 +65,7 @@ def _refs_hold(refs: Any) -> bool:
 def save(root: Path, boundary: Path, env: str | None, answers: Answers, report: dict[str, Any], *,
          refs: list[tuple[str, str, str]] | None = None) -> None:
     """Remember ``report`` with the answers and code refs it was computed from (best effort)."""
-    from agentcfg.canonical import atomic_write
+    from agentcfg.diskio import atomic_write, compact_json
     from agentcfg.project import ensure_state_dir
 
     if boundary != repo_boundary(root):
@@ -81,7 +81,7 @@ def save(root: Path, boundary: Path, env: str | None, answers: Answers, report: 
                        "refs": [list(r) for r in refs or []]}
     try:
         ensure_state_dir(root / ".agentcfg")
-        atomic_write(path, json.dumps({"format_version": MEMO_FORMAT, "code": code_digest(), "root": str(root),
-                                       "runs": runs}, separators=(",", ":")), cache=True)
+        atomic_write(path, compact_json({"format_version": MEMO_FORMAT, "code": code_digest(), "root": str(root),
+                                         "runs": runs}), cache=True)
     except OSError:
         pass  # a read-only checkout still validates, just without the warm path

@@ -10,9 +10,10 @@ path decides) wherever the two readings could part:
   to it too);
 * ``NaN``/``Infinity`` (YAML reads those as strings) and numbers that overflow to infinity;
 * duplicate keys (refused by the YAML path, last-one-wins in JSON): every ``:`` outside a
-  string separates one member, and ``json.dumps`` writes one ``:`` per member it kept and never
-  escapes one inside a string, so the two counts differ exactly when a key was dropped (a text
-  spelling a colon as ``\u003a`` is declined, so its strings hold the colons it shows);
+  string separates one member, and JSON written back from the data holds one ``:`` per member
+  it kept and never escapes one inside a string, so the two counts differ exactly when a key
+  was dropped (a text spelling a colon as ``\u003a`` is declined, so its strings hold the
+  colons it shows);
 * a key that YAML's scanner would not take as a simple key: whitespace before its ``:``, or a
   key written with more than 80 characters (YAML limits a simple key to 1,024 source
   characters);
@@ -29,6 +30,7 @@ import math
 import re
 from typing import Any
 
+from agentcfg.diskio import compact_json
 from agentcfg.yamlio import MAX_DEPTH, MAX_NODES
 
 # Whatever YAML reads differently from JSON, or refuses: characters outside the printable set
@@ -69,7 +71,7 @@ def load_object(text: str) -> dict[str, Any] | None:
     try:
         # Objects are built in C (no hook per object): duplicates are found by counting colons.
         data = json.loads(text, parse_float=_float, parse_constant=_constant)
-        if text.count(":") != json.dumps(data, ensure_ascii=False).count(":"):
+        if text.count(":") != compact_json(data).count(b":"):
             return None
     except (_Decline, ValueError, RecursionError):
         return None
