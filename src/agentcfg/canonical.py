@@ -56,22 +56,52 @@ _NUMBER_BYTES = frozenset(b"0123456789.e+-")
 _COMPACT = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
-def canonical_bytes(value: Any) -> bytes:
+def canonical_bytes(value: Any, *, plain: bool = False) -> bytes:
     """The RFC 8785 (JCS) bytes of ``value`` (UTF-8): what every digest is computed over.
 
     Raises :class:`NotCanonical` for NaN, infinities, integers beyond 2^53 and non-JSON types.
+    ``plain``: the caller vouches that ``value`` is plain JSON data with finite numbers (what
+    ``json.loads`` or ``model_dump(mode="json")`` of a parsed manifest give): orjson may then
+    write the compact text, ~8x faster (see :func:`_compact_by_orjson`).
     """
-    try:
-        data = _COMPACT.encode(value).encode("utf-8")
-    except (ValueError, TypeError) as exc:
-        raise NotCanonical(str(exc)) from None
-    except UnicodeEncodeError:
-        raise NotCanonical("a string holds an unpaired UTF-16 surrogate") from None
+    data = _compact_by_orjson(value) if plain else None
+    if data is None:
+        try:
+            data = _COMPACT.encode(value).encode("utf-8")
+        except (ValueError, TypeError) as exc:
+            raise NotCanonical(str(exc)) from None
+        except UnicodeEncodeError:
+            raise NotCanonical("a string holds an unpaired UTF-16 surrogate") from None
     if _utf16_order_differs(data) or data[:1] not in (b"{", b"["):
         out: list[str] = []
         _jcs(value, out)
         return "".join(out).encode("utf-8")
     return _fix_numbers(data)
+
+
+def _compact_by_orjson(value: Any) -> bytes | None:
+    """The compact, key-sorted JSON the json module writes for ``value``, but for the layout of
+    floats, written by orjson; None when orjson is missing or refuses the value.
+
+    The layout of floats does not matter: :func:`_fix_numbers` rewrites every float as
+    ECMAScript does, from its value, and every float orjson writes holds ``.`` followed by a
+    digit, ``e-`` or ``e+`` (it finds them all). Keys are sorted by code point and strings
+    escaped as the json module does. orjson writes NaN and infinities as ``null`` (hence the
+    caller's vow, which also excludes Enum members: orjson writes their value), and what else
+    it would write where the json module refuses (dataclasses, dates, subclasses of str and int)
+    is passed through to raise here instead. What it refuses
+    (keys that are not strings, integers beyond 64 bits, lone surrogates, deep nesting) is left
+    to the json module, which decides as before.
+    """
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - no orjson wheel for this Python
+        return None
+    try:
+        return bytes(orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS
+                                  | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS))
+    except TypeError:
+        return None
 
 
 def canonical_object(members: dict[str, bytes]) -> bytes:
@@ -105,38 +135,10 @@ def _utf16_order_differs(data: bytes) -> bool:
 
 
 def _fix_numbers(data: bytes) -> bytes:
-    zeros = data.translate(_DIGITS_TO_ZERO)
-    starts: set[int] = set()
-    for needle in (b"0.0", b"0e-", b"0e+", b"0" * 16):  # Python writes floats as 1.5, 1e-07, 1e+16
-        at = zeros.find(needle)
-        while at != -1:
-            start = at
-            while start > 0 and zeros[start - 1] in b"0-":
-                start -= 1
-            starts.add(start)
-            at += len(needle)
-            while at < len(zeros) and zeros[at] in _NUMBER_BYTES:  # each run is scanned once: linear time
-                at += 1
-            at = zeros.find(needle, at)
-    if not starts:
-        return data
-    escapes = b"\\" in data
-    quotes = data.replace(b"\\\\", b"\0\0") if escapes else data  # now `\"` is an escaped quote
     parts: list[bytes] = []
-    done = counted = 0  # data[:done] is copied to parts; quotes[:counted] has been counted
-    inside = False
-    for start in sorted(starts):
-        end = start
-        while end < len(data) and data[end] in _NUMBER_BYTES:
-            end += 1
-        if start == 0 or data[start - 1] not in _NUMBER_AFTER or end == len(data) or data[end] not in _NUMBER_END:
-            continue
-        opened = quotes.count(b'"', counted, start) - (quotes.count(b'\\"', counted, start) if escapes else 0)
-        inside ^= opened & 1 == 1
-        counted = start
-        if inside or start < done:
-            continue
-        token = data[start:end].decode("ascii")
+    done = 0  # data[:done] is copied to parts
+    for start, end in _number_spans(data, (b"0.0", b"0e-", b"0e+", b"0" * 16), _NUMBER_AFTER, _NUMBER_END):
+        token = data[start:end].decode("ascii")  # Python writes floats as 1.5, 1e-07, 1e+16
         if "." in token or "e" in token:
             canon = es_number(float(token))
         elif abs(int(token)) > MAX_SAFE_INTEGER:
@@ -150,6 +152,49 @@ def _fix_numbers(data: bytes) -> bytes:
         return data
     parts.append(data[done:])
     return b"".join(parts)
+
+
+def _number_spans(data: bytes, needles: tuple[bytes, ...], after: frozenset[int],
+                  ends: frozenset[int]) -> list[tuple[int, int]]:
+    """(start, end) of every number of the JSON text ``data`` that holds one of ``needles`` once
+    its digits are mapped to ``0``, in order: a number follows a byte of ``after`` and precedes
+    one of ``ends``, outside strings (an even count of unescaped quotes precedes it). Linear
+    time: the needles are found at memchr speed, each run of number bytes is scanned once, and
+    quotes are counted once from left to right."""
+    zeros = data.translate(_DIGITS_TO_ZERO)
+    starts: set[int] = set()
+    for needle in needles:
+        at = zeros.find(needle)
+        while at != -1:
+            start = at
+            while start > 0 and zeros[start - 1] in b"0-":
+                start -= 1
+            starts.add(start)
+            at += len(needle)
+            while at < len(zeros) and zeros[at] in _NUMBER_BYTES:
+                at += 1
+            at = zeros.find(needle, at)
+    if not starts:
+        return []
+    escapes = b"\\" in data
+    quotes = data.replace(b"\\\\", b"\0\0") if escapes else data  # now `\"` is an escaped quote
+    spans: list[tuple[int, int]] = []
+    counted = done = 0  # quotes[:counted] has been counted; data[:done] is covered by a span
+    inside = False
+    for start in sorted(starts):
+        end = start
+        while end < len(data) and data[end] in _NUMBER_BYTES:
+            end += 1
+        if start == 0 or data[start - 1] not in after or end == len(data) or data[end] not in ends:
+            continue
+        opened = quotes.count(b'"', counted, start) - (quotes.count(b'\\"', counted, start) if escapes else 0)
+        inside ^= opened & 1 == 1
+        counted = start
+        if inside or start < done:
+            continue
+        spans.append((start, end))
+        done = end
+    return spans
 
 
 def legacy_canonical_json(value: Any) -> str:
@@ -236,7 +281,7 @@ def es_number(value: float) -> str:
     return sign + digits[0] + ("." + digits[1:] if k > 1 else "") + "e" + ("+" if e > 0 else "-") + str(abs(e))
 
 
-def pretty_json(value: Any) -> str:
+def pretty_json(value: Any, *, plain: bool = False) -> str:
     """Deterministic human-readable JSON for files we write (sorted, 2-space, final newline).
 
     Exactly ``json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)``
@@ -244,7 +289,15 @@ def pretty_json(value: Any) -> str:
     (its C encoder is compact-only), ~0.12 s for a large release file; :func:`_pretty` builds
     the same text about twice as fast. Anything it does not handle itself (keys that
     are not strings, non-JSON types) goes to ``json.dumps``, which decides.
+
+    ``plain``: the caller vouches that ``value`` is plain JSON data with finite numbers (a
+    rendered config, whose digest was computed, or a lock): orjson may then write it, ~10x
+    faster still.
     """
+    if plain and isinstance(value, (dict, list)):
+        fast = _pretty_by_orjson(value)
+        if fast is not None:
+            return fast
     out: list[str] = []
     try:
         _pretty(value, out, "\n")
@@ -256,6 +309,44 @@ def pretty_json(value: Any) -> str:
 
 class _NotPlain(Exception):
     pass
+
+
+def _pretty_by_orjson(value: dict[str, Any] | list[Any]) -> str | None:
+    """:func:`pretty_json`'s text, written by orjson; None when orjson is missing or refuses the
+    value (keys that are not strings, integers beyond 64 bits, lone surrogates, deep nesting).
+
+    orjson's pretty layout is the json module's (``": "``, two spaces, ``[]``/``{}`` when empty,
+    keys sorted by code point, the same escapes with non-ASCII text written as it is), except
+    for floats: it writes ``1e-7`` and ``0.000025`` where Python writes ``1e-07`` and
+    ``2.5e-05``. Every float it writes holds a ``.`` or an ``e``, so each is found (outside
+    strings, as in :func:`_fix_numbers`) and written as ``float.__repr__`` writes it.
+    """
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - no orjson wheel for this Python
+        return None
+    try:
+        data = orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
+                            | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
+                            | orjson.OPT_PASSTHROUGH_SUBCLASS)
+    except TypeError:
+        return None
+    parts: list[bytes] = []
+    done = 0
+    for start, end in _number_spans(data, (b"0.", b"0e"), _PRETTY_AFTER, _PRETTY_END):
+        token = data[start:end]
+        python = float.__repr__(float(token)).encode("ascii")
+        if python != token:
+            parts += (data[done:start], python)
+            done = end
+    if parts:
+        parts.append(data[done:])
+        data = b"".join(parts)
+    return data.decode("utf-8")
+
+
+_PRETTY_AFTER = frozenset(b" ")  # `"key": 1.5` and an array's indented items
+_PRETTY_END = frozenset(b",\n")
 
 
 _encode_str = json.encoder.encode_basestring  # the C encoder when available, as json.dumps uses
@@ -314,9 +405,10 @@ def digest_text(text: str) -> str:
     return digest_bytes(normalise_newlines(text).encode("utf-8"))
 
 
-def digest_value(value: Any) -> str:
-    """Digest of a JSON-able value over its RFC 8785 canonical JSON (raises :class:`NotCanonical`)."""
-    return digest_bytes(canonical_bytes(value))
+def digest_value(value: Any, *, plain: bool = False) -> str:
+    """Digest of a JSON-able value over its RFC 8785 canonical JSON (raises :class:`NotCanonical`).
+    ``plain``: as for :func:`canonical_bytes`."""
+    return digest_bytes(canonical_bytes(value, plain=plain))
 
 
 def normalise_newlines(text: str) -> str:

@@ -91,7 +91,7 @@ class LockResult:
 def dumps(lock: dict[str, Any]) -> str:
     """The lock's exact bytes: ``format_version`` as the first key, everything else sorted."""
     rest = {k: v for k, v in lock.items() if k != "format_version"}
-    body = pretty_json(rest)
+    body = pretty_json(rest, plain=True)  # digests, names, sizes: built, or read back strictly
     head = '{\n  "format_version": ' + json.dumps(lock.get("format_version", LOCK_FORMAT))
     return head + ("\n}\n" if not rest else ",\n" + body[2:])
 

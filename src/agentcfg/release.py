@@ -56,7 +56,8 @@ class ReleaseFile:
         }
 
     def dumps(self) -> str:
-        return pretty_json(self.to_dict())
+        # The config is a rendered one (its digest was computed) or read back strictly: plain data.
+        return pretty_json(self.to_dict(), plain=True)
 
     def dumps_reusing(self, source_text: str, source: "ReleaseFile") -> str:
         """:meth:`dumps`, with the `config` copied as text from the file ``source`` was read from.
@@ -87,7 +88,7 @@ _CONFIG_SLOT = "@@agentcfg:config@@"
 
 def _around_config(release: ReleaseFile) -> tuple[str, str] | None:
     """The canonical text of ``release`` before and after its config's value, or None."""
-    text = pretty_json({**release.to_dict(), "config": _CONFIG_SLOT})
+    text = pretty_json({**release.to_dict(), "config": _CONFIG_SLOT}, plain=True)
     parts = text.split(f'"{_CONFIG_SLOT}"')
     return (parts[0], parts[1]) if len(parts) == 2 else None
 
@@ -154,7 +155,7 @@ def config_digest(config: dict[str, Any], origin: str, version: int = RELEASE_FO
 
         return digest_bytes(legacy_canonical_json(config).encode("utf-8"))
     try:
-        return digest_value(config)
+        return digest_value(config, plain=True)  # read by load_json: plain data, finite numbers
     except NotCanonical as exc:
         raise CheckFailed(f"release config cannot be canonicalised: {exc}", location=Location(origin),
                           hint="the file was edited by hand or corrupted; restore it from git or roll back") from None

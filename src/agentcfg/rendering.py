@@ -150,7 +150,8 @@ def prepare(manifest: Manifest, *, environment: str | None = None,
                 item, data, digest = hit
             else:
                 item = normalise(section, model)
-                data = None if resolved else canonical_bytes(item)
+                # A model's JSON dump of parsed data (yamlio refuses NaN and infinities): plain.
+                data = None if resolved else canonical_bytes(item, plain=True)
                 digest = None if data is None else digest_bytes(data)
                 if encodings is not None:
                     encodings.put(model, item, data, digest)
