@@ -4,6 +4,7 @@ GitPython's object model does (the reference it replaced), file by file."""
 from __future__ import annotations
 
 import os
+from typing import Any
 from pathlib import Path
 
 from conftest import build_tree, commit_all, init_repo
@@ -75,3 +76,58 @@ def test_reads_are_bounded_and_shared(tmp_path: Path) -> None:
     assert list(tree.read_files(files)) == [("a/z.txt", b"z\n"), ("a/b/c.txt", b"deep\n"), ("a", None),
                                             ("same1.txt", b"same\n")]
     blobs.close()
+
+
+def _many(tmp_path: Path, n: int) -> tuple[Path, dict[str, bytes], list[str]]:
+    repo = init_repo(tmp_path / "many")
+    files = {f"f{i:04d}.txt": f"content {i}\n".encode() * (i % 7 + 1) for i in range(n)}
+    build_tree(repo, {name: data.decode() for name, data in files.items()})
+    commit_all(repo, "many")
+    import subprocess
+
+    listing = subprocess.run(["git", "ls-tree", "HEAD"], cwd=repo, capture_output=True, text=True, check=True).stdout
+    oids = {line.split("\t")[1]: line.split()[2] for line in listing.splitlines()}
+    return repo, {oids[name]: data for name, data in files.items()}, list(oids.values())
+
+
+def test_a_large_prefetch_is_shared_between_two_git_processes_and_reads_the_same(
+        tmp_path: Path, monkeypatch: Any) -> None:
+    from agentcfg.gitio import batch
+
+    repo, expected, oids = _many(tmp_path, 40)
+    missing = "0" * 40  # no such object: answered "missing"
+    started: list[int] = []
+    real = batch._batch
+    monkeypatch.setattr(batch, "_batch", lambda top, ids: (started.append(len(ids)), real(top, ids))[1])
+    monkeypatch.setattr(batch, "PARALLEL_FROM", 8)
+    monkeypatch.setattr(batch.os, "cpu_count", lambda: 2)
+    blobs = batch.BlobReader(repo)
+    blobs.prefetch(oids + [missing])
+    assert len(started) == 2 and sum(started) == len(oids) + 1
+    for oid in oids:
+        assert blobs.read(oid, 1 << 20) == expected[oid]
+    assert blobs.read(missing, 1 << 20) is None
+    blobs.close()
+
+
+def test_a_failing_second_process_fails_the_prefetch(tmp_path: Path, monkeypatch: Any) -> None:
+    import pytest
+
+    from agentcfg.errors import GitError
+    from agentcfg.gitio import batch
+
+    repo, _, oids = _many(tmp_path, 20)
+    calls: list[int] = []
+    real = batch._batch
+
+    def second_fails(top: Path, ids: list[str]) -> Any:
+        calls.append(1)
+        if len(calls) == 2:
+            raise GitError("git cat-file could not run: simulated")
+        return real(top, ids)
+
+    monkeypatch.setattr(batch, "_batch", second_fails)
+    monkeypatch.setattr(batch, "PARALLEL_FROM", 8)
+    monkeypatch.setattr(batch.os, "cpu_count", lambda: 2)
+    with pytest.raises(GitError, match="simulated"):
+        batch.BlobReader(repo).prefetch(oids)
