@@ -184,6 +184,7 @@ def render_at(project: Project, *, env: str | None = None, rev: str | None = Non
     # repository with GitPython (see gitio.CommitFolder). A hit is served only when its body
     # hashes to the digest the commit's own lock (a git object) records for ``env``.
     folder = folder or project.commit_folder(rev)
+    asked: tuple[bytes, dict[str, Any]] | None = None  # the lock, when the render cache was asked with it
     if folder.has_file(LOCK_FILE):
         from agentcfg import gitio
         from agentcfg.warm import renders
@@ -195,11 +196,12 @@ def render_at(project: Project, *, env: str | None = None, rev: str | None = Non
             hit = renders.get(project.state_dir, folder.tree_sha, folder.subdir, env, lock)
             if hit is not None:
                 return hit
+            asked = (lock_bytes, lock)
     shared = shared or Shared()
     tree = open_tree(project, folder.commit_sha, env, shared)
     data = tree.read(LOCK_FILE)
     if data is not None:
-        return _render_locked(project, tree, data, env, rev, shared)
+        return _render_locked(project, tree, data, env, rev, shared, asked)
     if not pinned:
         from agentcfg.rendering import render_loaded
         from agentcfg.resolve import LiveResolver
@@ -217,16 +219,20 @@ def render_at(project: Project, *, env: str | None = None, rev: str | None = Non
 
 
 def _render_locked(project: Project, tree: GitTree, data: bytes, env: str | None, rev: str,
-                   shared: Shared) -> Rendered:
+                   shared: Shared, asked: tuple[bytes, dict[str, Any]] | None = None) -> Rendered:
     """A locked commit renders from its own files only: cached by its tree id (agentcfg.warm.renders),
-    and only when the render is what the lock records (a stale lock's render is never cached)."""
+    and only when the render is what the lock records (a stale lock's render is never cached).
+    ``asked``: these very lock bytes, parsed, with which the render cache was asked already."""
     from agentcfg.warm import renders
 
     origin = f"{rev}:{LOCK_FILE}"
-    lock = parse_lock(data, origin, legacy=True)  # only its resolutions are read; they outlive format 1
-    hit = renders.get(project.state_dir, tree.tree_sha, tree.subdir, env, lock)
-    if hit is not None:
-        return hit
+    if asked is not None and asked[0] == data:
+        lock = asked[1]
+    else:
+        lock = parse_lock(data, origin, legacy=True)  # only its resolutions are read; they outlive format 1
+        hit = renders.get(project.state_dir, tree.tree_sha, tree.subdir, env, lock)
+        if hit is not None:
+            return hit
 
     from agentcfg.rendering import render_loaded
     from agentcfg.resolve import LockResolver
