@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 import re
 from typing import Any
 
@@ -93,15 +92,45 @@ def _compact_by_orjson(value: Any) -> bytes | None:
     (keys that are not strings, integers beyond 64 bits, lone surrogates, deep nesting) is left
     to the json module, which decides as before.
     """
-    try:
-        import orjson
-    except ImportError:  # pragma: no cover - no orjson wheel for this Python
+    orjson = _orjson()
+    if orjson is None:
         return None
     try:
         return bytes(orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS
                                   | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS))
     except TypeError:
         return None
+
+
+def _orjson() -> Any:
+    """orjson (the one place agentcfg imports it), or None on a Python it has no wheel for: the
+    json module then writes everything, as fast as it can."""
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - CPython has wheels on every platform agentcfg supports
+        return None
+    return orjson
+
+
+def compact_json(value: Any, *, default: Any = None) -> bytes:
+    """Compact JSON (UTF-8) of ``value`` in its own key order, for what agentcfg writes under
+    ``.agentcfg/cache/`` and reads back with ``json.loads``.
+
+    orjson writes it about 10x faster than the standard library. It may lay a float out
+    differently (``1e-7`` for ``1e-07``) but writes the same value, and it refuses what it
+    cannot write exactly (keys that are not strings, integers beyond 64 bits, lone surrogates):
+    the standard library writes those. It would write NaN and infinities as ``null``, so callers
+    pass values that hold none: documents as yamlio parses them (it refuses non-finite numbers),
+    rendered configs (canonical JSON has none), and the answers and digests memos record.
+    ``default``: called for objects JSON has no type for.
+    """
+    orjson = _orjson()
+    if orjson is not None:
+        try:
+            return bytes(orjson.dumps(value, default=default))
+        except TypeError:
+            pass
+    return json.dumps(value, separators=(",", ":"), default=default).encode("ascii")
 
 
 def canonical_object(members: dict[str, bytes]) -> bytes:
@@ -321,9 +350,8 @@ def _pretty_by_orjson(value: dict[str, Any] | list[Any]) -> str | None:
     ``2.5e-05``. Every float it writes holds a ``.`` or an ``e``, so each is found (outside
     strings, as in :func:`_fix_numbers`) and written as ``float.__repr__`` writes it.
     """
-    try:
-        import orjson
-    except ImportError:  # pragma: no cover - no orjson wheel for this Python
+    orjson = _orjson()
+    if orjson is None:
         return None
     try:
         data = orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE

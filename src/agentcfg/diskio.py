@@ -55,30 +55,6 @@ def _finite_float(text: str) -> float:
     return value
 
 
-def compact_json(value: Any, *, default: Any = None) -> bytes:
-    """Compact JSON (UTF-8) of ``value`` in its own key order, for what agentcfg writes under
-    ``.agentcfg/cache/`` and reads back with ``json.loads``.
-
-    orjson writes it about 10x faster than the standard library. It may lay a float out
-    differently (``1e-7`` for ``1e-07``) but writes the same value, and it refuses what it
-    cannot write exactly (keys that are not strings, integers beyond 64 bits, lone surrogates):
-    the standard library writes those. It would write NaN and infinities as ``null``, so callers
-    pass values that hold none: documents as yamlio parses them (it refuses non-finite numbers),
-    rendered configs (canonical JSON has none), and the answers and digests memos record.
-    ``default``: called for objects JSON has no type for.
-    """
-    try:
-        import orjson
-    except ImportError:  # pragma: no cover - no orjson wheel for this Python: the standard library writes it
-        orjson = None
-    if orjson is not None:
-        try:
-            return bytes(orjson.dumps(value, default=default))
-        except TypeError:
-            pass
-    return json.dumps(value, separators=(",", ":"), default=default).encode("ascii")
-
-
 def atomic_write(path: Path, content: str | bytes, *, cache: bool = False) -> None:
     """Write ``content`` to ``path`` so that readers see the old file or the new one, never a torn one.
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from agentcfg.canonical import MAX_SAFE_INTEGER
 from agentcfg.checks.scope import unsettled
-from agentcfg.diskio import compact_json
+from agentcfg.canonical import compact_json
 from agentcfg.manifest.loader import Loaded
 from agentcfg.names import SECTIONS
 

@@ -136,7 +136,7 @@ class InputRecorder:
             "data": {rel: fp for rel, (fp, _) in sorted(self.data.items())},
             "refs": sorted(self.refs),
         }
-        from agentcfg.diskio import atomic_write, compact_json
+        from agentcfg.canonical import atomic_write, compact_json
 
         try:
             atomic_write(state_dir / "cache" / MEMO_NAME, compact_json(memo), cache=True)
