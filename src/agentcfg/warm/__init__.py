@@ -32,7 +32,8 @@ SKIPS: dict[str, tuple[str, str, str]] = {
         "agentcfg.warm.prepared",
         ("parsing, checking and normalising the manifest inside `lock` and `verify`; data and code "
          "are still resolved; written by `lock` and by a `validate` that found no error"),
-        "every answer the working tree gave while loading the manifest for that environment",
+        ("every answer the working tree gave while loading the manifest for that environment; an "
+         "environment's memo only with the base memo it names (by id), each section's text with its sha256"),
     ),
     "parse.json": (
         "agentcfg.warm.parsed",
