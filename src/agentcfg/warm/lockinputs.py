@@ -44,9 +44,15 @@ def find_root(start: Path | str) -> Path | None:
 
 
 def listing_fingerprint(entries: list[tuple[str, int, int, int, int, int]]) -> str:
-    """A digest of a data folder's listing: (relative path, size, mtime, ctime, inode, device) per file."""
-    blob = json.dumps(sorted(entries), separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass")
-    return hashlib.sha256(blob).hexdigest()
+    """A digest of a data folder's listing: (relative path, size, mtime, ctime, inode, device) per file.
+
+    Any one-to-one encoding will do: it is only compared with what this function gave when the
+    memo was written (by this very code: the code digest is in the memo's key). orjson writes
+    10,000 entries ~5x faster; a name that is no valid UTF-8 (kept by surrogate escapes) takes
+    the json module, every time for that listing."""
+    from agentcfg.canonical import compact_json
+
+    return hashlib.sha256(compact_json(sorted(entries))).hexdigest()
 
 
 def shallow_marker(repo_dir: str) -> str:
