@@ -57,8 +57,8 @@ def test_data_change_is_locked_without_loading_the_manifest(project: Path, cli: 
     assert (project / "agentcfg.lock").read_bytes() == with_memo  # the memo changes nothing
 
 
-def test_unchanged_files_are_not_even_read(project: Path, cli: Callable[..., Any],
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def _check_reading(project: Path, cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every file `lock --check` reads (the manifest may not be loaded: the memo must answer)."""
     from agentcfg import trees
 
     _cold_lock_memo(project)
@@ -68,6 +68,12 @@ def test_unchanged_files_are_not_even_read(project: Path, cli: Callable[..., Any
     with monkeypatch.context() as m:
         _forbid_loading(m)
         assert cli("lock", "--check").exit_code == 0
+    return read
+
+
+def test_unchanged_files_are_not_even_read(project: Path, cli: Callable[..., Any],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    read = _check_reading(project, cli, monkeypatch)
     # every file the manifest read was vouched for by its stamp; only build_lock's own question
     # (does each environment have an overlay?) reads the overlays
     assert read and all("/environments/" in path for path in read), read
@@ -178,17 +184,9 @@ def test_a_file_both_memos_read_is_read_once(project: Path, cli: Callable[..., A
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """Files too fresh to be vouched for by their stamps are read again to be compared: once per
     `lock`, not once for the base's memo and again for each environment's."""
-    from agentcfg import trees
-
     for p in [*(project / "prompts").rglob("*"), *(project / "tools").rglob("*")]:
         os.utime(p)  # now: inside the racy window again
     assert cli("validate").exit_code == 0  # records the answers anew, with fresh stamps
-    _cold_lock_memo(project)
-    read: list[str] = []
-    real = trees.read_regular_file
-    monkeypatch.setattr(trees, "read_regular_file", lambda path, *a, **k: (read.append(str(path)), real(path, *a, **k))[1])
-    with monkeypatch.context() as m:
-        _forbid_loading(m)
-        assert cli("lock", "--check").exit_code == 0
+    read = _check_reading(project, cli, monkeypatch)
     fresh = [p for p in read if "/prompts/" in p or "/tools/" in p]
     assert fresh and len(fresh) == len(set(fresh)), sorted(fresh)

@@ -25,7 +25,7 @@ import stat as stat_mod
 from dataclasses import dataclass, field
 from typing import Any
 
-from agentcfg.warm.rule import Stamp, now_ns, stamp, unchanged
+from agentcfg.warm.rule import Stamp, now_ns, stamp, stamp_of, unchanged
 
 REFUSED = "!"  # the prefix of a refused resolution's recorded answer
 
@@ -101,16 +101,16 @@ class Answers:
             # against the moment its own memo was recorded.
             fact = (at, "bytes", relpath, digest) if digest else None
             if fact is None or fact not in seen:
-                if not self._same_bytes(resolver.where(relpath), relpath, digest):
+                if not self._same_bytes(resolver.where(relpath), relpath, digest, resolver.stamp):
                     return False
                 if fact is not None:
                     seen.add(fact)
         return True
 
-    def _same_bytes(self, real: str, relpath: str, digest: str | None) -> bool:
+    def _same_bytes(self, real: str, relpath: str, digest: str | None, stamps: Any = None) -> bool:
         if real.startswith(REFUSED):
             return digest is None
-        if unchanged(self.stamps.get(relpath), stamp(real), self.created):
+        if unchanged(self.stamps.get(relpath), stamp(real) if stamps is None else stamps(real), self.created):
             return True
         if not digest:
             return False  # recorded by stamp only, or unreadable then and maybe readable now
@@ -192,6 +192,13 @@ class _Resolver:
         self.boundary = boundary
         self._folders: dict[str, str | None] = {}
         self._memo: dict[str, str] = {}
+        self._stats: dict[str, os.stat_result] = {}  # real path -> its lstat, taken while resolving it
+
+    def stamp(self, real: str) -> Stamp | None:
+        """The stamp of ``real`` (a path :meth:`where` gave): the lstat taken while resolving it
+        when it is no symlink (then it is the stat), else a stat now."""
+        st = self._stats.get(real)
+        return stamp_of(st) if st is not None else stamp(real)
 
     def where(self, relpath: str) -> str:
         hit = self._memo.get(relpath)
@@ -218,8 +225,11 @@ class _Resolver:
             if real_folder == "":
                 raise FileNotFoundError
             candidate = os.path.join(real_folder, name)
-            if stat_mod.S_ISLNK(os.lstat(candidate).st_mode):
+            st = os.lstat(candidate)
+            if stat_mod.S_ISLNK(st.st_mode):
                 candidate = os.path.realpath(candidate, strict=True)
+            else:
+                self._stats[candidate] = st
         except FileNotFoundError:
             # The working tree's words for it (an absent overlay is asked about on every run). Were
             # the path refused for another reason, that reason was recorded: this one differs.
