@@ -96,10 +96,17 @@ def _compact_by_orjson(value: Any) -> bytes | None:
     if orjson is None:
         return None
     try:
-        return bytes(orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS
-                                  | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS))
+        data = orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS
+                            | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS)
     except TypeError:
         return None
+    # orjson's bytes keep the whole buffer it wrote into (~4 KB however short the text): a
+    # config's thousands of artefacts, each encoded and kept, held ~16 MB more on M. A short
+    # text is copied into bytes of its own size.
+    return memoryview(data).tobytes() if len(data) < _COPY_BELOW else data
+
+
+_COPY_BELOW = 64 * 1024
 
 
 def _orjson() -> Any:
