@@ -81,8 +81,14 @@ class Answers:
         ``confirmed``: answers this command found to hold already (another memo's, recorded on
         the same tree); they are not asked again, and those found to hold now are added.
         """
-        seen = confirmed.facts if confirmed is not None else set()
         resolver = _Resolver(self.root, boundary)
+        if confirmed is None:  # the common case, on every warm run: no bookkeeping
+            where = resolver.where
+            return (all(where(relpath) == recorded for relpath, recorded in self.where.items())
+                    and all(_kind(where(relpath)) == kind for relpath, kind in self.kinds.items())
+                    and all(self._same_bytes(where(relpath), relpath, digest, resolver.stamp)
+                            for relpath, digest in self.reads.items()))
+        seen = confirmed.facts
         at = (self.root, boundary)
         for relpath, recorded in self.where.items():
             fact = (at, "where", relpath, recorded)
