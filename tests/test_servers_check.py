@@ -297,8 +297,11 @@ def test_a_clear_message_when_the_sdk_is_missing(shop: ToolServer, cli: CLI, mon
 
 def test_sigint_stops_the_server_process_group(shop: ToolServer) -> None:
     shop.write([], behaviour="hang")
+    # A suite started in the background (`pytest ... &` in a script) runs with SIGINT ignored,
+    # and a child inherits that: the CLI under test must start with the default disposition.
     proc = subprocess.Popen([sys.executable, "-m", "agentcfg", "check", "servers", "--timeout", "600"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         for _ in range(1200):  # until the server and its child are up
             if len(shop.pids()) == 2:
