@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agentcfg.canonical import NotCanonical, _compact_by_orjson, canonical_bytes
+from agentcfg.canonical import NotCanonical, canonical_bytes
+from agentcfg.jsonwrite import _compact_by_orjson
 
 # Keys and strings across the orders JCS cares about (astral characters against U+E000-U+FFFF),
 # escapes, and text that looks like numbers.

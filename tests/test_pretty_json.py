@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agentcfg.canonical import _pretty_by_orjson, pretty_json
+from agentcfg.jsonwrite import _pretty_by_orjson, pretty_json
 
 
 def reference(value: Any) -> str:

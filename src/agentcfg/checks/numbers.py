@@ -15,7 +15,7 @@ from typing import Any
 
 from agentcfg.canonical import MAX_SAFE_INTEGER
 from agentcfg.checks.scope import unsettled
-from agentcfg.canonical import compact_json
+from agentcfg.jsonwrite import compact_json
 from agentcfg.manifest.loader import Loaded
 from agentcfg.names import SECTIONS
 

@@ -93,7 +93,8 @@ class StatCache:
             return
         for key in stale:
             del entries[key]
-        from agentcfg.canonical import atomic_write, compact_json
+        from agentcfg.canonical import atomic_write
+        from agentcfg.jsonwrite import compact_json
 
         try:
             blob = compact_json({"format_version": CACHE_FORMAT, "code": code_digest(), "entries": entries})

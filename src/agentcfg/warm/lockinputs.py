@@ -50,7 +50,7 @@ def listing_fingerprint(entries: list[tuple[str, int, int, int, int, int]]) -> s
     memo was written (by this very code: the code digest is in the memo's key). orjson writes
     10,000 entries ~5x faster; a name that is no valid UTF-8 (kept by surrogate escapes) takes
     the json module, every time for that listing."""
-    from agentcfg.canonical import compact_json
+    from agentcfg.jsonwrite import compact_json
 
     return hashlib.sha256(compact_json(sorted(entries))).hexdigest()
 
@@ -142,7 +142,8 @@ class InputRecorder:
             "data": {rel: fp for rel, (fp, _) in sorted(self.data.items())},
             "refs": sorted(self.refs),
         }
-        from agentcfg.canonical import atomic_write, compact_json
+        from agentcfg.canonical import atomic_write
+        from agentcfg.jsonwrite import compact_json
 
         try:
             atomic_write(state_dir / "cache" / MEMO_NAME, compact_json(memo), cache=True)

@@ -60,7 +60,8 @@ class FileParseCache:
         entries = self._load()
         if not self._dirty and len(self._used) == len(entries):
             return
-        from agentcfg.canonical import atomic_write, compact_json
+        from agentcfg.canonical import atomic_write
+        from agentcfg.jsonwrite import compact_json
         from agentcfg.project import ensure_state_dir
 
         keep = {k: entries[k] for k in self._used if k in entries}

@@ -98,7 +98,8 @@ def store(state_dir: Path, env: str | None, tree: AnsweringTree, prepared: Prepa
     ``base`` (for an environment): the base manifest's memo of this run. What the environment
     shares with it is stored as a reference to it.
     """
-    from agentcfg.canonical import atomic_write, compact_json
+    from agentcfg.canonical import atomic_write
+    from agentcfg.jsonwrite import compact_json
     from agentcfg.project import ensure_state_dir
 
     answers = tree.answers.to_json()

@@ -77,7 +77,8 @@ def _load(file: Path, key: list[str]) -> tuple[str, list[gitio.PathCommit]] | No
 
 
 def _save(state_dir: Path, file: Path, blob: dict[str, object]) -> None:
-    from agentcfg.canonical import atomic_write, compact_json
+    from agentcfg.canonical import atomic_write
+    from agentcfg.jsonwrite import compact_json
     from agentcfg.project import ensure_state_dir
 
     try:

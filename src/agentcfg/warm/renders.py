@@ -81,7 +81,8 @@ def get(state_dir: Path, tree_sha: str, subdir: str, env: str | None, lock: dict
 def put(state_dir: Path, tree_sha: str, subdir: str, rendered: Rendered, lock: dict[str, Any]) -> None:
     """Store ``rendered`` when it is exactly what ``lock`` records (best effort: a read-only
     checkout only loses speed). The body keeps the config's key order: a hit prints the same."""
-    from agentcfg.canonical import atomic_write, compact_json
+    from agentcfg.canonical import atomic_write
+    from agentcfg.jsonwrite import compact_json
     from agentcfg.project import ensure_state_dir
 
     if attested(lock, rendered.environment) != (rendered.digest, rendered.artefacts):

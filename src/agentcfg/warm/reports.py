@@ -65,7 +65,8 @@ def _refs_hold(refs: Any) -> bool:
 def save(root: Path, boundary: Path, env: str | None, answers: Answers, report: dict[str, Any], *,
          refs: list[tuple[str, str, str]] | None = None) -> None:
     """Remember ``report`` with the answers and code refs it was computed from (best effort)."""
-    from agentcfg.canonical import atomic_write, compact_json
+    from agentcfg.canonical import atomic_write
+    from agentcfg.jsonwrite import compact_json
     from agentcfg.project import ensure_state_dir
 
     if boundary != repo_boundary(root):

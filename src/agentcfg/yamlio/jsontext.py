@@ -30,7 +30,7 @@ import math
 import re
 from typing import Any
 
-from agentcfg.canonical import compact_json
+from agentcfg.jsonwrite import compact_json
 from agentcfg.yamlio import MAX_DEPTH, MAX_NODES
 
 # Whatever YAML reads differently from JSON, or refuses: characters outside the printable set
